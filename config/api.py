@@ -1,0 +1,15 @@
+"""The one HTTP API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from ntm.criteria.api import router as criteria_router
+from ntm.units.api import router as units_router
+
+api = NinjaAPI(
+    title="ntm API",
+    version="1",
+    description="Đơn vị hành chính, bộ tiêu chí và kết quả đánh giá nông thôn mới.",
+    urls_namespace="api",
+)
+api.add_router("/units", units_router, tags=["units"])
+api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])

@@ -1,0 +1,208 @@
+"""Indicator values, criterion certifications, recognitions, targets, registrations, sponsors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ntm.criteria.models import CriteriaSet, TierChoices
+from ntm.units.models import AdminUnit, Department, LevelChoices
+
+
+class Recorded(models.Model):
+    """Who recorded a row and when; corrections keep the row they replace."""
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class IndicatorValue(Recorded):
+    """A value of one indicator for one unit, observed on a date, with its provenance.
+
+    Keyed by the indicator key (``<origin set id>:<code>``) so a provincial variant shares
+    values with its base set. A correction adds a row that supersedes the previous one,
+    which stays in history with ``is_current`` false.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="indicator_values")
+    indicator_key = models.CharField(_("chỉ tiêu"), max_length=150)
+    observed_on = models.DateField(_("số liệu tại ngày"))
+    value = models.FloatField(_("giá trị"), null=True, blank=True)
+    numerator = models.FloatField(_("tử số"), null=True, blank=True)
+    denominator = models.FloatField(_("mẫu số"), null=True, blank=True)
+    is_met = models.BooleanField(_("đạt (đánh giá)"), null=True, blank=True)
+    source = models.CharField(_("nguồn số liệu"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    evidence = models.FileField(_("minh chứng"), upload_to="evidence/%Y/%m/", blank=True)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator_key", "observed_on"],
+                condition=models.Q(is_current=True),
+                name="value_one_current_per_date",
+                violation_error_message=_("Đã có giá trị cho chỉ tiêu này tại ngày này."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["indicator_key", "observed_on"], name="value_key_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.indicator_key} {self.observed_on}"
+
+
+class CriterionCertification(Recorded):
+    """A department's decision that a whole criterion is met or not met, with its document."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="certifications")
+    criterion_key = models.CharField(_("tiêu chí"), max_length=150)
+    is_met = models.BooleanField(_("đạt"))
+    certified_on = models.DateField(_("ngày xác nhận"))
+    document_number = models.CharField(_("số văn bản"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("sở, ngành")
+    )
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    class Meta:
+        verbose_name = _("xác nhận tiêu chí")
+        verbose_name_plural = _("xác nhận tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "criterion_key", "certified_on"],
+                condition=models.Q(is_current=True),
+                name="certification_one_current_per_date",
+            )
+        ]
+
+
+class Recognition(Recorded):
+    """A decision recognizing a unit at a tier (công nhận)."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="recognitions")
+    tier = models.CharField(_("mức"), max_length=16, choices=TierChoices.choices)
+    criteria_set = models.ForeignKey(
+        CriteriaSet, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("bộ tiêu chí")
+    )
+    decision_number = models.CharField(_("số quyết định"), max_length=100)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        ordering = ["decision_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "tier", "decision_number"], name="recognition_unique_decision"
+            )
+        ]
+
+
+class Revocation(Recorded):
+    """A decision revoking a recognition (thu hồi)."""
+
+    recognition = models.OneToOneField(
+        Recognition, on_delete=models.PROTECT, related_name="revocation"
+    )
+    decision_number = models.CharField(_("số quyết định"), max_length=100)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("quyết định thu hồi")
+        verbose_name_plural = _("quyết định thu hồi")
+
+
+class Target(Recorded):
+    """A unit's target: reach a tier in a year, or have N child units at a tier by a year."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="targets")
+    tier = models.CharField(_("mức"), max_length=16, choices=TierChoices.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    child_level = models.CharField(
+        _("cấp đơn vị con"), max_length=16, choices=LevelChoices.choices, blank=True
+    )
+    child_count = models.PositiveIntegerField(
+        _("số đơn vị con"),
+        null=True,
+        blank=True,
+        help_text=_("Mục tiêu tổng hợp, ví dụ 8 xã nâng cao đến năm 2023."),
+    )
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(child_count__isnull=True) & models.Q(child_level=""))
+                | (models.Q(child_count__isnull=False) & ~models.Q(child_level="")),
+                name="target_aggregate_needs_level",
+                violation_error_message=_("Mục tiêu tổng hợp cần cả cấp và số đơn vị con."),
+            )
+        ]
+
+
+class Registration(Recorded):
+    """A unit registers to reach a tier in a year (đăng ký)."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="registrations")
+    tier = models.CharField(_("mức"), max_length=16, choices=TierChoices.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký")
+        verbose_name_plural = _("đăng ký")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "tier", "year"], name="registration_unique")
+        ]
+
+
+class Sponsorship(Recorded):
+    """A department sponsors a unit (đơn vị đỡ đầu)."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="sponsorships")
+    sponsor = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("đơn vị đỡ đầu")
+    )
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị đỡ đầu")
+        verbose_name_plural = _("đơn vị đỡ đầu")

@@ -1,0 +1,324 @@
+"""Write use cases for assessments: values, certifications, recognitions, targets, sponsors."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import File
+from django.db import transaction
+
+from ntm.assessments.models import (
+    CriterionCertification,
+    IndicatorValue,
+    Recognition,
+    Registration,
+    Revocation,
+    Sponsorship,
+    Target,
+)
+from ntm.core.criteria.model import CriterionDef, IndicatorDef, IndicatorKind, Tier
+from ntm.criteria.models import CriteriaSet
+from ntm.units.models import AdminUnit, Department
+
+
+class AssessmentError(ValueError):
+    """A value or record that cannot be accepted, with the reason."""
+
+
+def find_indicator(indicator_key: str) -> IndicatorDef:
+    """The indicator with this key in any stored set (keys are shared by variants)."""
+    set_id, _, code = indicator_key.partition(":")
+    if not code:
+        raise AssessmentError(f"{indicator_key!r} is not an indicator key (expected SET_ID:CODE).")
+    for stored in CriteriaSet.objects.filter(set_id=set_id).order_by("-version"):
+        for indicator in stored.to_domain().indicators:
+            if indicator.key == indicator_key:
+                return indicator
+    raise AssessmentError(f"No criteria set defines the indicator {indicator_key!r}.")
+
+
+def find_criterion(criterion_key: str) -> CriterionDef:
+    set_id, _, number = criterion_key.partition(":")
+    for stored in CriteriaSet.objects.filter(set_id=set_id).order_by("-version"):
+        for criterion in stored.to_domain().criteria:
+            if criterion.key == criterion_key:
+                return criterion
+    raise AssessmentError(f"No criteria set defines the criterion {criterion_key!r}.")
+
+
+def _finite(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise AssessmentError(f"{name} must be a finite number, got {value!r}.")
+    return float(value)
+
+
+def validate_value(
+    indicator: IndicatorDef,
+    *,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    is_met: bool | None,
+) -> None:
+    """Check that the entered fields fit the indicator's kind."""
+    label = f"{indicator.code} ({indicator.name_vi})"
+    if indicator.kind is IndicatorKind.AGGREGATE:
+        raise AssessmentError(f"{label} is computed from the child units and cannot be entered.")
+    if indicator.kind is IndicatorKind.JUDGEMENT:
+        if is_met is None or value is not None or numerator is not None:
+            raise AssessmentError(f"{label} is a judgement: give met or not met, not a number.")
+        return
+    if indicator.kind is IndicatorKind.RATIO:
+        if numerator is None or denominator is None:
+            raise AssessmentError(f"{label} is a ratio: give both numbers ({indicator.ratio.numerator if indicator.ratio else ''} / {indicator.ratio.denominator if indicator.ratio else ''}).")
+        if numerator < 0 or denominator <= 0:
+            raise AssessmentError(f"{label}: the denominator must be positive and the numerator not negative.")
+        if indicator.unit == "%" and numerator > denominator:
+            raise AssessmentError(f"{label}: the numerator ({numerator:g}) exceeds the denominator ({denominator:g}).")
+        return
+    if value is None or is_met is not None:
+        raise AssessmentError(f"{label} needs a number.")
+    if indicator.unit == "%" and not 0 <= value <= 100:
+        raise AssessmentError(f"{label} is a percentage: {value:g} is outside 0–100.")
+
+
+@transaction.atomic
+def record_value(
+    *,
+    unit: AdminUnit,
+    indicator_key: str,
+    observed_on: date,
+    value: float | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    is_met: bool | None = None,
+    source: str = "",
+    note: str = "",
+    evidence: File | None = None,
+    user: AbstractBaseUser | None = None,
+) -> IndicatorValue:
+    """Record a value; a second value for the same unit, indicator and date is a correction
+    that keeps the previous one in history."""
+    indicator = find_indicator(indicator_key)
+    value, numerator, denominator = (
+        _finite("value", value),
+        _finite("numerator", numerator),
+        _finite("denominator", denominator),
+    )
+    validate_value(indicator, value=value, numerator=numerator, denominator=denominator, is_met=is_met)
+    if not unit_active(unit, observed_on):
+        raise AssessmentError(f"{unit.name} did not exist on {observed_on.isoformat()}.")
+    previous = (
+        IndicatorValue.objects.select_for_update()
+        .filter(unit=unit, indicator_key=indicator_key, observed_on=observed_on, is_current=True)
+        .first()
+    )
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    return IndicatorValue.objects.create(
+        unit=unit,
+        indicator_key=indicator_key,
+        observed_on=observed_on,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        is_met=is_met,
+        source=source,
+        note=note,
+        evidence=evidence or "",
+        entered_by=user,
+        supersedes=previous,
+    )
+
+
+def unit_active(unit: AdminUnit, on: date) -> bool:
+    return unit.to_domain().is_active(on)
+
+
+@transaction.atomic
+def certify_criterion(
+    *,
+    unit: AdminUnit,
+    criterion_key: str,
+    is_met: bool,
+    certified_on: date,
+    document_number: str = "",
+    department: Department | None = None,
+    source: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> CriterionCertification:
+    """A department certifies a whole criterion met or not met, with its document."""
+    find_criterion(criterion_key)
+    if not unit_active(unit, certified_on):
+        raise AssessmentError(f"{unit.name} did not exist on {certified_on.isoformat()}.")
+    previous = (
+        CriterionCertification.objects.select_for_update()
+        .filter(unit=unit, criterion_key=criterion_key, certified_on=certified_on, is_current=True)
+        .first()
+    )
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    return CriterionCertification.objects.create(
+        unit=unit,
+        criterion_key=criterion_key,
+        is_met=is_met,
+        certified_on=certified_on,
+        document_number=document_number,
+        department=department,
+        source=source,
+        note=note,
+        entered_by=user,
+        supersedes=previous,
+    )
+
+
+def _tier(value: str) -> Tier:
+    try:
+        return Tier(value)
+    except ValueError:
+        raise AssessmentError(
+            f"{value!r} is not a tier; use one of {', '.join(t.value for t in Tier)}."
+        ) from None
+
+
+@transaction.atomic
+def record_recognition(
+    *,
+    unit: AdminUnit,
+    tier: str,
+    decision_number: str,
+    decision_date: date,
+    issuer: str = "",
+    signer: str = "",
+    criteria_set: CriteriaSet | None = None,
+    source: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Recognition:
+    """Record a recognition decision (the workflow checks come with the recognition issue)."""
+    _tier(tier)
+    if not decision_number.strip():
+        raise AssessmentError("A recognition needs its decision number.")
+    if not unit_active(unit, decision_date):
+        raise AssessmentError(f"{unit.name} did not exist on {decision_date.isoformat()}.")
+    return Recognition.objects.create(
+        unit=unit,
+        tier=tier,
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        issuer=issuer,
+        signer=signer,
+        criteria_set=criteria_set,
+        source=source,
+        note=note,
+        entered_by=user,
+    )
+
+
+@transaction.atomic
+def record_revocation(
+    *,
+    recognition: Recognition,
+    decision_number: str,
+    decision_date: date,
+    issuer: str = "",
+    reason: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Revocation:
+    if decision_date < recognition.decision_date:
+        raise AssessmentError("A revocation cannot precede the recognition it revokes.")
+    if Revocation.objects.filter(recognition=recognition).exists():
+        raise AssessmentError("This recognition has already been revoked.")
+    return Revocation.objects.create(
+        recognition=recognition,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        issuer=issuer,
+        reason=reason,
+        entered_by=user,
+    )
+
+
+def record_target(
+    *,
+    unit: AdminUnit,
+    tier: str,
+    year: int,
+    child_level: str = "",
+    child_count: int | None = None,
+    source: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Target:
+    """A target: the unit reaches a tier in a year, or has N child units at a tier by then."""
+    _tier(tier)
+    if (child_count is None) != (not child_level):
+        raise AssessmentError("An aggregate target needs both the child level and the count.")
+    return Target.objects.create(
+        unit=unit, tier=tier, year=year, child_level=child_level, child_count=child_count,
+        source=source, note=note, entered_by=user,
+    )  # fmt: skip
+
+
+def record_registration(
+    *,
+    unit: AdminUnit,
+    tier: str,
+    year: int,
+    registered_on: date | None = None,
+    source: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Registration:
+    _tier(tier)
+    registration, _ = Registration.objects.update_or_create(
+        unit=unit, tier=tier, year=year,
+        defaults={"registered_on": registered_on, "source": source, "note": note, "entered_by": user},
+    )  # fmt: skip
+    return registration
+
+
+def record_sponsorship(
+    *,
+    unit: AdminUnit,
+    sponsor: Department,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    source: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Sponsorship:
+    if start_date and end_date and end_date < start_date:
+        raise AssessmentError("A sponsorship cannot end before it starts.")
+    return Sponsorship.objects.create(
+        unit=unit, sponsor=sponsor, start_date=start_date, end_date=end_date,
+        source=source, note=note, entered_by=user,
+    )  # fmt: skip
+
+
+def value_history(unit: AdminUnit, indicator_key: str) -> list[dict[str, Any]]:
+    """Every value ever recorded for a unit and indicator, newest first, corrections included."""
+    return [
+        {
+            "observed_on": v.observed_on,
+            "value": v.value,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "is_met": v.is_met,
+            "is_current": v.is_current,
+            "source": v.source,
+            "entered_by": v.entered_by_id,
+            "entered_at": v.entered_at,
+        }
+        for v in IndicatorValue.objects.filter(unit=unit, indicator_key=indicator_key).order_by(
+            "-observed_on", "-entered_at", "-id"
+        )
+    ]

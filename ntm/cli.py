@@ -1,0 +1,52 @@
+"""The `ntm` command: set-up, units, criteria sets and evaluations.
+
+Subcommands live beside their app (``ntm/<app>/commands.py``, each with a ``register``
+function); this module only builds the parser, starts Django and turns user errors into
+a message and a non-zero exit status instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from ntm.cli_support import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ntm.assessments import commands as assessment_commands
+    from ntm.criteria import commands as criteria_commands
+    from ntm.units import commands as unit_commands
+    from ntm.web import commands as web_commands
+
+    parser = argparse.ArgumentParser(
+        prog="ntm", description="ntm: New Rural Development information system"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    web_commands.register(sub)
+    unit_commands.register(sub)
+    criteria_commands.register(sub)
+    assessment_commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as error:
+        print(f"ntm: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
