@@ -20,12 +20,12 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("NTM_DEBUG", True)
 # The development key only works with DEBUG on; production must set NTM_SECRET_KEY.
-SECRET_KEY = os.environ.get("NTM_SECRET_KEY") or (
-    "dev-only-insecure-key" if DEBUG else ""
-)
+SECRET_KEY = os.environ.get("NTM_SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("NTM_SECRET_KEY must be set when NTM_DEBUG is off")
-ALLOWED_HOSTS = [h for h in os.environ.get("NTM_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("NTM_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,7 +90,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -56,7 +56,9 @@ def synthetic_definition(indicators: int = 60, criteria: int = 19) -> CriteriaSe
         inds = []
         for j in range(c, indicators, criteria):
             rows = tuple(
-                ThresholdRow(value=float(rng.integers(50, 95)), region=r, confidence=Confidence.VERIFIED)
+                ThresholdRow(
+                    value=float(rng.integers(50, 95)), region=r, confidence=Confidence.VERIFIED
+                )
                 for r in REGIONS
             )
             inds.append(
@@ -70,7 +72,14 @@ def synthetic_definition(indicators: int = 60, criteria: int = 19) -> CriteriaSe
                     thresholds=rows,
                 )
             )
-        items.append(CriterionDef(key=f"bench:c{c}", number=str(c + 1), name_vi=f"Tiêu chí {c + 1}", indicators=tuple(inds)))
+        items.append(
+            CriterionDef(
+                key=f"bench:c{c}",
+                number=str(c + 1),
+                name_vi=f"Tiêu chí {c + 1}",
+                indicators=tuple(inds),
+            )
+        )
     return CriteriaSetDef(
         set_id="bench",
         version=1,
@@ -125,8 +134,11 @@ def store_synthetic_values(unit_ids: np.ndarray, definition: CriteriaSetDef) -> 
                 fields["value"] = round(float(inputs.values[ind.key][pos]), 2)
             batch.append(
                 IndicatorValue(
-                    unit_id=unit_id, indicator_key=ind.key, observed_on=date(2020, 6, 30),
-                    source=SOURCE, **fields,
+                    unit_id=unit_id,
+                    indicator_key=ind.key,
+                    observed_on=date(2020, 6, 30),
+                    source=SOURCE,
+                    **fields,
                 )  # fmt: skip
             )
             if len(batch) >= 20000:
@@ -142,6 +154,7 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
     from django.db import connection
     from django.db.models import Q
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from ntm.assessments.evaluation import UnitRows, evaluate_units
     from ntm.criteria.selectors import get_set
@@ -159,7 +172,8 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
     units_reload = time.perf_counter() - started
 
     communes = AdminUnit.objects.filter(level="commune").filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=AS_OF), Q(valid_to__isnull=True) | Q(valid_to__gt=AS_OF)
+        Q(valid_from__isnull=True) | Q(valid_from__lte=AS_OF),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=AS_OF),
     )
     rows = UnitRows.from_queryset(communes)
     n = len(rows.ids)
@@ -186,8 +200,12 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
         end_to_end_runs.append(seconds)
 
     return {
-        "measured_on": date.today().isoformat(),
-        "machine": {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()},
+        "measured_on": timezone.localdate().isoformat(),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": _cpus(),
+            "platform": platform.platform(),
+        },
         "database": connection.vendor,
         "communes": n,
         "units_load_seconds": round(units_load, 2),

@@ -18,7 +18,9 @@ def parse_date(text: str | None, *, option: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"{option}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2021-09-25") from None
+        raise UserError(
+            f"{option}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2021-09-25"
+        ) from None
 
 
 def print_json(data: Any) -> None:

@@ -125,7 +125,9 @@ DISTRICT_SET: dict[str, Any] = {
             "thresholds": [{"value": 100, "confidence": "verified"}],
         }
     ],
-    "criteria": [{"number": str(n), "name_vi": f"Tiêu chí {n}", "indicators": []} for n in range(1, 10)],
+    "criteria": [
+        {"number": str(n), "name_vi": f"Tiêu chí {n}", "indicators": []} for n in range(1, 10)
+    ],
 }
 
 
@@ -147,13 +149,63 @@ def make_ky_anh():
         fields.setdefault("short_name", fields["name"].split(" ", 1)[-1])
         return AdminUnit.objects.create(**fields)
 
-    province = unit(code="42", name="Tỉnh Hà Tĩnh", kind="province", level="province", valid_to=REFORM_2025, region="BTB")
-    district = unit(code="447", name="Huyện Kỳ Anh", kind="rural_district", level="district", parent=province, valid_to=REFORM_2025, region="BTB")
-    ky_lac = unit(code="18850", name="Xã Kỳ Lạc", kind="commune", level="commune", parent=district, valid_to=REFORM_2025, region="BTB")
-    ky_tay = unit(code="18793", name="Xã Kỳ Tây", kind="commune", level="commune", parent=district, valid_to=REFORM_2025, region="BTB")
-    lam_hop = unit(code="18838", name="Xã Lâm Hợp", kind="commune", level="commune", parent=district, valid_from=dt.date(2019, 12, 1), valid_to=REFORM_2025, region="BTB")
-    province_2025 = unit(code="42", name="Tỉnh Hà Tĩnh", kind="province", level="province", valid_from=REFORM_2025)
-    new_ky_lac = unit(code="18838", name="Xã Kỳ Lạc", kind="commune", level="commune", parent=province_2025, valid_from=REFORM_2025, commune_group=2)
+    province = unit(
+        code="42",
+        name="Tỉnh Hà Tĩnh",
+        kind="province",
+        level="province",
+        valid_to=REFORM_2025,
+        region="BTB",
+    )
+    district = unit(
+        code="447",
+        name="Huyện Kỳ Anh",
+        kind="rural_district",
+        level="district",
+        parent=province,
+        valid_to=REFORM_2025,
+        region="BTB",
+    )
+    ky_lac = unit(
+        code="18850",
+        name="Xã Kỳ Lạc",
+        kind="commune",
+        level="commune",
+        parent=district,
+        valid_to=REFORM_2025,
+        region="BTB",
+    )
+    ky_tay = unit(
+        code="18793",
+        name="Xã Kỳ Tây",
+        kind="commune",
+        level="commune",
+        parent=district,
+        valid_to=REFORM_2025,
+        region="BTB",
+    )
+    lam_hop = unit(
+        code="18838",
+        name="Xã Lâm Hợp",
+        kind="commune",
+        level="commune",
+        parent=district,
+        valid_from=dt.date(2019, 12, 1),
+        valid_to=REFORM_2025,
+        region="BTB",
+    )
+    province_2025 = unit(
+        code="42", name="Tỉnh Hà Tĩnh", kind="province", level="province", valid_from=REFORM_2025
+    )
+    new_ky_lac = unit(
+        code="18838",
+        name="Xã Kỳ Lạc",
+        kind="commune",
+        level="commune",
+        parent=province_2025,
+        valid_from=REFORM_2025,
+        commune_group=2,
+    )
     return {
         "province": province,
         "district": district,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from ntm.cli_support import UserError, parse_date, print_json
 
@@ -20,13 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
     from ntm.assessments.evaluation import evaluate_unit
     from ntm.core.hierarchy import HierarchyError
     from ntm.criteria.selectors import UnknownSet, get_set
     from ntm.units.models import AdminUnit
     from ntm.units.selectors import find_unit
 
-    as_of = parse_date(args.as_of) or dt.date.today()
+    as_of = parse_date(args.as_of) or timezone.localdate()
     try:
         criteria_set = get_set(args.set_id, args.version)
     except UnknownSet as error:
@@ -49,12 +50,14 @@ def evaluate_command(args: argparse.Namespace) -> int:
             "commune_group": unit.commune_group,
             "parent": unit.parent.name if unit.parent else None,
         },
-        **{k: v for k, v in report.items()},
+        **report,
     }
     if args.json:
         print_json(output)
         return 0
-    print(f"{unit.name} ({unit.code}) — {criteria_set.set_id}@{criteria_set.version}, {as_of.isoformat()}")
+    print(
+        f"{unit.name} ({unit.code}) — {criteria_set.set_id}@{criteria_set.version}, {as_of.isoformat()}"
+    )
     print(f"Đạt {report['met']}/{report['total']} tiêu chí")
     for c in report["criteria"]:
         mark = {"met": "✓", "not_met": "✗", "missing": "…", "not_evaluable": "?"}[c["status"]]

@@ -99,12 +99,18 @@ def gather_inputs(
                 observed_on__lte=as_of,
                 is_current=True,
             ).values_list(
-                "unit_id", "indicator_key", "observed_on", "value", "numerator", "denominator", "is_met"
+                "unit_id",
+                "indicator_key",
+                "observed_on",
+                "value",
+                "numerator",
+                "denominator",
+                "is_met",
             )
         )
-        unit_pos, key_pos, kept = _latest_per_cell(unit_rows.ids, rows, keys)
+        unit_pos, _, kept = _latest_per_cell(unit_rows.ids, rows, keys)
         kinds = {i.key: i.kind for i in definition.indicators}
-        for u, k, r in zip(unit_pos.tolist(), key_pos.tolist(), kept.tolist(), strict=True):
+        for u, r in zip(unit_pos.tolist(), kept.tolist(), strict=True):
             _, key, _, value, numerator, denominator, is_met = rows[r]
             if kinds[key] is IndicatorKind.JUDGEMENT:
                 values[key][u] = np.nan if is_met is None else float(is_met)
@@ -161,9 +167,7 @@ def child_aggregates(
         assert spec is not None
         child_ids, parent_pos = children_on(unit_rows.ids, spec.child_level, as_of)
         ranks = recognized_tier_rank(child_ids, as_of)
-        counts, totals = engine.aggregate_children(
-            parent_pos, ranks >= TIER_RANK[spec.tier], n
-        )
+        counts, totals = engine.aggregate_children(parent_pos, ranks >= TIER_RANK[spec.tier], n)
         result[indicator.key] = (
             engine.share_percent(counts, totals)
             if spec.measure == "share_at_tier"

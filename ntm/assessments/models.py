@@ -98,6 +98,9 @@ class CriterionCertification(Recorded):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.criterion_key} {self.certified_on}"
+
 
 class Recognition(Recorded):
     """A decision recognizing a unit at a tier (công nhận)."""
@@ -124,6 +127,9 @@ class Recognition(Recorded):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.tier} {self.decision_number}"
+
 
 class Revocation(Recorded):
     """A decision revoking a recognition (thu hồi)."""
@@ -139,6 +145,9 @@ class Revocation(Recorded):
     class Meta:
         verbose_name = _("quyết định thu hồi")
         verbose_name_plural = _("quyết định thu hồi")
+
+    def __str__(self) -> str:
+        return f"{self.recognition} / {self.decision_number}"
 
 
 class Target(Recorded):
@@ -172,6 +181,9 @@ class Target(Recorded):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.tier} {self.year}"
+
 
 class Registration(Recorded):
     """A unit registers to reach a tier in a year (đăng ký)."""
@@ -190,13 +202,19 @@ class Registration(Recorded):
             models.UniqueConstraint(fields=["unit", "tier", "year"], name="registration_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.tier} {self.year}"
+
 
 class Sponsorship(Recorded):
     """A department sponsors a unit (đơn vị đỡ đầu)."""
 
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="sponsorships")
     sponsor = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("đơn vị đỡ đầu")
+        Department,
+        on_delete=models.PROTECT,
+        related_name="sponsorships",
+        verbose_name=_("đơn vị đỡ đầu"),
     )
     start_date = models.DateField(_("từ ngày"), null=True, blank=True)
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -206,3 +224,6 @@ class Sponsorship(Recorded):
     class Meta:
         verbose_name = _("đơn vị đỡ đầu")
         verbose_name_plural = _("đơn vị đỡ đầu")
+
+    def __str__(self) -> str:
+        return f"{self.sponsor} → {self.unit}"

@@ -75,11 +75,17 @@ def validate_value(
         return
     if indicator.kind is IndicatorKind.RATIO:
         if numerator is None or denominator is None:
-            raise AssessmentError(f"{label} is a ratio: give both numbers ({indicator.ratio.numerator if indicator.ratio else ''} / {indicator.ratio.denominator if indicator.ratio else ''}).")
+            raise AssessmentError(
+                f"{label} is a ratio: give both numbers ({indicator.ratio.numerator if indicator.ratio else ''} / {indicator.ratio.denominator if indicator.ratio else ''})."
+            )
         if numerator < 0 or denominator <= 0:
-            raise AssessmentError(f"{label}: the denominator must be positive and the numerator not negative.")
+            raise AssessmentError(
+                f"{label}: the denominator must be positive and the numerator not negative."
+            )
         if indicator.unit == "%" and numerator > denominator:
-            raise AssessmentError(f"{label}: the numerator ({numerator:g}) exceeds the denominator ({denominator:g}).")
+            raise AssessmentError(
+                f"{label}: the numerator ({numerator:g}) exceeds the denominator ({denominator:g})."
+            )
         return
     if value is None or is_met is not None:
         raise AssessmentError(f"{label} needs a number.")
@@ -110,7 +116,9 @@ def record_value(
         _finite("numerator", numerator),
         _finite("denominator", denominator),
     )
-    validate_value(indicator, value=value, numerator=numerator, denominator=denominator, is_met=is_met)
+    validate_value(
+        indicator, value=value, numerator=numerator, denominator=denominator, is_met=is_met
+    )
     if not unit_active(unit, observed_on):
         raise AssessmentError(f"{unit.name} did not exist on {observed_on.isoformat()}.")
     previous = (

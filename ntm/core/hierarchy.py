@@ -145,9 +145,7 @@ def find_by_code(
             for u in sorted(matches, key=lambda u: (u.valid_from or date.min, u.level))
         )
         hint = "give --as-of DATE or --era" if on is None and era is None else "give --level"
-        raise AmbiguousUnit(
-            f"The code {code!r} is ambiguous: {listing}. Please {hint}.", matches
-        )
+        raise AmbiguousUnit(f"The code {code!r} is ambiguous: {listing}. Please {hint}.", matches)
     return matches[0]
 
 

@@ -65,7 +65,9 @@ def list_command(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             period = "–".join(str(y) for y in r["period"] if y)
-            print(f"{r['id']}@{r['version']}  {r['level']:<8} {r['tier']:<10} {period:<10} {r['criteria']:>2} tiêu chí  {r['name']}")
+            print(
+                f"{r['id']}@{r['version']}  {r['level']:<8} {r['tier']:<10} {period:<10} {r['criteria']:>2} tiêu chí  {r['name']}"
+            )
     return 0
 
 
@@ -90,7 +92,9 @@ def show_command(args: argparse.Namespace) -> int:
                 for r in ind.thresholds
             )
             threshold = (
-                "judgement" if ind.kind == "judgement" else (f"{ind.comparator} {rows}" if rows else "cần xác nhận")
+                "judgement"
+                if ind.kind == "judgement"
+                else (f"{ind.comparator} {rows}" if rows else "cần xác nhận")
             )
             print(f"     {ind.code} {ind.name_vi} — {threshold}")
     return 0

@@ -29,9 +29,7 @@ def latest_sets() -> list[CriteriaSet]:
     latest: dict[str, CriteriaSet] = {}
     for stored in CriteriaSet.objects.filter(status=SetStatusChoices.PUBLISHED).order_by("version"):
         latest[stored.set_id] = stored
-    return sorted(
-        latest.values(), key=lambda s: (s.level, s.period_start or 0, s.tier, s.set_id)
-    )
+    return sorted(latest.values(), key=lambda s: (s.level, s.period_start or 0, s.tier, s.set_id))
 
 
 def ladder_of(criteria_set: CriteriaSet) -> list[CriteriaSet]:

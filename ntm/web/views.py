@@ -6,17 +6,21 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ntm.core.hierarchy import Era, REFORM_2025
+from ntm.core.hierarchy import REFORM_2025, Era
 from ntm.criteria.selectors import UnknownSet, get_set, latest_sets
 from ntm.units.models import AdminUnit, Succession
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Provinces of both eras with their number of children, and the criteria sets."""
-    provinces = AdminUnit.objects.filter(level="province").annotate(
-        districts=Count("children", filter=Q(children__level="district")),
-        communes=Count("children", filter=Q(children__level="commune")),
-    ).order_by("code")
+    provinces = (
+        AdminUnit.objects.filter(level="province")
+        .annotate(
+            districts=Count("children", filter=Q(children__level="district")),
+            communes=Count("children", filter=Q(children__level="commune")),
+        )
+        .order_by("code")
+    )
     before = [p for p in provinces if p.valid_from is None or p.valid_from < REFORM_2025]
     after = [p for p in provinces if p.valid_from is not None and p.valid_from >= REFORM_2025]
     return render(

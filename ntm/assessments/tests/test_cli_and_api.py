@@ -17,8 +17,18 @@ pytestmark = pytest.mark.django_db(transaction=False)
 def ky_anh(tmp_path):
     load_criteria_sets(write_sets(tmp_path, COMMUNE_SET, ADVANCED_SET, VARIANT_SET))
     units = make_ky_anh()
-    services.record_value(unit=units["ky_lac"], indicator_key="test-commune:10", observed_on=dt.date(2021, 6, 30), value=40.0)
-    services.record_value(unit=units["ky_lac"], indicator_key="test-commune:1.1", observed_on=dt.date(2021, 6, 30), is_met=False)
+    services.record_value(
+        unit=units["ky_lac"],
+        indicator_key="test-commune:10",
+        observed_on=dt.date(2021, 6, 30),
+        value=40.0,
+    )
+    services.record_value(
+        unit=units["ky_lac"],
+        indicator_key="test-commune:1.1",
+        observed_on=dt.date(2021, 6, 30),
+        is_met=False,
+    )
     return units
 
 
@@ -29,11 +39,26 @@ def run_cli(capsys, *argv):
 
 
 def test_evaluate_prints_the_documented_json(ky_anh, capsys):
-    code, out, err = run_cli(capsys, "evaluate", "--unit", "18850", "--set", "test-province-commune", "--as-of", "2021-09-25", "--json")
+    code, out, err = run_cli(
+        capsys,
+        "evaluate",
+        "--unit",
+        "18850",
+        "--set",
+        "test-province-commune",
+        "--as-of",
+        "2021-09-25",
+        "--json",
+    )
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert data["unit"]["name"] == "Xã Kỳ Lạc" and data["unit"]["code"] == "18850"
-    assert (data["set"], data["as_of"], data["met"], data["total"]) == ("test-province-commune", "2021-09-25", 1, 5)
+    assert (data["set"], data["as_of"], data["met"], data["total"]) == (
+        "test-province-commune",
+        "2021-09-25",
+        1,
+        5,
+    )
     assert [c["number"] for c in data["criteria"]] == ["1", "2", "10", "19", "20"]
     assert {"number", "name", "status", "indicators"} <= set(data["criteria"][0])
     assert data["criteria"][0]["status"] == "not_met"
@@ -43,10 +68,26 @@ def test_evaluate_prints_the_documented_json(ky_anh, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        pytest.param(["--unit", "99999", "--set", "test-commune", "--as-of", "2021-09-25"], "No administrative unit has the code '99999'", id="unknown unit"),
-        pytest.param(["--unit", "18850", "--set", "nope", "--as-of", "2021-09-25"], "Unknown criteria set 'nope'", id="unknown set"),
-        pytest.param(["--unit", "18850", "--set", "test-commune", "--as-of", "25/09/2021"], "is not a date", id="bad date"),
-        pytest.param(["--unit", "18850", "--set", "test-commune", "--as-of", "2026-01-01"], "on 2026-01-01", id="unit gone by then"),
+        pytest.param(
+            ["--unit", "99999", "--set", "test-commune", "--as-of", "2021-09-25"],
+            "No administrative unit has the code '99999'",
+            id="unknown unit",
+        ),
+        pytest.param(
+            ["--unit", "18850", "--set", "nope", "--as-of", "2021-09-25"],
+            "Unknown criteria set 'nope'",
+            id="unknown set",
+        ),
+        pytest.param(
+            ["--unit", "18850", "--set", "test-commune", "--as-of", "25/09/2021"],
+            "is not a date",
+            id="bad date",
+        ),
+        pytest.param(
+            ["--unit", "18850", "--set", "test-commune", "--as-of", "2026-01-01"],
+            "on 2026-01-01",
+            id="unit gone by then",
+        ),
     ],
 )
 def test_evaluate_refuses_bad_input_with_a_message_and_no_traceback(ky_anh, capsys, argv, message):
@@ -58,7 +99,9 @@ def test_evaluate_refuses_bad_input_with_a_message_and_no_traceback(ky_anh, caps
 
 
 def test_evaluation_api_returns_the_same_report(ky_anh, client):
-    response = client.get("/api/criteria/test-commune/evaluation", {"unit": "18850", "as_of": "2021-09-25"})
+    response = client.get(
+        "/api/criteria/test-commune/evaluation", {"unit": "18850", "as_of": "2021-09-25"}
+    )
     assert response.status_code == 200
     data = response.json()
     assert (data["met"], data["total"], data["unit"]["code"]) == (1, 4, "18850")
@@ -67,14 +110,33 @@ def test_evaluation_api_returns_the_same_report(ky_anh, client):
 
 
 def test_evaluation_api_unknown_set_and_unit(ky_anh, client):
-    assert client.get("/api/criteria/nope/evaluation", {"unit": "18850", "as_of": "2021-09-25"}).status_code == 404
-    assert client.get("/api/criteria/test-commune/evaluation", {"unit": "1", "as_of": "2021-09-25"}).status_code == 404
-    assert client.get("/api/criteria/test-commune/evaluation", {"unit": "18850", "as_of": "yesterday"}).status_code == 422
+    assert (
+        client.get(
+            "/api/criteria/nope/evaluation", {"unit": "18850", "as_of": "2021-09-25"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            "/api/criteria/test-commune/evaluation", {"unit": "1", "as_of": "2021-09-25"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            "/api/criteria/test-commune/evaluation", {"unit": "18850", "as_of": "yesterday"}
+        ).status_code
+        == 422
+    )
 
 
 def test_criteria_api_lists_sets_and_the_openapi_schema_is_served(ky_anh, client):
     listing = client.get("/api/criteria").json()
-    assert {s["id"] for s in listing} == {"test-commune", "test-province-commune", "test-commune-advanced"}
+    assert {s["id"] for s in listing} == {
+        "test-commune",
+        "test-province-commune",
+        "test-commune-advanced",
+    }
     detail = client.get("/api/criteria/test-province-commune").json()
     assert detail["summary"]["extends"] == "test-commune@1"
     schema = client.get("/api/openapi.json").json()

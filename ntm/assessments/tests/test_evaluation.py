@@ -9,7 +9,14 @@ from ntm.assessments.evaluation import evaluate_unit, evaluate_units
 from ntm.assessments.models import IndicatorValue
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
-from ntm.testing import ADVANCED_SET, COMMUNE_SET, DISTRICT_SET, VARIANT_SET, make_ky_anh, write_sets
+from ntm.testing import (
+    ADVANCED_SET,
+    COMMUNE_SET,
+    DISTRICT_SET,
+    VARIANT_SET,
+    make_ky_anh,
+    write_sets,
+)
 from ntm.units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
@@ -59,12 +66,37 @@ def test_correction_keeps_the_previous_value_in_history(units):
 
 def test_twelve_of_twenty_style_count_with_certified_criteria(units):
     ky_lac = units["ky_lac"]
-    services.record_value(unit=ky_lac, indicator_key="test-commune:1.1", observed_on=D(2021, 1, 1), is_met=True)
-    services.record_value(unit=ky_lac, indicator_key="test-commune:2.1", observed_on=D(2021, 1, 1), numerator=7.7, denominator=10)
-    services.certify_criterion(unit=ky_lac, criterion_key="test-commune:19", is_met=True, certified_on=D(2021, 3, 1), document_number="12/CAH")
-    services.record_value(unit=ky_lac, indicator_key="test-province-commune:20.1", observed_on=D(2021, 1, 1), is_met=True)
+    services.record_value(
+        unit=ky_lac, indicator_key="test-commune:1.1", observed_on=D(2021, 1, 1), is_met=True
+    )
+    services.record_value(
+        unit=ky_lac,
+        indicator_key="test-commune:2.1",
+        observed_on=D(2021, 1, 1),
+        numerator=7.7,
+        denominator=10,
+    )
+    services.certify_criterion(
+        unit=ky_lac,
+        criterion_key="test-commune:19",
+        is_met=True,
+        certified_on=D(2021, 3, 1),
+        document_number="12/CAH",
+    )
+    services.record_value(
+        unit=ky_lac,
+        indicator_key="test-province-commune:20.1",
+        observed_on=D(2021, 1, 1),
+        is_met=True,
+    )
     report = evaluate_unit(ky_lac, get_set("test-province-commune"), D(2021, 9, 25))
-    assert statuses(report) == {"1": "met", "2": "not_met", "10": "missing", "19": "met", "20": "met"}
+    assert statuses(report) == {
+        "1": "met",
+        "2": "not_met",
+        "10": "missing",
+        "19": "met",
+        "20": "met",
+    }
     assert (report["met"], report["total"]) == (3, 5)
     roads = report["criteria"][1]["indicators"][0]
     assert roads["value"] == pytest.approx(77.0) and roads["gap"] == pytest.approx(23.0)
@@ -83,7 +115,9 @@ def test_eligible_tiers_follow_the_ladder(units):
     on = D(2021, 1, 1)
     enter(ky_lac, "test-commune:1.1", on, is_met=True)
     enter(ky_lac, "test-commune:2.1", on, numerator=10, denominator=10)
-    services.certify_criterion(unit=ky_lac, criterion_key="test-commune:19", is_met=True, certified_on=on)
+    services.certify_criterion(
+        unit=ky_lac, criterion_key="test-commune:19", is_met=True, certified_on=on
+    )
     enter(ky_lac, "test-commune:10", on, value=48)
     enter(ky_lac, "test-commune-advanced:10", on, value=52)
     report = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 9, 25))
@@ -99,24 +133,55 @@ def test_eligible_tiers_follow_the_ladder(units):
 def test_district_needs_every_commune_recognized_at_standard(units):
     district = units["district"]
     for n in range(1, 10):
-        services.certify_criterion(unit=district, criterion_key=f"test-district:{n}", is_met=True, certified_on=D(2021, 1, 1))
+        services.certify_criterion(
+            unit=district,
+            criterion_key=f"test-district:{n}",
+            is_met=True,
+            certified_on=D(2021, 1, 1),
+        )
     for commune in (units["ky_lac"], units["ky_tay"]):
-        services.record_recognition(unit=commune, tier="standard", decision_number=f"1/{commune.code}", decision_date=D(2020, 12, 1))
+        services.record_recognition(
+            unit=commune,
+            tier="standard",
+            decision_number=f"1/{commune.code}",
+            decision_date=D(2020, 12, 1),
+        )
     report = evaluate_unit(district, get_set("test-district"), D(2021, 1, 20))
     share = report["conditions"][0]
     assert (share["value"], share["status"]) == (pytest.approx(66.666667), "not_met")
     assert (report["met"], report["total"], report["eligible_tiers"]) == (9, 9, [])
-    services.record_recognition(unit=units["lam_hop"], tier="advanced", decision_number="2/LH", decision_date=D(2021, 1, 15))
+    services.record_recognition(
+        unit=units["lam_hop"], tier="advanced", decision_number="2/LH", decision_date=D(2021, 1, 15)
+    )
     report = evaluate_unit(district, get_set("test-district"), D(2021, 1, 20))
     assert report["conditions"][0]["value"] == 100.0
     assert report["eligible_tiers"] == ["standard"]
 
 
 def test_revoked_recognition_no_longer_counts(units):
-    recognition = services.record_recognition(unit=units["ky_lac"], tier="standard", decision_number="9/QĐ-UBND", decision_date=D(2020, 12, 1))
-    services.record_revocation(recognition=recognition, decision_number="3/QĐ-UBND", decision_date=D(2023, 5, 1))
-    assert len(evaluate_unit(units["ky_lac"], get_set("test-commune"), D(2022, 1, 1))["recognitions_in_force"]) == 1
-    assert evaluate_unit(units["ky_lac"], get_set("test-commune"), D(2023, 6, 1))["recognitions_in_force"] == []
+    recognition = services.record_recognition(
+        unit=units["ky_lac"],
+        tier="standard",
+        decision_number="9/QĐ-UBND",
+        decision_date=D(2020, 12, 1),
+    )
+    services.record_revocation(
+        recognition=recognition, decision_number="3/QĐ-UBND", decision_date=D(2023, 5, 1)
+    )
+    assert (
+        len(
+            evaluate_unit(units["ky_lac"], get_set("test-commune"), D(2022, 1, 1))[
+                "recognitions_in_force"
+            ]
+        )
+        == 1
+    )
+    assert (
+        evaluate_unit(units["ky_lac"], get_set("test-commune"), D(2023, 6, 1))[
+            "recognitions_in_force"
+        ]
+        == []
+    )
 
 
 def test_bad_values_are_refused_and_nothing_is_stored(units):
@@ -124,7 +189,10 @@ def test_bad_values_are_refused_and_nothing_is_stored(units):
     cases = [
         ({"indicator_key": "test-commune:10", "value": None}, "needs a number"),
         ({"indicator_key": "test-commune:1.1", "value": 1.0}, "is a judgement"),
-        ({"indicator_key": "test-commune:2.1", "numerator": 12, "denominator": 10}, "exceeds the denominator"),
+        (
+            {"indicator_key": "test-commune:2.1", "numerator": 12, "denominator": 10},
+            "exceeds the denominator",
+        ),
         ({"indicator_key": "test-commune:2.1", "value": 50.0}, "is a ratio"),
         ({"indicator_key": "test-commune:10", "value": float("nan")}, "finite number"),
         ({"indicator_key": "test-commune:99", "value": 1.0}, "No criteria set defines"),
@@ -133,11 +201,18 @@ def test_bad_values_are_refused_and_nothing_is_stored(units):
         with pytest.raises(services.AssessmentError, match=message):
             services.record_value(unit=ky_lac, observed_on=D(2021, 1, 1), **fields)
     with pytest.raises(services.AssessmentError, match="did not exist"):
-        services.record_value(unit=units["new_ky_lac"], indicator_key="test-commune:10", observed_on=D(2021, 1, 1), value=40.0)
+        services.record_value(
+            unit=units["new_ky_lac"],
+            indicator_key="test-commune:10",
+            observed_on=D(2021, 1, 1),
+            value=40.0,
+        )
     assert IndicatorValue.objects.count() == 0
 
 
-def test_evaluating_many_units_takes_a_fixed_number_of_queries(units, django_assert_max_num_queries):
+def test_evaluating_many_units_takes_a_fixed_number_of_queries(
+    units, django_assert_max_num_queries
+):
     communes = AdminUnit.objects.filter(level="commune", valid_to__isnull=False)
     for unit in communes:
         enter(unit, "test-commune:10", D(2021, 1, 1), value=40.0)

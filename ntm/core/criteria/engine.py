@@ -80,8 +80,12 @@ class UnitFrame:
         n = len(ids)
         return cls(
             ids=np.asarray(ids, dtype=np.int64),
-            regions=np.asarray([r or "" for r in regions] if regions is not None else [""] * n, dtype="U8"),
-            groups=np.asarray([g or 0 for g in groups] if groups is not None else [0] * n, dtype=np.int8),
+            regions=np.asarray(
+                [r or "" for r in regions] if regions is not None else [""] * n, dtype="U8"
+            ),
+            groups=np.asarray(
+                [g or 0 for g in groups] if groups is not None else [0] * n, dtype=np.int8
+            ),
         )
 
     def __len__(self) -> int:
@@ -290,7 +294,9 @@ def evaluate(
         if indicator.kind is IndicatorKind.JUDGEMENT:
             # The requirement is the indicator's own wording; the department decides.
             met = value >= 1.0 - TOLERANCE
-            status[:, j] = np.where(missing, Status.MISSING, np.where(met, Status.MET, Status.NOT_MET))
+            status[:, j] = np.where(
+                missing, Status.MISSING, np.where(met, Status.MET, Status.NOT_MET)
+            )
             continue
         assert indicator.comparator is not None
         threshold, rows = resolve_thresholds(indicator, units, as_of.year)
@@ -325,13 +331,21 @@ def evaluate(
 
     condition_cols = [column[i.key] for i in definition.conditions]
     conditions_met = (
-        (status[:, condition_cols] == Status.MET).all(axis=1) if condition_cols else np.ones(n, dtype=bool)
+        (status[:, condition_cols] == Status.MET).all(axis=1)
+        if condition_cols
+        else np.ones(n, dtype=bool)
     )
     met_count = (criterion_status == Status.MET).sum(axis=1).astype(np.int64)
     failed = (criterion_status == Status.NOT_MET).sum(axis=1)
-    key_cols = [c for c, cr in enumerate(definition.criteria) if cr.number in definition.revocation_key_criteria]
+    key_cols = [
+        c
+        for c, cr in enumerate(definition.criteria)
+        if cr.number in definition.revocation_key_criteria
+    ]
     key_failed = (
-        (criterion_status[:, key_cols] == Status.NOT_MET).any(axis=1) if key_cols else np.zeros(n, dtype=bool)
+        (criterion_status[:, key_cols] == Status.NOT_MET).any(axis=1)
+        if key_cols
+        else np.zeros(n, dtype=bool)
     )
     due, near, share = revocation_rule(failed, m, key_failed)
     return Evaluation(

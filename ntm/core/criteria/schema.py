@@ -124,7 +124,9 @@ class _Reader:
     def number(self, m: Mapping[str, Any], key: str, path: str) -> float:
         value = m.get(key)
         if value is None:
-            raise self.fail(self._p(path, key), "is required (a row exists only for a value seen in a source)")
+            raise self.fail(
+                self._p(path, key), "is required (a row exists only for a value seen in a source)"
+            )
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(self._p(path, key), f"must be a number, got {value!r}")
         return float(value)
@@ -161,7 +163,9 @@ class _Reader:
         return f"{path}.{key}" if path else key
 
 
-def _confidence(r: _Reader, m: Mapping[str, Any], path: str, default: str | None = None) -> Confidence:
+def _confidence(
+    r: _Reader, m: Mapping[str, Any], path: str, default: str | None = None
+) -> Confidence:
     value = r.choice(m, "confidence", path, [c.value for c in Confidence], default=default)
     return Confidence(value)
 
@@ -184,9 +188,13 @@ def _rows(
         if group is not None and group not in COMMUNE_GROUPS:
             raise r.fail(f"{p}.group", f"{group!r} is not one of: 1, 2, 3")
         if region and differentiation is not Differentiation.REGION:
-            raise r.fail(f"{p}.region", f"the set is differentiated by {differentiation}, not region")
+            raise r.fail(
+                f"{p}.region", f"the set is differentiated by {differentiation}, not region"
+            )
         if group and differentiation is not Differentiation.COMMUNE_GROUP:
-            raise r.fail(f"{p}.group", f"the set is differentiated by {differentiation}, not commune group")
+            raise r.fail(
+                f"{p}.group", f"the set is differentiated by {differentiation}, not commune group"
+            )
         from_year = r.integer(m, "from_year", p, minimum=1990, maximum=2100)
         if m.get("confidence", indicator.get("confidence")) == Confidence.UNVERIFIED.value:
             raise r.fail(
@@ -195,7 +203,9 @@ def _rows(
             )
         key = (region, group, from_year)
         if key in seen:
-            raise r.fail(p, f"duplicate row for region={region} group={group} from_year={from_year}")
+            raise r.fail(
+                p, f"duplicate row for region={region} group={group} from_year={from_year}"
+            )
         seen.add(key)
         rows.append(
             ThresholdRow(
@@ -241,7 +251,9 @@ def _indicator(
         raise r.fail(f"{path}.ratio", "only a ratio indicator has a ratio")
     aggregate = None
     if kind is IndicatorKind.AGGREGATE:
-        spec = r.mapping(m.get("aggregate"), f"{path}.aggregate", {"child_level", "measure", "tier"})
+        spec = r.mapping(
+            m.get("aggregate"), f"{path}.aggregate", {"child_level", "measure", "tier"}
+        )
         aggregate = AggregateSpec(
             child_level=str(r.choice(spec, "child_level", f"{path}.aggregate", LEVELS)),
             measure=str(r.choice(spec, "measure", f"{path}.aggregate", AGGREGATE_MEASURES)),
@@ -333,7 +345,9 @@ def parse_document(
         for j, ind in enumerate(r.sequence(cm, "indicators", p)):
             indicator = _indicator(r, ind, f"{p}.indicators[{j}]", set_id, differentiation)
             if indicator.code in codes:
-                raise r.fail(f"{p}.indicators[{j}].code", f"indicator {indicator.code} appears twice")
+                raise r.fail(
+                    f"{p}.indicators[{j}].code", f"indicator {indicator.code} appears twice"
+                )
             codes.add(indicator.code)
             indicators.append(indicator)
         criteria.append(
@@ -361,7 +375,10 @@ def parse_document(
     extends = None
     if extends_raw is not None:
         em = r.mapping(extends_raw, "extends", {"id", "version"})
-        extends = (r.text(em, "id", "extends"), r.integer(em, "version", "extends", required=True, minimum=1))
+        extends = (
+            r.text(em, "id", "extends"),
+            r.integer(em, "version", "extends", required=True, minimum=1),
+        )
     elif not criteria:
         raise r.fail("criteria", "a set needs at least one criterion")
 
@@ -434,7 +451,10 @@ def _apply_variant(
             )
         for j, indicator in enumerate(criterion.indicators):
             if indicator.code in base_codes:
-                raise r.fail(f"criteria[{i}].indicators[{j}].code", f"indicator {indicator.code} is already in {base.label}")
+                raise r.fail(
+                    f"criteria[{i}].indicators[{j}].code",
+                    f"indicator {indicator.code} is already in {base.label}",
+                )
     by_code = {i.code: i for i in base.indicators}
     replaced: dict[str, IndicatorDef] = {}
     for k, raw in enumerate(overrides):
@@ -448,7 +468,13 @@ def _apply_variant(
         original = by_code[code]
         if original.kind is IndicatorKind.JUDGEMENT:
             raise r.fail(f"{p}.indicator", f"indicator {code} is a judgement and has no threshold")
-        rows = _rows(r, om.get("thresholds"), f"{p}.thresholds", base.differentiation, {"confidence": "verified"})
+        rows = _rows(
+            r,
+            om.get("thresholds"),
+            f"{p}.thresholds",
+            base.differentiation,
+            {"confidence": "verified"},
+        )
         if not rows:
             raise r.fail(f"{p}.thresholds", "an override needs at least one row")
         for n, row in enumerate(rows):
@@ -463,14 +489,20 @@ def _apply_variant(
         kept = tuple(
             old
             for old in original.thresholds
-            if not any((old.region, old.group, old.from_year) == (n.region, n.group, n.from_year) for n in rows)
+            if not any(
+                (old.region, old.group, old.from_year) == (n.region, n.group, n.from_year)
+                for n in rows
+            )
         )
         note = r.text(om, "note", p, required=False) or original.note
         replaced[code] = replace(original, thresholds=kept + rows, note=note)
-    criteria = tuple(
-        replace(c, indicators=tuple(replaced.get(i.code, i) for i in c.indicators))
-        for c in base.criteria
-    ) + variant.criteria
+    criteria = (
+        tuple(
+            replace(c, indicators=tuple(replaced.get(i.code, i) for i in c.indicators))
+            for c in base.criteria
+        )
+        + variant.criteria
+    )
     conditions = tuple(replaced.get(i.code, i) for i in base.conditions) + variant.conditions
     return replace(
         variant,

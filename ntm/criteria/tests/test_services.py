@@ -63,7 +63,10 @@ def test_a_new_version_of_a_published_set_is_added_beside_it(tmp_path):
     write_sets(tmp_path, COMMUNE_SET)
     load_criteria_sets(tmp_path)
     assert get_set("test-commune").version == 2
-    assert get_set("test-commune", 1).to_domain().criterion("10").indicators[0].thresholds[1].value == 36
+    assert (
+        get_set("test-commune", 1).to_domain().criterion("10").indicators[0].thresholds[1].value
+        == 36
+    )
 
 
 def test_one_bad_file_refuses_the_whole_load(tmp_path):
@@ -94,7 +97,10 @@ def test_unknown_required_set_is_refused(tmp_path):
     write_sets(tmp_path, orphan)
     with pytest.raises(CriteriaDataError) as caught:
         load_criteria_sets(tmp_path)
-    assert (caught.value.path, caught.value.reason) == ("requires", "the set 'no-such-set' is not known")
+    assert (caught.value.path, caught.value.reason) == (
+        "requires",
+        "the set 'no-such-set' is not known",
+    )
 
 
 def test_ladder_goes_from_standard_up(tmp_path):
@@ -130,7 +136,11 @@ def test_project_data_files_load_and_hold_the_required_sets():
     assert report.updated == []
     for set_id, (level, tier, criteria) in REQUIRED_SETS.items():
         stored = get_set(set_id)
-        assert (stored.level, stored.tier, len(stored.definition["criteria"])) == (level, tier, criteria), set_id
+        assert (stored.level, stored.tier, len(stored.definition["criteria"])) == (
+            level,
+            tier,
+            criteria,
+        ), set_id
 
 
 def test_project_data_keeps_confidence_and_never_evaluates_unseen_thresholds():

@@ -53,7 +53,9 @@ ROADS = IndicatorDef(
 )  # fmt: skip
 
 
-def make_set(*criteria: CriterionDef, key_criteria: tuple[str, ...] = (), conditions=()) -> CriteriaSetDef:
+def make_set(
+    *criteria: CriterionDef, key_criteria: tuple[str, ...] = (), conditions=()
+) -> CriteriaSetDef:
     return CriteriaSetDef(
         set_id="s", version=1, name_vi="Bộ thử", level="commune", tier=Tier.STANDARD,
         criteria=criteria, differentiation=Differentiation.REGION,
@@ -62,7 +64,9 @@ def make_set(*criteria: CriterionDef, key_criteria: tuple[str, ...] = (), condit
 
 
 def crit(number: str, *indicators: IndicatorDef) -> CriterionDef:
-    return CriterionDef(key=f"s:{number}", number=number, name_vi=f"Tiêu chí {number}", indicators=indicators)
+    return CriterionDef(
+        key=f"s:{number}", number=number, name_vi=f"Tiêu chí {number}", indicators=indicators
+    )
 
 
 def run(definition, regions, values=None, nums=None, dens=None, certs=None, on=date(2021, 9, 25)):
@@ -127,7 +131,14 @@ def test_criterion_not_met_when_any_indicator_is_not_met_even_with_others_missin
 
 def test_criterion_without_indicator_detail_is_not_evaluable_until_certified():
     definition = make_set(crit("1"), crit("2"), crit("3"))
-    result = run(definition, ["BTB", "BTB"], certs={"s:1": [engine.CERT_MET, engine.CERT_NONE], "s:2": [engine.CERT_NOT_MET, engine.CERT_NONE]})
+    result = run(
+        definition,
+        ["BTB", "BTB"],
+        certs={
+            "s:1": [engine.CERT_MET, engine.CERT_NONE],
+            "s:2": [engine.CERT_NOT_MET, engine.CERT_NONE],
+        },
+    )
     assert result.criterion_status.tolist() == [
         [Status.MET, Status.NOT_MET, Status.NOT_EVALUABLE],
         [Status.NOT_EVALUABLE] * 3,
@@ -137,7 +148,9 @@ def test_criterion_without_indicator_detail_is_not_evaluable_until_certified():
 
 
 def test_certification_overrides_indicator_detail():
-    result = run(make_set(crit("10", INCOME)), ["BTB"], {"s:10": [30.0]}, certs={"s:10": [engine.CERT_MET]})
+    result = run(
+        make_set(crit("10", INCOME)), ["BTB"], {"s:10": [30.0]}, certs={"s:10": [engine.CERT_MET]}
+    )
     assert result.indicator_status[0, 0] == Status.NOT_MET
     assert result.criterion_status[0, 0] == Status.MET
 
@@ -148,7 +161,12 @@ def test_judgement_indicator_uses_the_departments_decision():
 
 
 def test_ratio_is_computed_from_its_two_numbers():
-    result = run(make_set(crit("2", ROADS)), ["", "", ""], nums={"s:2.2": [10, 7.7, 1]}, dens={"s:2.2": [10, 10, 0]})
+    result = run(
+        make_set(crit("2", ROADS)),
+        ["", "", ""],
+        nums={"s:2.2": [10, 7.7, 1]},
+        dens={"s:2.2": [10, 10, 0]},
+    )
     assert result.indicator_value[:2, 0].tolist() == pytest.approx([100.0, 77.0])
     assert result.indicator_status[:, 0].tolist() == [Status.MET, Status.NOT_MET, Status.MISSING]
     assert result.gap[1, 0] == pytest.approx(23.0)
@@ -222,7 +240,17 @@ def test_district_revocation_when_30_percent_of_communes_lost_recognition():
 
 def test_revocation_uses_the_sets_key_criteria():
     definition = make_set(
-        *(crit(str(n), PLAN if n == 1 else IndicatorDef(key=f"s:j{n}", code=f"j{n}", name_vi="x", kind=IndicatorKind.JUDGEMENT)) for n in range(1, 11)),
+        *(
+            crit(
+                str(n),
+                PLAN
+                if n == 1
+                else IndicatorDef(
+                    key=f"s:j{n}", code=f"j{n}", name_vi="x", kind=IndicatorKind.JUDGEMENT
+                ),
+            )
+            for n in range(1, 11)
+        ),
         key_criteria=("10",),
     )
     values = {f"s:j{n}": [1, 1] for n in range(2, 11)}

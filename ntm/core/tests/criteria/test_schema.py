@@ -65,7 +65,14 @@ VARIANT = {
             "number": "20",
             "name_vi": "Khu dân cư mẫu, vườn mẫu",
             "indicators": [
-                {"code": "20.1", "name_vi": "Tỷ lệ thôn đạt chuẩn", "kind": "number", "unit": "%", "comparator": ">=", "thresholds": []}
+                {
+                    "code": "20.1",
+                    "name_vi": "Tỷ lệ thôn đạt chuẩn",
+                    "kind": "number",
+                    "unit": "%",
+                    "comparator": ">=",
+                    "thresholds": [],
+                }
             ],
         }
     ],
@@ -100,17 +107,71 @@ def test_definition_survives_a_round_trip_through_json():
 @pytest.mark.parametrize(
     ("mutate", "path", "reason"),
     [
-        pytest.param(lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(value="36"), "criteria[0].indicators[0].thresholds[0].value", "must be a number", id="text threshold"),
-        pytest.param(lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(region="MIEN_TAY"), "criteria[0].indicators[0].thresholds[0].region", "is not one of", id="unknown region"),
-        pytest.param(lambda d: d["criteria"][0]["indicators"][0]["thresholds"][1].update(region="BTB"), "criteria[0].indicators[0].thresholds[1]", "duplicate row", id="duplicate row"),
-        pytest.param(lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(confidence="unverified"), "criteria[0].indicators[0].thresholds[0].confidence", "put it in `recalled`", id="unverified threshold"),
-        pytest.param(lambda d: d["criteria"][1]["indicators"][0].update(comparator=">="), "criteria[1].indicators[0].comparator", "a judgement has no comparator", id="judgement with comparator"),
-        pytest.param(lambda d: d["criteria"][0]["indicators"][0].pop("comparator"), "criteria[0].indicators[0].comparator", "is required", id="number without comparator"),
-        pytest.param(lambda d: d["criteria"][1].update(number="10"), "criteria[1].number", "appears twice", id="duplicate criterion"),
-        pytest.param(lambda d: d["criteria"][0].update(threshold=5), "criteria[0].threshold", "unknown field", id="unknown field"),
-        pytest.param(lambda d: d.update(tier="chuan"), "tier", "is not one of", id="untranslated tier"),
-        pytest.param(lambda d: d.update(revocation_key_criteria=["17"]), "revocation_key_criteria[0]", "criterion 17 is not in the set", id="unknown key criterion"),
-        pytest.param(lambda d: d.update(period={"start": 2020, "end": 2016}), "period.end", "before the start", id="period backwards"),
+        pytest.param(
+            lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(value="36"),
+            "criteria[0].indicators[0].thresholds[0].value",
+            "must be a number",
+            id="text threshold",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(region="MIEN_TAY"),
+            "criteria[0].indicators[0].thresholds[0].region",
+            "is not one of",
+            id="unknown region",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][0]["indicators"][0]["thresholds"][1].update(region="BTB"),
+            "criteria[0].indicators[0].thresholds[1]",
+            "duplicate row",
+            id="duplicate row",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(
+                confidence="unverified"
+            ),
+            "criteria[0].indicators[0].thresholds[0].confidence",
+            "put it in `recalled`",
+            id="unverified threshold",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][1]["indicators"][0].update(comparator=">="),
+            "criteria[1].indicators[0].comparator",
+            "a judgement has no comparator",
+            id="judgement with comparator",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][0]["indicators"][0].pop("comparator"),
+            "criteria[0].indicators[0].comparator",
+            "is required",
+            id="number without comparator",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][1].update(number="10"),
+            "criteria[1].number",
+            "appears twice",
+            id="duplicate criterion",
+        ),
+        pytest.param(
+            lambda d: d["criteria"][0].update(threshold=5),
+            "criteria[0].threshold",
+            "unknown field",
+            id="unknown field",
+        ),
+        pytest.param(
+            lambda d: d.update(tier="chuan"), "tier", "is not one of", id="untranslated tier"
+        ),
+        pytest.param(
+            lambda d: d.update(revocation_key_criteria=["17"]),
+            "revocation_key_criteria[0]",
+            "criterion 17 is not in the set",
+            id="unknown key criterion",
+        ),
+        pytest.param(
+            lambda d: d.update(period={"start": 2020, "end": 2016}),
+            "period.end",
+            "before the start",
+            id="period backwards",
+        ),
     ],
 )
 def test_bad_data_is_refused_with_file_place_and_reason(mutate, path, reason):
@@ -135,15 +196,21 @@ def test_variant_inherits_base_criteria_and_adds_its_own():
 
 def test_variant_may_tighten_a_threshold():
     document = copy.deepcopy(VARIANT)
-    document["overrides"] = [{"indicator": "10", "thresholds": [{"value": 40, "region": "BTB", "from_year": 2020}]}]
+    document["overrides"] = [
+        {"indicator": "10", "thresholds": [{"value": 40, "region": "BTB", "from_year": 2020}]}
+    ]
     variant = parse_document(document, file="variant.yaml", resolve_base=base_resolver())
-    rows = {(r.region, r.from_year): r.value for r in variant.criterion("10").indicators[0].thresholds}
+    rows = {
+        (r.region, r.from_year): r.value for r in variant.criterion("10").indicators[0].thresholds
+    }
     assert rows == {("BTB", 2020): 40, ("DBSH", 2020): 50}
 
 
 def test_variant_may_not_loosen_a_threshold():
     document = copy.deepcopy(VARIANT)
-    document["overrides"] = [{"indicator": "10", "thresholds": [{"value": 30, "region": "BTB", "from_year": 2020}]}]
+    document["overrides"] = [
+        {"indicator": "10", "thresholds": [{"value": 30, "region": "BTB", "from_year": 2020}]}
+    ]
     error = refused(document, file="variant.yaml", resolve_base=base_resolver())
     assert error.path == "overrides[0].thresholds[0].value"
     assert "loosens the base threshold 36" in error.reason
