@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import File
@@ -310,23 +309,3 @@ def record_sponsorship(
         unit=unit, sponsor=sponsor, start_date=start_date, end_date=end_date,
         source=source, note=note, entered_by=user,
     )  # fmt: skip
-
-
-def value_history(unit: AdminUnit, indicator_key: str) -> list[dict[str, Any]]:
-    """Every value ever recorded for a unit and indicator, newest first, corrections included."""
-    return [
-        {
-            "observed_on": v.observed_on,
-            "value": v.value,
-            "numerator": v.numerator,
-            "denominator": v.denominator,
-            "is_met": v.is_met,
-            "is_current": v.is_current,
-            "source": v.source,
-            "entered_by": v.entered_by_id,
-            "entered_at": v.entered_at,
-        }
-        for v in IndicatorValue.objects.filter(unit=unit, indicator_key=indicator_key).order_by(
-            "-observed_on", "-entered_at", "-id"
-        )
-    ]

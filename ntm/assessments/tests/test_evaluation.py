@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments import services
+from ntm.assessments import selectors, services
 from ntm.assessments.evaluation import evaluate_unit, evaluate_units
 from ntm.assessments.models import IndicatorValue
 from ntm.criteria.selectors import get_set
@@ -58,7 +58,7 @@ def test_correction_keeps_the_previous_value_in_history(units):
     second = enter(ky_lac, "test-commune:10", D(2021, 6, 30), value=36.5, source="thẩm tra huyện")
     first.refresh_from_db()
     assert (first.is_current, second.is_current, second.supersedes) == (False, True, first)
-    history = services.value_history(ky_lac, "test-commune:10")
+    history = selectors.value_history(ky_lac, "test-commune:10")
     assert [h["value"] for h in history] == [36.5, 33.0]
     report = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 9, 25))
     assert report["criteria"][2]["indicators"][0]["value"] == 36.5
@@ -221,3 +221,34 @@ def test_evaluating_many_units_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         result = evaluate_units(commune_set, communes, D(2021, 9, 25))
     assert result.met.tolist() == [1, 1, 1]
+
+
+def test_targets_registrations_and_sponsors_are_records(units):
+    from ntm.assessments.models import Registration, Sponsorship, Target
+    from ntm.units.models import Department
+
+    district, ky_lac = units["district"], units["ky_lac"]
+    services.record_target(
+        unit=district,
+        tier="advanced",
+        year=2023,
+        child_level="commune",
+        child_count=8,
+        source="Kế hoạch 15/4/2022",
+    )
+    services.record_target(unit=ky_lac, tier="standard", year=2021)
+    services.record_registration(unit=ky_lac, tier="standard", year=2021)
+    services.record_registration(unit=ky_lac, tier="standard", year=2021, note="xác nhận lại")
+    science = Department.objects.create(name="Sở Khoa học và Công nghệ", unit=units["province"])
+    services.record_sponsorship(unit=ky_lac, sponsor=science, start_date=D(2021, 1, 1))
+    assert list(Target.objects.values_list("unit__code", "tier", "year", "child_count")) == [
+        ("18850", "standard", 2021, None),
+        ("447", "advanced", 2023, 8),
+    ]
+    assert Registration.objects.get().note == "xác nhận lại"
+    assert str(Sponsorship.objects.get()) == "Sở Khoa học và Công nghệ → Xã Kỳ Lạc"
+    with pytest.raises(services.AssessmentError, match="both the child level and the count"):
+        services.record_target(unit=district, tier="advanced", year=2023, child_count=8)
+    with pytest.raises(services.AssessmentError, match="is not a tier"):
+        services.record_registration(unit=ky_lac, tier="chuan", year=2021)
+    assert Target.objects.count() == 2
