@@ -145,7 +145,9 @@ class AdminUnit(models.Model):
                 violation_error_message=_("Ngày hết hiệu lực phải sau ngày hiệu lực."),
             ),
         ]
-        indexes = [models.Index(fields=["level", "valid_from", "valid_to"], name="unit_level_period")]
+        indexes = [
+            models.Index(fields=["level", "valid_from", "valid_to"], name="unit_level_period")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -249,6 +251,10 @@ class Succession(models.Model):
                 name="succession_not_self",
             ),
         ]
+
+    def __str__(self) -> str:
+        partly = " (một phần)" if self.is_partial else ""
+        return f"{self.predecessor} → {self.successor}{partly}"
 
     def to_domain(self) -> hierarchy.Succession:
         return hierarchy.Succession(self.predecessor_id, self.successor_id, self.is_partial)
