@@ -1,9 +1,9 @@
 """The one HTTP API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs."""
 
 from ninja import NinjaAPI
-from ntm.units.api import router as units_router
 
 from ntm.criteria.api import router as criteria_router
+from ntm.units.api import router as units_router
 
 api = NinjaAPI(
     title="ntm API",

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 def history():
     units = make_ky_anh()
     event = ReorganizationEvent.objects.create(
-        kind="merge", effective_date=dt.date(2025, 7, 1), source="user", legal_act_number="1665/NQ-UBTVQH15"
+        kind="merge",
+        effective_date=dt.date(2025, 7, 1),
+        source="user",
+        legal_act_number="1665/NQ-UBTVQH15",
     )
     for old in (units["ky_lac"], units["lam_hop"]):
         Succession.objects.create(event=event, predecessor=old, successor=units["new_ky_lac"])
@@ -31,7 +34,10 @@ def test_home_lists_provinces_of_both_eras(client, history):
 def test_unit_page_links_predecessors_and_successors(client, history):
     new_page = client.get(f"/units/{history['new_ky_lac'].id}/").content.decode()
     assert "Hình thành từ" in new_page
-    assert f"/units/{history['lam_hop'].id}/" in new_page and f"/units/{history['ky_lac'].id}/" in new_page
+    assert (
+        f"/units/{history['lam_hop'].id}/" in new_page
+        and f"/units/{history['ky_lac'].id}/" in new_page
+    )
     old_page = client.get(f"/units/{history['ky_lac'].id}/").content.decode()
     assert "Sau sắp xếp" in old_page and f"/units/{history['new_ky_lac'].id}/" in old_page
     assert "01/07/2025" in old_page
