@@ -64,4 +64,5 @@ def evaluate_command(args: argparse.Namespace) -> int:
         print(f"  {mark} {c['number']}. {c['name']}{' (xác nhận)' if c['certified'] else ''}")
     tiers = ", ".join(report["eligible_tiers"]) or "—"
     print(f"Đủ điều kiện: {tiers}")
+    print("(✓ đạt · ✗ chưa đạt · … thiếu số liệu · ? chưa đánh giá được: ngưỡng cần xác nhận)")
     return 0

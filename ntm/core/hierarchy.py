@@ -140,10 +140,8 @@ def find_by_code(
         if not matches:
             raise UnknownUnit(f"No administrative unit has the code {code!r} in the era {era}.")
     if len(matches) > 1:
-        listing = "; ".join(
-            f"{u.name} ({u.level}, {format_validity(u)})"
-            for u in sorted(matches, key=lambda u: (u.valid_from or date.min, u.level))
-        )
+        matches.sort(key=lambda u: (u.valid_from or date.min, u.level, u.id))
+        listing = "; ".join(f"{u.name} ({u.level}, {format_validity(u)})" for u in matches)
         hint = "give --as-of DATE or --era" if on is None and era is None else "give --level"
         raise AmbiguousUnit(f"The code {code!r} is ambiguous: {listing}. Please {hint}.", matches)
     return matches[0]

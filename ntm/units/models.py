@@ -129,7 +129,7 @@ class AdminUnit(models.Model):
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
-        ordering = ["level", "code", "valid_from"]
+        ordering = ["level", "code", models.F("valid_from").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_key"],

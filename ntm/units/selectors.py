@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ntm.core import hierarchy
@@ -193,7 +193,9 @@ def list_units(
         units = units.filter(search_name__contains=key)
     if parent_id is not None:
         units = units.filter(parent_id=parent_id)
-    return units.annotate(depth=_depth_order()).order_by("depth", "search_name", "valid_from", "id")
+    return units.annotate(depth=_depth_order()).order_by(
+        "depth", "search_name", F("valid_from").asc(nulls_first=True), "id"
+    )
 
 
 def search_units(query: str, *, on: date | None = None, limit: int = 50) -> list[AdminUnit]:
