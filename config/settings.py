@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ntm.units",
     "ntm.criteria",
     "ntm.assessments",
+    "ntm.accounts",
     "ntm.web",
 ]
 

@@ -165,6 +165,18 @@ class Target(Recorded):
         blank=True,
         help_text=_("Mục tiêu tổng hợp, ví dụ 8 xã nâng cao đến năm 2023."),
     )
+    child_count_max = models.PositiveIntegerField(
+        _("số đơn vị con tối đa"),
+        null=True,
+        blank=True,
+        help_text=_("Khi mục tiêu là một khoảng, ví dụ 1–2 xã kiểu mẫu."),
+    )
+    fields_of_excellence = models.CharField(
+        _("lĩnh vực nổi trội"),
+        max_length=300,
+        blank=True,
+        help_text=_("Với mục tiêu kiểu mẫu: lĩnh vực nổi trội, cách nhau bởi dấu phẩy."),
+    )
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -185,13 +197,27 @@ class Target(Recorded):
         return f"{self.unit} {self.tier} {self.year}"
 
 
+class RegistrationStatusChoices(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    APPRAISED = "appraised", _("Đã thẩm định, trình công nhận")
+    RECOGNIZED = "recognized", _("Đã công nhận")
+    WITHDRAWN = "withdrawn", _("Rút đăng ký")
+
+
 class Registration(Recorded):
-    """A unit registers to reach a tier in a year (đăng ký)."""
+    """A unit registers to reach a tier in a year (đăng ký), and how far it has come."""
 
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="registrations")
     tier = models.CharField(_("mức"), max_length=16, choices=TierChoices.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
     registered_on = models.DateField(_("ngày đăng ký"), null=True, blank=True)
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=16,
+        choices=RegistrationStatusChoices.choices,
+        default=RegistrationStatusChoices.IN_PROGRESS,
+    )
+    status_on = models.DateField(_("tình trạng tại ngày"), null=True, blank=True)
     source = models.CharField(_("nguồn"), max_length=300, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -227,3 +253,36 @@ class Sponsorship(Recorded):
 
     def __str__(self) -> str:
         return f"{self.sponsor} → {self.unit}"
+
+
+class ReportedFigure(Recorded):
+    """A figure as a report states it (23 communes, 6,801 people supported, 15.5 km of road).
+
+    Kept as reported, with its source, even where ntm computes its own figure: pages show
+    both side by side and the difference, rather than silently correcting the report.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="reported_figures")
+    metric = models.CharField(
+        _("chỉ số"),
+        max_length=100,
+        help_text=_("Mã ổn định, ví dụ communes_total, communes_standard, road_km_widened."),
+    )
+    label = models.CharField(_("nội dung"), max_length=300)
+    value = models.FloatField(_("giá trị"), null=True, blank=True)
+    value_text = models.CharField(_("giá trị (chữ)"), max_length=300, blank=True)
+    unit_of_measure = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
+    reported_on = models.DateField(_("ngày báo cáo"))
+    period = models.CharField(_("kỳ báo cáo"), max_length=100, blank=True)
+    source = models.CharField(_("nguồn"), max_length=300)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu báo cáo")
+        verbose_name_plural = _("số liệu báo cáo")
+        ordering = ["reported_on", "id"]
+        indexes = [models.Index(fields=["unit", "metric"])]
+
+    def __str__(self) -> str:
+        shown = self.value_text or (f"{self.value:g}" if self.value is not None else "")
+        return f"{self.unit}: {self.label} = {shown}"
