@@ -215,3 +215,14 @@ def make_ky_anh():
         "province_2025": province_2025,
         "new_ky_lac": new_ky_lac,
     }
+
+
+def make_user(username: str, *, role: str = "viewer", unit=None, password: str = "demo-pass-123"):
+    """A user with a profile (unit None = whole country); log in with client.force_login."""
+    from django.contrib.auth import get_user_model
+
+    from ntm.accounts.models import Profile
+
+    user = get_user_model().objects.create_user(username=username, password=password)
+    Profile.objects.create(user=user, role=role, unit=unit)
+    return user

@@ -1,11 +1,26 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ntm.web import views
+from ntm.web import views_criteria, views_public, views_units
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("units/<int:unit_id>/", views.unit_detail, name="unit"),
-    path("criteria/", views.criteria_list, name="criteria"),
-    path("criteria/<slug:set_id>/", views.criteria_detail, name="criteria-set"),
+    # Units, search and overviews (views_units.py)
+    path("", views_units.home, name="home"),
+    path("search/", views_units.search, name="search"),
+    path("units/<int:unit_id>/", views_units.unit_detail, name="unit"),
+    path("units/<int:unit_id>/children/", views_units.children_overview, name="unit-children"),
+    # Criteria sets (views_criteria.py)
+    path("criteria/", views_criteria.criteria_list, name="criteria"),
+    path("criteria/compare/", views_criteria.criteria_compare, name="criteria-compare"),
+    path("criteria/<slug:set_id>/", views_criteria.criteria_detail, name="criteria-set"),
+    # Public recognition list, no login (views_public.py)
+    path("recognitions/", views_public.recognitions, name="recognitions"),
+    # Accounts
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="web/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ntm.core.hierarchy import REFORM_2025, Era
-from ntm.criteria.selectors import UnknownSet, get_set, latest_sets
+from ntm.criteria.selectors import latest_sets
 from ntm.units.models import AdminUnit, Succession
 
 
@@ -47,15 +47,9 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
 
 
-def criteria_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/criteria_list.html", {"sets": latest_sets()})
+def search(request: HttpRequest) -> HttpResponse:
+    raise Http404
 
 
-def criteria_detail(request: HttpRequest, set_id: str) -> HttpResponse:
-    try:
-        stored = get_set(set_id)
-    except UnknownSet as error:
-        raise Http404(str(error)) from None
-    return render(
-        request, "web/criteria_detail.html", {"stored": stored, "definition": stored.to_domain()}
-    )
+def children_overview(request: HttpRequest, unit_id: int) -> HttpResponse:
+    raise Http404
