@@ -14,6 +14,7 @@ from ntm.assessments.models import (
     IndicatorValue,
     Recognition,
     Registration,
+    RegistrationStatusChoices,
     Revocation,
     Sponsorship,
     Target,
@@ -261,16 +262,21 @@ def record_target(
     year: int,
     child_level: str = "",
     child_count: int | None = None,
+    child_count_max: int | None = None,
+    fields_of_excellence: str = "",
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
 ) -> Target:
-    """A target: the unit reaches a tier in a year, or has N child units at a tier by then."""
+    """A target: the unit reaches a tier in a year, or has N (to M) child units at a tier."""
     _tier(tier)
     if (child_count is None) != (not child_level):
         raise AssessmentError("An aggregate target needs both the child level and the count.")
+    if child_count_max is not None and (child_count is None or child_count_max < child_count):
+        raise AssessmentError("A target range needs a count and a maximum not below it.")
     return Target.objects.create(
         unit=unit, tier=tier, year=year, child_level=child_level, child_count=child_count,
+        child_count_max=child_count_max, fields_of_excellence=fields_of_excellence.strip(),
         source=source, note=note, entered_by=user,
     )  # fmt: skip
 
@@ -281,14 +287,21 @@ def record_registration(
     tier: str,
     year: int,
     registered_on: date | None = None,
+    status: str = RegistrationStatusChoices.IN_PROGRESS,
+    status_on: date | None = None,
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
 ) -> Registration:
     _tier(tier)
+    if status not in RegistrationStatusChoices.values:
+        raise AssessmentError(f"Unknown registration status {status!r}.")
     registration, _ = Registration.objects.update_or_create(
         unit=unit, tier=tier, year=year,
-        defaults={"registered_on": registered_on, "source": source, "note": note, "entered_by": user},
+        defaults={
+            "registered_on": registered_on, "status": status, "status_on": status_on,
+            "source": source, "note": note, "entered_by": user,
+        },
     )  # fmt: skip
     return registration
 

@@ -1216,3 +1216,69 @@ def set_commune_group(*, unit: AdminUnit, group: int | None) -> AdminUnit:
     unit.commune_group = group
     unit.save(update_fields=["commune_group", "search_name", "updated_at"])
     return unit
+
+
+@transaction.atomic
+def record_earlier_history(
+    *,
+    kind: EventKind | str,
+    effective_date: date,
+    predecessors: Sequence[AdminUnit],
+    successors: Sequence[AdminUnit],
+    successors_begin: bool = True,
+    legal_act_number: str = "",
+    legal_act_date: date | None = None,
+    issuer: str = "",
+    note: str = "",
+    confidence: str = ConfidenceChoices.VERIFIED,
+    source_key: str = "",
+    user: Any = None,
+) -> ReorganizationEvent:
+    """Link units that ended on a date to units already in the list that follow them.
+
+    The package lists units as they were just before 2025; what came before (a commune
+    that later merged, a district absorbed by its neighbour) is added as historical units
+    ending on ``effective_date``, then tied to the listed units by this event. When
+    ``successors_begin`` the successors start on that date (their start was unknown);
+    otherwise they absorbed the predecessors and simply continue. Re-running with the
+    same ``source_key`` returns the event already recorded.
+    """
+    kind = EventKind(kind)
+    if source_key:
+        existing = ReorganizationEvent.objects.filter(
+            source=SourceChoices.EVENT, source_key=source_key
+        ).first()
+        if existing is not None:
+            return existing
+    act = _act(legal_act_number, legal_act_date, issuer, note, confidence)
+    olds = [_fresh(u) for u in predecessors]
+    news = [_fresh(u) for u in successors]
+    if not olds or not news:
+        raise ReorganizationRefused("An earlier history needs predecessors and successors.")
+    for old in olds:
+        if old.valid_to != effective_date:
+            raise ReorganizationRefused(
+                f"{describe(old)} must end on {effective_date.isoformat()} to precede this event."
+            )
+    for new in news:
+        if successors_begin:
+            if new.valid_from not in (None, effective_date):
+                raise ReorganizationRefused(
+                    f"{describe(new)} begins on {new.valid_from}, not {effective_date}."
+                )
+            if new.valid_to is not None and new.valid_to <= effective_date:
+                raise ReorganizationRefused(f"{describe(new)} ends before the event.")
+        else:
+            _check_in_force(new, effective_date)
+    if successors_begin:
+        AdminUnit.objects.filter(pk__in=[n.pk for n in news], valid_from__isnull=True).update(
+            valid_from=effective_date, updated_at=timezone.now()
+        )
+    recorder = _Recorder(effective_date, act, user)
+    event = recorder.event(kind)
+    if source_key:
+        event.source_key = source_key
+        event.save(update_fields=["source_key"])
+    partial = len(news) > 1
+    recorder.link(event, [(old, new, partial) for old in olds for new in news])
+    return event

@@ -1,0 +1,187 @@
+"""`ntm demo`: the five seed reports retold as data, on all real units, with demo accounts."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ntm.accounts.models import Profile, RoleChoices
+from ntm.assessments.models import Recognition
+from ntm.demo import seeds
+from ntm.demo.history import load_history
+from ntm.demo.synthetic import SOURCE, load_synthetic
+from ntm.units.models import AdminUnit
+from ntm.units.selectors import in_force_on
+
+# Shown on the console and the login page of a demo only; never used outside `ntm demo`.
+DEMO_PASSWORD = "ntm-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    unit_code: str
+    unit_level: str
+    unit_on: date | None
+    label: str
+    department: str | None = None
+    superuser: bool = False
+
+
+ACCOUNTS = (
+    DemoAccount("admin", RoleChoices.ADMINISTRATOR, "", "", None, "Quản trị hệ thống",
+                superuser=True),
+    DemoAccount("hatinh", RoleChoices.APPROVER, "42", "province", date(2021, 1, 1),
+                "Văn phòng Điều phối NTM tỉnh Hà Tĩnh"),
+    DemoAccount("sogtvt", RoleChoices.VERIFIER, "42", "province", date(2021, 1, 1),
+                "Sở Giao thông Vận tải Hà Tĩnh", department="gtvt"),
+    DemoAccount("kyanh", RoleChoices.APPROVER, "447", "district", date(2021, 1, 1),
+                "Văn phòng NTM huyện Kỳ Anh"),
+    DemoAccount("kylac", RoleChoices.DATA_ENTRY, "18850", "commune", date(2021, 1, 1),
+                "Cán bộ xã Kỳ Lạc"),
+    DemoAccount("kytay", RoleChoices.DATA_ENTRY, "18793", "commune", date(2021, 1, 1),
+                "Cán bộ xã Kỳ Tây"),
+    DemoAccount("thanhhoa", RoleChoices.APPROVER, "38", "province", date(2021, 1, 1),
+                "Văn phòng Điều phối NTM tỉnh Thanh Hóa"),
+)  # fmt: skip
+
+
+@dataclass
+class DemoReport:
+    loaded: bool
+    seconds: float = 0.0
+    history_events: int = 0
+    synthetic: dict[str, int] = field(default_factory=dict)
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def is_loaded() -> bool:
+    return Profile.objects.filter(is_demo=True).exists()
+
+
+def _accounts(depts) -> list[dict[str, Any]]:
+    users = get_user_model()
+    listed = []
+    for account in ACCOUNTS:
+        unit = (
+            seeds.unit_on(account.unit_code, account.unit_on, account.unit_level)
+            if account.unit_code
+            else None
+        )
+        user, _ = users.objects.get_or_create(username=account.username)
+        user.first_name = account.label
+        user.is_superuser = user.is_staff = account.superuser
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={
+                "unit": unit,
+                "role": account.role,
+                "department": depts.get(account.department) if account.department else None,
+                "is_demo": True,
+            },
+        )
+        listed.append(
+            {
+                "username": account.username,
+                "password": DEMO_PASSWORD,
+                "role": account.role,
+                "unit": unit.name if unit else "Toàn quốc",
+                "unit_code": account.unit_code or None,
+                "label": account.label,
+            }
+        )
+    return listed
+
+
+def accounts_listing() -> list[dict[str, Any]]:
+    listed = []
+    for profile in Profile.objects.filter(is_demo=True).select_related("user", "unit"):
+        listed.append(
+            {
+                "username": profile.user.username,
+                "password": DEMO_PASSWORD,
+                "role": profile.role,
+                "unit": profile.unit.name if profile.unit else "Toàn quốc",
+                "unit_code": profile.unit.code if profile.unit else None,
+                "label": profile.user.first_name,
+            }
+        )
+    order = [a.username for a in ACCOUNTS]
+    return sorted(listed, key=lambda a: order.index(a["username"]) if a["username"] in order else 99)
+
+
+def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int]) -> None:
+    """Report 002 plans 4 advanced communes in 2022 and 8 by 2023; the demo reaches 3 and 6."""
+    communes = list(
+        ky_anh.children.filter(in_force_on(date(2022, 1, 1)), kind="commune")
+        .exclude(pk__in=skip)
+        .order_by("name")
+    )
+    Recognition.objects.filter(
+        unit__in=communes, tier__in=["advanced", "model"], source=SOURCE
+    ).delete()
+    standard = {
+        r.unit_id
+        for r in Recognition.objects.filter(
+            unit__in=communes, tier="standard", decision_date__lte=date(2021, 12, 31)
+        )
+    }
+    chosen = [c for c in communes if c.pk in standard][:6]
+    Recognition.objects.bulk_create(
+        Recognition(
+            unit=commune,
+            tier="advanced",
+            decision_number=f"DEMO-NC-{commune.pk}/QĐ-UBND",
+            decision_date=date(2022 if index < 3 else 2023, 12, 10),
+            issuer="UBND tỉnh Hà Tĩnh (demo)",
+            source=SOURCE,
+            note="Dữ liệu demo để so sánh với mục tiêu của báo cáo 002.",
+        )
+        for index, commune in enumerate(chosen)
+    )
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    """Load everything once; a second run only refreshes the accounts."""
+    started = time.perf_counter()
+    history = load_history()
+    if is_loaded():
+        depts = seeds.departments(seeds.unit_on("42", date(2021, 1, 1), "province"))
+        return DemoReport(
+            loaded=False,
+            history_events=history.events,
+            accounts=_accounts(depts),
+            seconds=round(time.perf_counter() - started, 1),
+        )
+    province = seeds.unit_on("42", seeds.DAY_003, "province")
+    depts = seeds.departments(province)
+    found = seeds.load_report_000(depts)
+    found |= seeds.load_report_001()
+    found |= seeds.load_report_002()
+    seeds.load_report_003(province)
+    found |= seeds.load_report_004()
+    huong_son_communes = set(
+        found["huong_son"]
+        .children.filter(in_force_on(seeds.DAY_004), kind="commune")
+        .values_list("id", flat=True)
+    )
+    skip = {found["ky_lac"].pk, found["ky_tay"].pk}
+    synthetic = load_synthetic(skip_unit_ids=skip, recognized_ids=huong_son_communes)
+    _ky_anh_advanced(found["ky_anh"], skip)
+    accounts = _accounts(depts)
+    return DemoReport(
+        loaded=True,
+        seconds=round(time.perf_counter() - started, 1),
+        history_events=history.events,
+        synthetic=synthetic.__dict__,
+        accounts=accounts,
+    )

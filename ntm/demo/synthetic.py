@@ -1,0 +1,212 @@
+"""Plausible values for every unit the reports do not speak of, from a fixed seed.
+
+Everything written here has a `source` starting with "demo", so pages label it as demo
+data. Rows are written in bulk: a national run is a few hundred thousand rows.
+
+- Every rural commune (xã) in force at the end of 2024: each criterion of the national
+  commune set 2021-2025 certified met or not met on 2024-12-31; about four in five
+  communes recognized at standard (some later advanced, a few model), a few of them
+  slipping on one or two criteria since (the "falling below standard" risk).
+- Hà Tĩnh and Thanh Hóa in detail: the state at the end of 2020 under the set of the time
+  (Hà Tĩnh's 20-criterion variant, the national 2016-2020 set for Thanh Hóa) with
+  income values, and their 2025 communes under the 2026-2030 set on 2026-06-30.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
+from ntm.criteria.selectors import get_set
+from ntm.units.models import AdminUnit
+from ntm.units.selectors import in_force_on
+
+SEED = 20210925
+SOURCE = "demo: số liệu mô phỏng (seed cố định)"
+END_2020 = date(2020, 12, 31)
+END_2024 = date(2024, 12, 31)
+MID_2026 = date(2026, 6, 30)
+HA_TINH, THANH_HOA = "42", "38"
+INCOME_2016 = "commune-ntm-2016-2020:10"
+INCOME_THRESHOLD_BTB_2020 = 36.0  # million VND, the verified BTB threshold from 2020
+
+
+@dataclass
+class SyntheticReport:
+    certifications: int = 0
+    values: int = 0
+    recognitions: int = 0
+
+
+def _province_of(parents: dict[int, int | None], levels: dict[int, str], uid: int) -> int | None:
+    while uid is not None and levels.get(uid) != "province":
+        uid = parents.get(uid)
+    return uid
+
+
+def _criteria(set_id: str) -> tuple[list[str], object]:
+    stored = get_set(set_id)
+    return [c.key for c in stored.to_domain().criteria], stored
+
+
+def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> SyntheticReport:
+    """Write the synthetic rows; `skip_unit_ids` are the seed units, left as the reports say."""
+    rng = np.random.default_rng(SEED)
+    report = SyntheticReport()
+    rows = list(AdminUnit.objects.values_list("id", "parent_id", "level", "code"))
+    parents = {r[0]: r[1] for r in rows}
+    levels = {r[0]: r[2] for r in rows}
+    codes = {r[0]: r[3] for r in rows}
+
+    def province_code(uid: int) -> str | None:
+        pid = _province_of(parents, levels, uid)
+        return codes.get(pid) if pid else None
+
+    certs: list[CriterionCertification] = []
+    values: list[IndicatorValue] = []
+    recognitions: list[Recognition] = []
+
+    def certify(uid: int, keys: list[str], met: np.ndarray, on: date) -> None:
+        certs.extend(
+            CriterionCertification(
+                unit_id=uid, criterion_key=k, is_met=bool(m), certified_on=on, source=SOURCE
+            )
+            for k, m in zip(keys, met, strict=True)
+        )
+
+    # 1. National: every xã at the end of 2024 under the 2021-2025 set.
+    keys_2125, set_2125 = _criteria("commune-ntm-2021-2025")
+    advanced_set = get_set("commune-ntm-nang-cao-2021-2025")
+    keys_2016, set_2016 = _criteria("commune-ntm-2016-2020")
+    keys_hatinh, set_hatinh = _criteria("hatinh-commune-ntm")
+    communes_2024 = list(
+        AdminUnit.objects.filter(in_force_on(END_2024), level="commune", kind="commune")
+        .exclude(pk__in=skip_unit_ids)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    n = len(communes_2024)
+    recognized = (rng.random(n) < 0.78) | np.isin(communes_2024, list(recognized_ids))
+    recognized_year = rng.integers(2012, 2025, n)
+    advanced = recognized & (rng.random(n) < 0.22) & (recognized_year <= 2021)
+    advanced_year = np.minimum(recognized_year + rng.integers(2, 5, n), 2024)
+    model = advanced & (rng.random(n) < 0.1) & (advanced_year <= 2023)
+    slipping = recognized & (rng.random(n) < 0.06)
+    recognized_2020: set[int] = set(recognized_ids)
+    for i, uid in enumerate(communes_2024):
+        k = len(keys_2125)
+        if recognized[i] and not slipping[i]:
+            met = np.ones(k, dtype=bool)
+        elif recognized[i]:
+            met = np.ones(k, dtype=bool)
+            met[rng.choice(k, size=rng.integers(1, 3), replace=False)] = False
+        else:
+            met = np.zeros(k, dtype=bool)
+            met[rng.choice(k, size=rng.integers(8, k), replace=False)] = True
+        if uid in recognized_ids:
+            certify(uid, keys_2125, met, END_2024)
+            continue  # recognized by a seed report, with its own records
+        certify(uid, keys_2125, met, END_2024)
+        if not recognized[i]:
+            continue
+        year = int(recognized_year[i])
+        if year <= 2020:
+            recognized_2020.add(uid)
+        in_hatinh = province_code(uid) == HA_TINH
+        standard_set = (
+            set_2125 if year >= 2022 else (set_hatinh if in_hatinh and year >= 2017 else set_2016)
+        )
+        recognitions.append(
+            Recognition(
+                unit_id=uid,
+                tier="standard",
+                criteria_set=standard_set,
+                decision_number=f"DEMO-{uid}/QĐ-UBND",
+                decision_date=date(year, 12, 15),
+                issuer="UBND tỉnh (demo)",
+                source=SOURCE,
+            )
+        )
+        if advanced[i]:
+            recognitions.append(
+                Recognition(
+                    unit_id=uid,
+                    tier="advanced",
+                    criteria_set=advanced_set if advanced_year[i] >= 2022 else None,
+                    decision_number=f"DEMO-NC-{uid}/QĐ-UBND",
+                    decision_date=date(int(advanced_year[i]), 11, 30),
+                    issuer="UBND tỉnh (demo)",
+                    source=SOURCE,
+                )
+            )
+        if model[i]:
+            recognitions.append(
+                Recognition(
+                    unit_id=uid,
+                    tier="model",
+                    decision_number=f"DEMO-KM-{uid}/QĐ-UBND",
+                    decision_date=date(int(advanced_year[i]) + 1, 11, 30),
+                    issuer="UBND tỉnh (demo)",
+                    source=SOURCE,
+                )
+            )
+
+    # 2. Hà Tĩnh and Thanh Hóa at the end of 2020, under the set of the time.
+    communes_2020 = [
+        uid
+        for uid in AdminUnit.objects.filter(in_force_on(END_2020), level="commune", kind="commune")
+        .exclude(pk__in=skip_unit_ids)
+        .order_by("id")
+        .values_list("id", flat=True)
+        if province_code(uid) in (HA_TINH, THANH_HOA)
+    ]
+    for uid in communes_2020:
+        keys = keys_hatinh if province_code(uid) == HA_TINH else keys_2016
+        k = len(keys)
+        if uid in recognized_2020:
+            met = np.ones(k, dtype=bool)
+        else:
+            met = np.zeros(k, dtype=bool)
+            met[rng.choice(k, size=rng.integers(7, k), replace=False)] = True
+        certify(uid, keys, met, END_2020)
+        income_met = met[keys.index("commune-ntm-2016-2020:10")]
+        income = (
+            INCOME_THRESHOLD_BTB_2020 + rng.uniform(0.5, 14)
+            if income_met
+            else INCOME_THRESHOLD_BTB_2020 - rng.uniform(0.5, 9)
+        )
+        values.append(
+            IndicatorValue(
+                unit_id=uid,
+                indicator_key=INCOME_2016,
+                observed_on=END_2020,
+                value=round(float(income), 1),
+                source=SOURCE,
+            )
+        )
+
+    # 3. Their 2025 communes under the 2026-2030 set.
+    keys_2630, _ = _criteria("commune-ntm-2026-2030")
+    for uid in (
+        AdminUnit.objects.filter(in_force_on(MID_2026), level="commune")
+        .exclude(pk__in=skip_unit_ids)
+        .order_by("id")
+        .values_list("id", flat=True)
+    ):
+        if province_code(uid) not in (HA_TINH, THANH_HOA):
+            continue
+        k = len(keys_2630)
+        met = np.zeros(k, dtype=bool)
+        met[rng.choice(k, size=rng.integers(4, k + 1), replace=False)] = True
+        certify(uid, keys_2630, met, MID_2026)
+
+    CriterionCertification.objects.bulk_create(certs, batch_size=5000)
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    Recognition.objects.bulk_create(recognitions, batch_size=5000)
+    report.certifications = len(certs)
+    report.values = len(values)
+    report.recognitions = len(recognitions)
+    return report
