@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
+
+if TYPE_CHECKING:
+    from ntm.units.models import AdminUnit
+
+#: Order of tiers when several sets apply: standard before advanced before model.
+TIER_ORDER = {"standard": 1, "completion": 1, "advanced": 2, "model": 3, "modern": 4}
 
 
 class UnknownSet(LookupError):
@@ -59,3 +68,80 @@ def ladder_of(criteria_set: CriteriaSet) -> list[CriteriaSet]:
         above.append(nxt)
         current = nxt
     return [*below, criteria_set, *above]
+
+
+def takes_effect(criteria_set: CriteriaSet) -> dt.date | None:
+    """The day a set took effect: its legal source's effective date, else the date it was
+    issued, else 1 January of its first year (None for a set without any of them)."""
+    legal = criteria_set.definition.get("legal_source") or {}
+    for text in (legal.get("effective"), legal.get("date")):
+        try:
+            return dt.date.fromisoformat(str(text))
+        except ValueError:
+            continue
+    if criteria_set.period_start is not None:
+        return dt.date(criteria_set.period_start, 1, 1)
+    return None
+
+
+def _province_code(unit: AdminUnit) -> str:
+    """The code of the province a unit lies in (the unit's own code for a province)."""
+    current = unit
+    while current.parent_id is not None:
+        current = current.parent
+    return current.code if current.level == "province" else ""
+
+
+def _covers(criteria_set: CriteriaSet, year: int) -> bool:
+    start, end = criteria_set.period_start, criteria_set.period_end
+    return (start is None or start <= year) and (end is None or year <= end)
+
+
+def applicable_sets(unit: AdminUnit, as_of: dt.date) -> list[CriteriaSet]:
+    """The published sets (latest versions) that apply to a unit on a date.
+
+    A set applies when it is for the unit's level, national or the variant of the unit's
+    province, and its period covers the year. A set whose period has ended stays in use
+    until a newer set of the same level and tier takes effect: the 2016-2020 sets were
+    still applied in 2021, before Decision 318/QĐ-TTg took effect on 8/3/2022.
+    Order: the province's own variants first, then by tier, sets in force before those
+    not yet in force, newest period first.
+    """
+    province_code = _province_code(unit)
+    candidates = [
+        s
+        for s in latest_sets()
+        if s.level == unit.level and s.province_code in ("", province_code)
+    ]
+    year = as_of.year
+
+    def in_force(criteria_set: CriteriaSet) -> bool:
+        start = takes_effect(criteria_set)
+        return start is None or start <= as_of
+
+    def superseded(ended: CriteriaSet) -> bool:
+        return any(
+            newer.tier == ended.tier
+            and newer.period_start is not None
+            and ended.period_end is not None
+            and newer.period_start > ended.period_end
+            and in_force(newer)
+            for newer in candidates
+        )
+
+    chosen = [
+        s
+        for s in candidates
+        if _covers(s, year)
+        or (s.period_end is not None and s.period_end < year and not superseded(s))
+    ]
+    return sorted(
+        chosen,
+        key=lambda s: (
+            0 if s.province_code else 1,
+            TIER_ORDER.get(s.tier, 9),
+            0 if in_force(s) else 1,
+            -(s.period_start or 0),
+            s.set_id,
+        ),
+    )

@@ -46,7 +46,8 @@ def demo_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.accounts)
     else:
-        print("\nDemo accounts (password for all: %s):" % report.accounts[0]["password"])
+        password = report.accounts[0]["password"]
+        print(f"\nDemo accounts (password for all: {password}):")
         for account in report.accounts:
             print(f"  {account['username']:<10} {account['role']:<14} {account['unit']}")
     if args.no_serve:

@@ -1,7 +1,16 @@
-"""Words for the codes stored in criteria data, in the user's language."""
+"""Words for the codes stored in criteria data and records, in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ntm.units.models import CommuneGroupChoices, LevelChoices, RegionChoices
 
 register = template.Library()
 
@@ -11,8 +20,142 @@ CONFIDENCE_LABELS = {
     "unverified": _("chưa xác minh"),
 }
 
+COMPARATOR_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+KIND_LABELS = {
+    "judgement": _("Đánh giá đạt/chưa đạt"),
+    "number": _("Số"),
+    "ratio": _("Tỷ lệ"),
+    "aggregate": _("Tổng hợp đơn vị con"),
+}
+
+# Short tier words for lists and badges; the models carry the full names.
+TIER_LABELS = {
+    "standard": _("Đạt chuẩn"),
+    "advanced": _("Nâng cao"),
+    "model": _("Kiểu mẫu"),
+    "modern": _("Hiện đại"),
+    "completion": _("Hoàn thành nhiệm vụ"),
+}
+
+DIFFERENTIATION_LABELS = {
+    "region": _("theo 7 vùng kinh tế - xã hội"),
+    "commune_group": _("theo nhóm xã (1, 2, 3)"),
+    "none": _("một mức chung cho cả nước"),
+}
+
+MEASURE_LABELS = {
+    "share_at_tier": _("tỷ lệ đơn vị con đạt mức"),
+    "count_at_tier": _("số đơn vị con đạt mức"),
+}
+
+STATUS_LABELS = {"published": _("Đã ban hành"), "draft": _("Bản nháp")}
+
 
 @register.filter
 def confidence_label(code: str) -> str:
     """'unverified' -> 'chưa xác minh'; unknown codes are shown as they are."""
     return CONFIDENCE_LABELS.get(code, code)
+
+
+@register.filter
+def comparator_symbol(code: str | None) -> str:
+    """'>=' -> '≥'."""
+    return COMPARATOR_SYMBOLS.get(code or "", code or "")
+
+
+@register.filter
+def kind_label(code: str) -> str:
+    """'ratio' -> 'Tỷ lệ'."""
+    return KIND_LABELS.get(code, code)
+
+
+@register.filter
+def tier_label(code: str) -> str:
+    """'advanced' -> 'Nâng cao'."""
+    return TIER_LABELS.get(code, code)
+
+
+@register.filter
+def level_label(code: str) -> str:
+    """'commune' -> 'Xã'."""
+    return _label(LevelChoices, code)
+
+
+@register.filter
+def region_label(code: str | None) -> str:
+    """'BTB' -> 'Bắc Trung Bộ'."""
+    return _label(RegionChoices, code)
+
+
+@register.filter
+def group_label(code: int | str | None) -> str:
+    """2 -> 'Nhóm 2'."""
+    try:
+        return str(CommuneGroupChoices(int(code)).label)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "" if code is None else str(code)
+
+
+@register.filter
+def differentiation_label(code: str) -> str:
+    return DIFFERENTIATION_LABELS.get(code, code)
+
+
+@register.filter
+def measure_label(code: str) -> str:
+    return MEASURE_LABELS.get(code, code)
+
+
+@register.filter
+def set_status_label(code: str) -> str:
+    return STATUS_LABELS.get(code, code)
+
+
+@register.filter
+def iso_date(value: str | dt.date | None) -> str:
+    """'2016-10-17' (as stored in criteria files) -> '17/10/2016'; other text unchanged."""
+    if not value:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def number(value: float | int | None) -> str:
+    """80.0 -> '80', 26.7 -> '26,7' in Vietnamese, '26.7' in English."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return number_format(int(value), use_l10n=True, force_grouping=True)
+    return number_format(round(float(value), 2), use_l10n=True)
+
+
+@register.simple_tag
+def threshold_text(comparator: str | None, value: float | None, unit: str = "") -> str:
+    """'>=', 80, '%' -> '≥ 80 %'; the comparator in words rather than code."""
+    parts = [comparator_symbol(comparator), number(value), unit or ""]
+    return " ".join(p for p in parts if p)
+
+
+@register.filter
+def localized_name(item: Any) -> str:
+    """The English name when the page is in English and the data has one, else Vietnamese."""
+    if (get_language() or "").startswith("en"):
+        english = getattr(item, "name_en", "")
+        if english:
+            return english
+    return getattr(item, "name_vi", "") or getattr(item, "name", "") or str(item)
+
+
+def _label(choices: Any, code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return str(code)
