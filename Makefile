@@ -19,8 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 demo: install
-	$(BIN)/ntm setup
-	$(BIN)/ntm serve
+	$(BIN)/ntm demo
 
 lint: install
 	$(BIN)/ruff check .

@@ -213,9 +213,7 @@ def load_history(path: Path = HISTORY_FILE) -> HistoryReport:
                 new = finder.child(
                     new_parent, target["name"], KINDS[target["type"]], on=REFORM_2025
                 )
-                old, added = _historical(
-                    source["name"], KINDS[source["type"]], old_parent, on, new
-                )
+                old, added = _historical(source["name"], KINDS[source["type"]], old_parent, on, new)
                 if added:
                     report.units_added.append(old.name)
                 pair_key = f"{key}#{index}"

@@ -115,7 +115,9 @@ def accounts_listing() -> list[dict[str, Any]]:
             }
         )
     order = [a.username for a in ACCOUNTS]
-    return sorted(listed, key=lambda a: order.index(a["username"]) if a["username"] in order else 99)
+    return sorted(
+        listed, key=lambda a: order.index(a["username"]) if a["username"] in order else 99
+    )
 
 
 def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int]) -> None:

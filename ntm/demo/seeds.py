@@ -196,7 +196,12 @@ def load_report_001() -> dict[str, AdminUnit]:
         ("model_gardens", "Vườn mẫu thực hiện mới", 18, "vườn"),
         ("model_village_registrations", "Thôn đăng ký thôn NTM kiểu mẫu 2019–2020", 22, "thôn"),
         ("model_villages_recognized", "Thôn đã được công nhận đạt chuẩn", 1, "thôn"),
-        ("model_villages_appraised", "Thôn đã thẩm định, trình công nhận (14/14 tiêu chí)", 4, "thôn"),
+        (
+            "model_villages_appraised",
+            "Thôn đã thẩm định, trình công nhận (14/14 tiêu chí)",
+            4,
+            "thôn",
+        ),
         ("model_villages_in_progress", "Thôn đang tiếp tục thực hiện", 17, "thôn"),
     ):
         _figure(district, metric, label, DAY_001, SRC_001, value=value, uom=uom, period=period)
@@ -261,9 +266,7 @@ def load_report_004() -> dict[str, AdminUnit]:
     from ntm.units.selectors import in_force_on
 
     district = unit_on("439", DAY_004, "district")
-    communes = list(
-        district.children.filter(in_force_on(DAY_004), kind="commune").order_by("name")
-    )
+    communes = list(district.children.filter(in_force_on(DAY_004), kind="commune").order_by("name"))
     hatinh_set = get_set(HATINH_SET)
     for index, commune in enumerate(communes):
         # The report gives the count, not the decisions: numbers and dates are demo data.
