@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test test-sqlite test-postgres lint bench clean
+.PHONY: install browser demo test test-sqlite test-postgres lint bench clean
 
 install: $(STAMP)
 
@@ -18,6 +18,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+# Browser tests drive Debian's Chromium; install it when missing (needs root, as in CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing chromium (browser tests)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests."; \
+	  fi; \
+	fi
+
 demo: install
 	$(BIN)/ntm demo
 
@@ -26,7 +38,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 
-test: install lint
+test: install browser lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: install
