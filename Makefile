@@ -16,6 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" "setuptools==80.9.0"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ntm.i18n
 	@touch $(STAMP)
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root, as in CI).

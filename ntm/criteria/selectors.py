@@ -109,9 +109,7 @@ def applicable_sets(unit: AdminUnit, as_of: dt.date) -> list[CriteriaSet]:
     """
     province_code = _province_code(unit)
     candidates = [
-        s
-        for s in latest_sets()
-        if s.level == unit.level and s.province_code in ("", province_code)
+        s for s in latest_sets() if s.level == unit.level and s.province_code in ("", province_code)
     ]
     year = as_of.year
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ntm.core.criteria.model import (
@@ -131,7 +133,9 @@ def indicator_view(indicator: IndicatorDef) -> IndicatorView:
         needs_confirmation=needs_confirmation(indicator),
         national=national_text(indicator.national),
         sources=tuple(
-            dict.fromkeys([*indicator.sources, *(s for r in indicator.thresholds for s in r.sources)])
+            dict.fromkeys(
+                [*indicator.sources, *(s for r in indicator.thresholds for s in r.sources)]
+            )
         ),
     )
 
@@ -196,7 +200,7 @@ def by_level(summaries: Iterable[SetSummary]) -> list[LevelGroup]:
     return [
         LevelGroup(
             level=lv,
-            label=_("Cấp %(level)s") % {"level": level_label(lv).lower()},
+            label=capfirst(_("Cấp %(level)s") % {"level": level_label(lv).lower()}),
             sets=tuple(s for s in summaries if s.stored.level == lv),
         )
         for lv in levels
@@ -205,7 +209,7 @@ def by_level(summaries: Iterable[SetSummary]) -> list[LevelGroup]:
 
 def criteria_list(request: HttpRequest) -> HttpResponse:
     """Every published set, by level, with counts and what still needs confirmation."""
-    summaries = [summarize(s) for s in latest_sets()]
+    summaries = sorted((summarize(s) for s in latest_sets()), key=_list_order)
     return render(
         request,
         "web/criteria_list.html",
@@ -216,6 +220,16 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
             "compare": _compare_defaults(summaries),
         },
     )
+
+
+TIER_ORDER = ("standard", "advanced", "model", "modern", "completion")
+
+
+def _list_order(summary: SetSummary) -> tuple[Any, ...]:
+    """By period, then tier (standard first), national sets before provincial variants."""
+    stored = summary.stored
+    tier_rank = TIER_ORDER.index(stored.tier) if stored.tier in TIER_ORDER else len(TIER_ORDER)
+    return (stored.period_start or 0, tier_rank, bool(stored.province_code), stored.set_id)
 
 
 def _compare_defaults(summaries: Sequence[SetSummary]) -> dict[str, str]:
@@ -365,7 +379,9 @@ _STATUSES = (SAME, CHANGED, ADDED, REMOVED)
 
 def natural_key(code: str) -> tuple[Any, ...]:
     """'2.10' sorts after '2.9'; '10' after '9'."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", code) if p)
+    return tuple(
+        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", code) if p
+    )
 
 
 def compare_thresholds(
@@ -467,10 +483,8 @@ def criteria_compare(request: HttpRequest) -> HttpResponse:
         return render(request, "web/criteria_compare.html", context)
     found: dict[str, CriteriaSet] = {}
     for set_id in (a_id, b_id):
-        try:
+        with contextlib.suppress(UnknownSet):
             found[set_id] = get_set(set_id)
-        except UnknownSet:
-            pass
     unknown = [s for s in (a_id, b_id) if s not in found]
     if unknown:
         return _missing(request, unknown)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from ntm.units.models import CommuneGroupChoices, LevelChoices, RegionChoices
@@ -150,6 +151,13 @@ def localized_name(item: Any) -> str:
         if english:
             return english
     return getattr(item, "name_vi", "") or getattr(item, "name", "") or str(item)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """'vi' -> 'Tiếng Việt', each language in its own words (NFC: Django's is decomposed)."""
+    name = unicodedata.normalize("NFC", get_language_info(code)["name_local"])
+    return name[:1].upper() + name[1:]
 
 
 def _label(choices: Any, code: str | None) -> str:

@@ -1,0 +1,77 @@
+"""English is available for every string, and the language follows the user's choice."""
+
+import re
+
+import polib
+import pytest
+
+from ntm.i18n import LOCALE_DIR, compile_messages, find_messages, untranslated
+
+EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.fixture
+def compiled(settings):
+    compile_messages()
+    # Reassigning LOCALE_PATHS makes Django drop the catalogues it has already loaded.
+    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)
+
+
+def test_every_string_in_code_and_templates_has_an_english_translation():
+    messages = find_messages()
+    assert len(messages) > 100  # the extraction did find the project's strings
+    missing = [f"{m.msgid!r} ({messages[m][0]})" for m in untranslated(EN_PO, messages)]
+    assert missing == [], "Add these to ntm/locale/en/LC_MESSAGES/django.po:\n" + "\n".join(missing)
+
+
+def test_translations_keep_their_placeholders():
+    for entry in polib.pofile(str(EN_PO)).translated_entries():
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            for placeholder in _placeholders(entry.msgid):
+                assert placeholder in translation, (entry.msgid, translation)
+
+
+def test_compile_writes_a_mo_file_beside_each_po(tmp_path):
+    target = tmp_path / "en" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    (target / "django.po").write_bytes(EN_PO.read_bytes())
+    assert compile_messages(tmp_path) == [target / "django.mo"]
+    assert polib.mofile(str(target / "django.mo")).find("Bộ tiêu chí").msgstr == "Criteria sets"
+
+
+@pytest.mark.django_db
+def test_pages_are_vietnamese_by_default_and_english_on_request(admin_client, compiled):
+    vietnamese = admin_client.get("/criteria/").content.decode()
+    assert "<h1>Bộ tiêu chí</h1>" in vietnamese and 'lang="vi"' in vietnamese
+    admin_client.cookies["django_language"] = "en"
+    english = admin_client.get("/criteria/").content.decode()
+    assert "<h1>Criteria sets</h1>" in english and 'lang="en"' in english
+    assert "Bộ tiêu chí" not in english
+
+
+@pytest.mark.django_db
+def test_the_language_switch_sets_the_cookie_and_returns_to_the_page(client, compiled):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/recognitions/"})
+    assert response.status_code == 302 and response["Location"] == "/recognitions/"
+    assert response.cookies["django_language"].value == "en"
+    page = client.get("/recognitions/").content.decode()
+    assert "Recognized" in page and "Log in" in page
+
+
+@pytest.mark.django_db
+def test_only_the_switcher_changes_the_language_not_the_browser(client, compiled, settings):
+    settings.MIDDLEWARE = [
+        "ntm.i18n.CookieLocaleMiddleware" if m.endswith(".LocaleMiddleware") else m
+        for m in settings.MIDDLEWARE
+    ]
+    english_browser = client.get("/recognitions/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đơn vị được công nhận" in english_browser.content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Recognized" in client.get("/recognitions/").content.decode()
+    client.cookies["django_language"] = "xx"
+    assert "Đơn vị được công nhận" in client.get("/recognitions/").content.decode()
+
+
+def _placeholders(text):
+    return re.findall(r"%\(\w+\)[sd]", text)
