@@ -636,6 +636,8 @@ class UnitPage:
     successors: list[LinkRow]
     children_count: int
     has_demo: bool
+    #: the last day the unit has any value or certification, under any set
+    last_data_on: date | None = None
 
     @property
     def tier_in_force_label(self) -> str:
@@ -690,6 +692,23 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
         unit, ReportedFigure.objects.filter(unit=unit).order_by("reported_on", "id")
     )
     criteria = criteria_table(unit, selected, as_of) if selected else []
+    last_data_on = max(
+        (
+            day
+            for day in (
+                IndicatorValue.objects.filter(unit=unit, is_current=True)
+                .order_by("-observed_on")
+                .values_list("observed_on", flat=True)
+                .first(),
+                CriterionCertification.objects.filter(unit=unit, is_current=True)
+                .order_by("-certified_on")
+                .values_list("certified_on", flat=True)
+                .first(),
+            )
+            if day is not None
+        ),
+        default=None,
+    )
     demo_sources = [
         *(i.source for c in criteria for i in c.indicators),
         *(c.certification.source for c in criteria if c.certification),
@@ -721,6 +740,7 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
         successors=[LinkRow(link, scope.allows(link.unit)) for link in detail.successors],
         children_count=sum(1 for c in detail.children if scope.allows(c)),
         has_demo=any(is_demo(s) for s in demo_sources),
+        last_data_on=last_data_on,
     )
 
 

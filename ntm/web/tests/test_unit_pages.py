@@ -436,3 +436,22 @@ def test_children_overview_queries_do_not_grow_with_the_children(
     with django_assert_max_num_queries(len(few)):
         html = page(admin_client, url)
     assert "8/9 xã đạt chuẩn" in text(html)
+
+
+def test_unit_page_points_to_the_last_day_with_data(admin_client, units):
+    three_of_five(units["ky_lac"], D(2021, 9, 25))
+    html = page(admin_client, f"/units/{units['ky_lac'].id}/?as_of=2021-01-01")
+    assert "Xem tại ngày có số liệu gần nhất (25/09/2021)" in text(html)
+    assert 'href="?as_of=2021-09-25"' in html
+
+
+def test_townships_are_listed_apart_from_the_communes_assessed(admin_client, ky_anh_on_2020):
+    district = ky_anh_on_2020["district"]
+    AdminUnit.objects.create(
+        code="18900", name="Thị trấn Kỳ Đồng", short_name="Kỳ Đồng", kind="township",
+        level="commune", parent=district, source="user",
+    )  # fmt: skip
+    html = page(admin_client, f"/units/{district.id}/children/?as_of=2020-06-30&set=test-commune")
+    assert "2/3 xã đạt chuẩn" in text(html)
+    assert "Thị trấn Kỳ Đồng" not in child_names(html)
+    assert "Không thuộc diện xét nông thôn mới (đơn vị đô thị): Thị trấn Kỳ Đồng" in text(html)
