@@ -39,10 +39,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.db.utils import OperationalError, ProgrammingError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except (OperationalError, ProgrammingError):
+        if not _database_is_set_up():
+            print(
+                "ntm: the database has no tables yet; run `ntm setup` (or `ntm demo`) first",
+                file=sys.stderr,
+            )
+            return 2
+        raise
     except UserError as error:
         print(f"ntm: {error}", file=sys.stderr)
         return 2
@@ -53,6 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+
+
+def _database_is_set_up() -> bool:
+    """True when the migrations of the database have been applied at least once."""
+    from django.db import connection
+
+    try:
+        return "units_adminunit" in connection.introspection.table_names()
+    except Exception:  # noqa: BLE001 - an unreachable database is not "set up" either
+        return False
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """`ntm units stats|show|search`: output shapes and clear refusals (`units load`: test_package)."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -152,3 +155,16 @@ def test_search_json_finds_units_without_accents(ky_anh, capsys):
 def test_search_text_says_when_nothing_matches(ky_anh, capsys):
     code, out, _ = run(capsys, "search", "Sơn Kim")
     assert (code, out) == (0, "Không tìm thấy đơn vị nào khớp với 'Sơn Kim'.\n")
+
+
+def test_a_command_on_a_database_never_set_up_says_to_run_setup(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ntm.cli", "units", "stats", "--json"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "ntm: the database has no tables yet; run `ntm setup` (or `ntm demo`) first"
+    )
+    assert "Traceback" not in done.stderr
