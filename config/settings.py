@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ntm.criteria",
     "ntm.assessments",
     "ntm.accounts",
+    "ntm.audit",
     "ntm.web",
 ]
 

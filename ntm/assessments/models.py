@@ -44,7 +44,6 @@ class IndicatorValue(Recorded):
     is_met = models.BooleanField(_("đạt (đánh giá)"), null=True, blank=True)
     source = models.CharField(_("nguồn số liệu"), max_length=300, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
-    evidence = models.FileField(_("minh chứng"), upload_to="evidence/%Y/%m/", blank=True)
     is_current = models.BooleanField(default=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -67,6 +66,36 @@ class IndicatorValue(Recorded):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.indicator_key} {self.observed_on}"
+
+
+class EvidenceFile(Recorded):
+    """A document backing a unit's value for an indicator (or a whole criterion) on a date.
+
+    Attached to the cell (unit, key, date) rather than to one value row, so a correction of
+    the value keeps its evidence. Stored under MEDIA_ROOT, outside the static root, and
+    served only to users whose scope holds the unit.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="evidence_files")
+    key = models.CharField(
+        _("chỉ tiêu hoặc tiêu chí"),
+        max_length=150,
+        help_text=_("Mã chỉ tiêu (SET:CODE) hoặc tiêu chí (SET:NUMBER)."),
+    )
+    observed_on = models.DateField(_("số liệu tại ngày"))
+    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    is_removed = models.BooleanField(_("đã gỡ"), default=False)
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
+        indexes = [models.Index(fields=["unit", "key", "observed_on"], name="evidence_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.key} {self.observed_on}: {self.original_name}"
 
 
 class CriterionCertification(Recorded):

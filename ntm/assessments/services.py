@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ntm.assessments.models import (
     CriterionCertification,
@@ -19,81 +18,40 @@ from ntm.assessments.models import (
     Sponsorship,
     Target,
 )
-from ntm.core.criteria.model import CriterionDef, IndicatorDef, IndicatorKind, Tier
+from ntm.assessments.validation import AssessmentError
+from ntm.audit.services import Actor
+from ntm.core.criteria.model import CriterionDef, IndicatorDef, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
 
 
-class AssessmentError(ValueError):
-    """A value or record that cannot be accepted, with the reason."""
-
-
 def find_indicator(indicator_key: str) -> IndicatorDef:
     """The indicator with this key in any stored set (keys are shared by variants)."""
-    set_id, _, code = indicator_key.partition(":")
+    set_id, _sep, code = indicator_key.partition(":")
     if not code:
-        raise AssessmentError(f"{indicator_key!r} is not an indicator key (expected SET_ID:CODE).")
+        raise AssessmentError(
+            _("“%(key)s” không phải mã chỉ tiêu (dạng MÃ_BỘ:MÃ_CHỈ_TIÊU).") % {"key": indicator_key}
+        )
     for stored in CriteriaSet.objects.filter(set_id=set_id).order_by("-version"):
         for indicator in stored.to_domain().indicators:
             if indicator.key == indicator_key:
                 return indicator
-    raise AssessmentError(f"No criteria set defines the indicator {indicator_key!r}.")
+    raise AssessmentError(
+        _("Không bộ tiêu chí nào có chỉ tiêu “%(key)s”.") % {"key": indicator_key}
+    )
 
 
 def find_criterion(criterion_key: str) -> CriterionDef:
-    set_id, _, number = criterion_key.partition(":")
+    set_id, _sep, number = criterion_key.partition(":")
     for stored in CriteriaSet.objects.filter(set_id=set_id).order_by("-version"):
         for criterion in stored.to_domain().criteria:
             if criterion.key == criterion_key:
                 return criterion
-    raise AssessmentError(f"No criteria set defines the criterion {criterion_key!r}.")
+    raise AssessmentError(
+        _("Không bộ tiêu chí nào có tiêu chí “%(key)s”.") % {"key": criterion_key}
+    )
 
 
-def _finite(name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise AssessmentError(f"{name} must be a finite number, got {value!r}.")
-    return float(value)
-
-
-def validate_value(
-    indicator: IndicatorDef,
-    *,
-    value: float | None,
-    numerator: float | None,
-    denominator: float | None,
-    is_met: bool | None,
-) -> None:
-    """Check that the entered fields fit the indicator's kind."""
-    label = f"{indicator.code} ({indicator.name_vi})"
-    if indicator.kind is IndicatorKind.AGGREGATE:
-        raise AssessmentError(f"{label} is computed from the child units and cannot be entered.")
-    if indicator.kind is IndicatorKind.JUDGEMENT:
-        if is_met is None or value is not None or numerator is not None:
-            raise AssessmentError(f"{label} is a judgement: give met or not met, not a number.")
-        return
-    if indicator.kind is IndicatorKind.RATIO:
-        if numerator is None or denominator is None:
-            raise AssessmentError(
-                f"{label} is a ratio: give both numbers ({indicator.ratio.numerator if indicator.ratio else ''} / {indicator.ratio.denominator if indicator.ratio else ''})."
-            )
-        if numerator < 0 or denominator <= 0:
-            raise AssessmentError(
-                f"{label}: the denominator must be positive and the numerator not negative."
-            )
-        if indicator.unit == "%" and numerator > denominator:
-            raise AssessmentError(
-                f"{label}: the numerator ({numerator:g}) exceeds the denominator ({denominator:g})."
-            )
-        return
-    if value is None or is_met is not None:
-        raise AssessmentError(f"{label} needs a number.")
-    if indicator.unit == "%" and not 0 <= value <= 100:
-        raise AssessmentError(f"{label} is a percentage: {value:g} is outside 0–100.")
-
-
-@transaction.atomic
 def record_value(
     *,
     unit: AdminUnit,
@@ -105,48 +63,35 @@ def record_value(
     is_met: bool | None = None,
     source: str = "",
     note: str = "",
-    evidence: File | None = None,
-    user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
+    reason: str = "",
 ) -> IndicatorValue:
-    """Record a value; a second value for the same unit, indicator and date is a correction
-    that keeps the previous one in history."""
-    indicator = find_indicator(indicator_key)
-    value, numerator, denominator = (
-        _finite("value", value),
-        _finite("numerator", numerator),
-        _finite("denominator", denominator),
-    )
-    validate_value(
-        indicator, value=value, numerator=numerator, denominator=denominator, is_met=is_met
-    )
-    if not unit_active(unit, observed_on):
-        raise AssessmentError(f"{unit.name} did not exist on {observed_on.isoformat()}.")
-    previous = (
-        IndicatorValue.objects.select_for_update()
-        .filter(unit=unit, indicator_key=indicator_key, observed_on=observed_on, is_current=True)
-        .first()
-    )
-    if previous is not None:
-        previous.is_current = False
-        previous.save(update_fields=["is_current"])
-    return IndicatorValue.objects.create(
-        unit=unit,
-        indicator_key=indicator_key,
-        observed_on=observed_on,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        is_met=is_met,
-        source=source,
-        note=note,
-        evidence=evidence or "",
-        entered_by=user,
-        supersedes=previous,
+    """Record one value; a second value for the same unit, indicator and date is a correction
+    that keeps the previous one in history. The same checks and audit as a bulk write."""
+    from ntm.assessments.bulk import CellInput, ValuesRefused, apply_values
+
+    cell = CellInput(
+        unit_id=unit.pk, indicator_key=indicator_key, observed_on=observed_on, value=value,
+        numerator=numerator, denominator=denominator, is_met=is_met, source=source, note=note,
+    )  # fmt: skip
+    try:
+        apply_values([cell], actor=actor or Actor.system(), reason=reason)
+    except ValuesRefused as refused:
+        raise AssessmentError(refused.plan.problems[0].message) from None
+    return IndicatorValue.objects.get(
+        unit=unit, indicator_key=indicator_key, observed_on=observed_on, is_current=True
     )
 
 
 def unit_active(unit: AdminUnit, on: date) -> bool:
     return unit.to_domain().is_active(on)
+
+
+def _not_in_force(unit: AdminUnit, on: date) -> str:
+    return _("%(unit)s không tồn tại vào ngày %(date)s.") % {
+        "unit": unit.name,
+        "date": on.strftime("%d/%m/%Y"),
+    }
 
 
 @transaction.atomic
@@ -165,7 +110,7 @@ def certify_criterion(
     """A department certifies a whole criterion met or not met, with its document."""
     find_criterion(criterion_key)
     if not unit_active(unit, certified_on):
-        raise AssessmentError(f"{unit.name} did not exist on {certified_on.isoformat()}.")
+        raise AssessmentError(_not_in_force(unit, certified_on))
     previous = (
         CriterionCertification.objects.select_for_update()
         .filter(unit=unit, criterion_key=criterion_key, certified_on=certified_on, is_current=True)
@@ -216,7 +161,7 @@ def record_recognition(
     if not decision_number.strip():
         raise AssessmentError("A recognition needs its decision number.")
     if not unit_active(unit, decision_date):
-        raise AssessmentError(f"{unit.name} did not exist on {decision_date.isoformat()}.")
+        raise AssessmentError(_not_in_force(unit, decision_date))
     return Recognition.objects.create(
         unit=unit,
         tier=tier,
@@ -296,7 +241,7 @@ def record_registration(
     _tier(tier)
     if status not in RegistrationStatusChoices.values:
         raise AssessmentError(f"Unknown registration status {status!r}.")
-    registration, _ = Registration.objects.update_or_create(
+    registration, _created = Registration.objects.update_or_create(
         unit=unit, tier=tier, year=year,
         defaults={
             "registered_on": registered_on, "status": status, "status_on": status_on,

@@ -187,20 +187,21 @@ def test_revoked_recognition_no_longer_counts(units):
 def test_bad_values_are_refused_and_nothing_is_stored(units):
     ky_lac = units["ky_lac"]
     cases = [
-        ({"indicator_key": "test-commune:10", "value": None}, "needs a number"),
-        ({"indicator_key": "test-commune:1.1", "value": 1.0}, "is a judgement"),
+        ({"indicator_key": "test-commune:10", "value": None}, "cần một giá trị số"),
+        ({"indicator_key": "test-commune:10", "value": -3.0}, "không được âm"),
+        ({"indicator_key": "test-commune:1.1", "value": 1.0}, "là chỉ tiêu đánh giá"),
         (
             {"indicator_key": "test-commune:2.1", "numerator": 12, "denominator": 10},
-            "exceeds the denominator",
+            "tử số \\(12\\) lớn hơn mẫu số \\(10\\)",
         ),
-        ({"indicator_key": "test-commune:2.1", "value": 50.0}, "is a ratio"),
-        ({"indicator_key": "test-commune:10", "value": float("nan")}, "finite number"),
-        ({"indicator_key": "test-commune:99", "value": 1.0}, "No criteria set defines"),
+        ({"indicator_key": "test-commune:2.1", "value": 50.0}, "là tỷ lệ: cần nhập cả hai số"),
+        ({"indicator_key": "test-commune:10", "value": float("nan")}, "số hữu hạn"),
+        ({"indicator_key": "test-commune:99", "value": 1.0}, "Không bộ tiêu chí nào có chỉ tiêu"),
     ]
     for fields, message in cases:
         with pytest.raises(services.AssessmentError, match=message):
             services.record_value(unit=ky_lac, observed_on=D(2021, 1, 1), **fields)
-    with pytest.raises(services.AssessmentError, match="did not exist"):
+    with pytest.raises(services.AssessmentError, match="không tồn tại vào ngày 01/01/2021"):
         services.record_value(
             unit=units["new_ky_lac"],
             indicator_key="test-commune:10",

@@ -1,0 +1,81 @@
+"""Checks on an entered value against its indicator: the messages say what to give."""
+
+from __future__ import annotations
+
+import math
+
+from django.utils.translation import gettext as _
+
+from ntm.core.criteria.model import IndicatorDef, IndicatorKind
+
+
+class AssessmentError(ValueError):
+    """A value or record that cannot be accepted, with the reason."""
+
+
+def finite_number(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise AssessmentError(
+            _("%(field)s phải là một số hữu hạn, nhận được %(value)r.")
+            % {"field": name, "value": value}
+        )
+    return float(value)
+
+
+def validate_value(
+    indicator: IndicatorDef,
+    *,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    is_met: bool | None,
+) -> None:
+    """Check that the entered fields fit the indicator's kind; the message says what to give."""
+    label = f"{indicator.code} ({indicator.name_vi})"
+    if indicator.kind is IndicatorKind.AGGREGATE:
+        raise AssessmentError(
+            _("%(label)s được tính từ các đơn vị trực thuộc, không nhập trực tiếp.")
+            % {"label": label}
+        )
+    if indicator.kind is IndicatorKind.JUDGEMENT:
+        if is_met is None or value is not None or numerator is not None:
+            raise AssessmentError(
+                _("%(label)s là chỉ tiêu đánh giá: ghi Đạt hoặc Chưa đạt, không ghi số.")
+                % {"label": label}
+            )
+        return
+    if indicator.kind is IndicatorKind.RATIO:
+        if numerator is None or denominator is None:
+            parts = (
+                (indicator.ratio.numerator, indicator.ratio.denominator)
+                if indicator.ratio
+                else ("", "")
+            )
+            raise AssessmentError(
+                _("%(label)s là tỷ lệ: cần nhập cả hai số (%(numerator)s / %(denominator)s).")
+                % {"label": label, "numerator": parts[0], "denominator": parts[1]}
+            )
+        if numerator < 0 or denominator <= 0:
+            raise AssessmentError(
+                _("%(label)s: mẫu số phải lớn hơn 0 và tử số không được âm.") % {"label": label}
+            )
+        if indicator.unit == "%" and numerator > denominator:
+            raise AssessmentError(
+                _("%(label)s: tử số (%(numerator)s) lớn hơn mẫu số (%(denominator)s).")
+                % {"label": label, "numerator": f"{numerator:g}", "denominator": f"{denominator:g}"}
+            )
+        return
+    if value is None or is_met is not None:
+        raise AssessmentError(_("%(label)s cần một giá trị số.") % {"label": label})
+    if value < 0:
+        raise AssessmentError(
+            _("%(label)s: giá trị %(value)s không được âm.")
+            % {"label": label, "value": f"{value:g}"}
+        )
+    if indicator.unit == "%" and value > 100:
+        raise AssessmentError(
+            _("%(label)s là tỷ lệ phần trăm: %(value)s nằm ngoài khoảng 0–100.")
+            % {"label": label, "value": f"{value:g}"}
+        )

@@ -1,0 +1,99 @@
+"""Write audit entries: one for a change, or many in one statement for a bulk change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.http import HttpRequest
+
+from ntm.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and from where; passed to every write service."""
+
+    user: AbstractBaseUser | None
+    ip_address: str | None = None
+    channel: str = "cli"  # web | api | cli | system
+
+    @property
+    def name(self) -> str:
+        if self.user is None or not self.user.is_authenticated:
+            return ""
+        return self.user.get_username()
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, *, channel: str = "web") -> Actor:
+        user = request.user if not isinstance(request.user, AnonymousUser) else None
+        return cls(user=user, ip_address=client_ip(request), channel=channel)
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(user=None, channel="system")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind a proxy set NTM_TRUSTED_PROXY so X-Forwarded-For is read."""
+    if getattr(settings, "NTM_TRUSTED_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to describe: the record (or its type and id), its unit, old and new."""
+
+    action: str
+    obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    unit_id: int | None = None
+    unit_label: str = ""
+    summary: str = ""
+    old: Any = None
+    new: Any = None
+
+
+def _entry(actor: Actor, change: Change, reason: str) -> AuditEntry:
+    object_type, object_id = change.object_type, change.object_id
+    if change.obj is not None:
+        object_type = object_type or change.obj._meta.label_lower
+        object_id = object_id or str(change.obj.pk)
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    return AuditEntry(
+        actor=user,
+        actor_name=actor.name,
+        ip_address=actor.ip_address,
+        channel=actor.channel,
+        action=change.action,
+        object_type=object_type,
+        object_id=object_id,
+        unit_id=change.unit_id,
+        unit_label=change.unit_label[:200],
+        summary=change.summary[:300],
+        old=change.old,
+        new=change.new,
+        reason=reason,
+    )
+
+
+def record_change(actor: Actor, change: Change, *, reason: str = "") -> AuditEntry:
+    """Append one entry; call it inside the transaction of the change it describes."""
+    entry = _entry(actor, change, reason)
+    entry.save()
+    return entry
+
+
+def record_changes(actor: Actor, changes: Iterable[Change], *, reason: str = "") -> int:
+    """Append many entries in bulk (an import of thousands of values)."""
+    entries = [_entry(actor, change, reason) for change in changes]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)

@@ -1,0 +1,42 @@
+"""The audit trail is append-only and outlives the records and users it names."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+
+from ntm.audit.models import AuditEntry
+from ntm.audit.services import Actor, Change, client_ip, record_change
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_entry_cannot_be_changed_or_deleted():
+    entry = record_change(Actor(None), Change(action="value.create", summary="x"))
+    entry.summary = "y"
+    with pytest.raises(ValueError, match="cannot be changed"):
+        entry.save()
+    with pytest.raises(ValueError, match="cannot be deleted"):
+        entry.delete()
+    assert AuditEntry.objects.get().summary == "x"
+
+
+def test_an_entry_survives_its_user_and_keeps_the_name():
+    user = get_user_model().objects.create_user("kylac", password="x-long-password-1")
+    record_change(
+        Actor(user, "10.1.2.3", "web"),
+        Change(action="value.create", unit_id=5, unit_label="Xã Kỳ Lạc"),
+    )
+    user.delete()
+    entry = AuditEntry.objects.get()
+    assert (entry.actor_id, entry.actor_name, entry.ip_address) == (None, "kylac", "10.1.2.3")
+    assert (entry.unit_id, entry.unit_label) == (5, "Xã Kỳ Lạc")
+
+
+def test_client_ip_reads_forwarded_for_only_behind_a_trusted_proxy(settings):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1"
+    )
+    settings.NTM_TRUSTED_PROXY = False
+    assert client_ip(request) == "127.0.0.1"
+    settings.NTM_TRUSTED_PROXY = True
+    assert client_ip(request) == "203.0.113.9"
