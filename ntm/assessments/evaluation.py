@@ -91,6 +91,7 @@ def gather_inputs(
     values = {k: np.full(n, np.nan) for k in keys}
     numerators = {k: np.full(n, np.nan) for k in keys}
     denominators = {k: np.full(n, np.nan) for k in keys}
+    value_days = {k: np.full(n, np.nan) for k in keys}
     if keys and n:
         rows = list(
             IndicatorValue.objects.filter(
@@ -111,7 +112,8 @@ def gather_inputs(
         unit_pos, _, kept = _latest_per_cell(unit_rows.ids, rows, keys)
         kinds = {i.key: i.kind for i in definition.indicators}
         for u, r in zip(unit_pos.tolist(), kept.tolist(), strict=True):
-            _, key, _, value, numerator, denominator, is_met = rows[r]
+            _, key, observed_on, value, numerator, denominator, is_met = rows[r]
+            value_days[key][u] = observed_on.toordinal()
             if kinds[key] is IndicatorKind.JUDGEMENT:
                 values[key][u] = np.nan if is_met is None else float(is_met)
             else:
@@ -120,6 +122,7 @@ def gather_inputs(
             denominators[key][u] = np.nan if denominator is None else denominator
     criterion_keys = [c.key for c in definition.criteria]
     certifications = {k: np.zeros(n, dtype=np.int8) for k in criterion_keys}
+    certification_days = {k: np.full(n, np.nan) for k in criterion_keys}
     if n:
         rows = list(
             CriterionCertification.objects.filter(
@@ -134,7 +137,10 @@ def gather_inputs(
             certifications[criterion_keys[k]][u] = (
                 engine.CERT_MET if rows[r][3] else engine.CERT_NOT_MET
             )
-    return engine.Inputs(values, numerators, denominators, certifications)
+            certification_days[criterion_keys[k]][u] = rows[r][2].toordinal()
+    return engine.Inputs(
+        values, numerators, denominators, certifications, value_days, certification_days
+    )
 
 
 def recognized_tier_rank(unit_ids: np.ndarray, as_of: date) -> np.ndarray:

@@ -327,7 +327,10 @@ def criteria_table(unit: AdminUnit, status: SetStatus, as_of: date) -> list[Crit
                 status=criterion["status"],
                 status_label=words.status(criterion["status"]),
                 certified=criterion["certified"],
-                certification=certifications.get(criterion["key"]),
+                # A certification older than the newest value no longer decides: not shown.
+                certification=certifications.get(criterion["key"])
+                if criterion["certified"]
+                else None,
                 indicators=indicators,
                 by_document=by_document,
             )

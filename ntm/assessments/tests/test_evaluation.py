@@ -64,6 +64,24 @@ def test_correction_keeps_the_previous_value_in_history(units):
     assert report["criteria"][2]["indicators"][0]["value"] == 36.5
 
 
+def test_a_newer_value_overrides_an_older_certification_and_not_the_reverse(units):
+    ky_lac, income = units["ky_lac"], "test-commune:10"
+    services.certify_criterion(
+        unit=ky_lac, criterion_key=income, is_met=False, certified_on=D(2021, 9, 25)
+    )
+    services.record_value(unit=ky_lac, indicator_key=income, observed_on=D(2021, 6, 30), value=37.0)
+    on_cert_day = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 9, 25))
+    assert statuses(on_cert_day)["10"] == "not_met"  # the department's later decision stands
+    services.record_value(
+        unit=ky_lac, indicator_key=income, observed_on=D(2021, 12, 31), value=37.0
+    )
+    year_end = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 12, 31))
+    assert statuses(year_end)["10"] == "met"
+    assert (
+        statuses(evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 10, 1)))["10"] == "not_met"
+    )
+
+
 def test_twelve_of_twenty_style_count_with_certified_criteria(units):
     ky_lac = units["ky_lac"]
     services.record_value(

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ntm.core.criteria.model import (
     Comparator,
     CriteriaSetDef,
+    CriterionDef,
     IndicatorDef,
     IndicatorKind,
     ThresholdRow,
@@ -99,12 +100,20 @@ class Inputs:
     ``values`` holds numbers, judgements (1.0 met, 0.0 not met) and precomputed aggregates;
     ``numerators``/``denominators`` hold ratio parts; ``certifications`` holds criterion
     certification codes (CERT_*) by criterion key.
+
+    ``value_days`` (by indicator key) and ``certification_days`` (by criterion key) hold
+    the day each value or certification was observed (a day number, NaN = none). With
+    them, the newest evidence decides a criterion: a certification stands until a value
+    of one of its indicators is observed after it. Without them a certification always
+    decides.
     """
 
     values: Mapping[str, FloatArray]
     numerators: Mapping[str, FloatArray]
     denominators: Mapping[str, FloatArray]
     certifications: Mapping[str, CodeArray]
+    value_days: Mapping[str, FloatArray] | None = None
+    certification_days: Mapping[str, FloatArray] | None = None
 
     @classmethod
     def empty(cls) -> Inputs:
@@ -274,6 +283,19 @@ def _indicator_value(indicator: IndicatorDef, inputs: Inputs, n: int) -> FloatAr
     return np.asarray(inputs.values.get(indicator.key, np.full(n, np.nan)), dtype=float)
 
 
+def _superseded_by_values(inputs: Inputs, criterion: CriterionDef, n: int) -> BoolArray:
+    """Units where a value of the criterion's indicators is newer than its certification."""
+    if inputs.value_days is None or inputs.certification_days is None:
+        return np.zeros(n, dtype=bool)
+    cert_day = inputs.certification_days.get(criterion.key)
+    days = [inputs.value_days[i.key] for i in criterion.indicators if i.key in inputs.value_days]
+    if cert_day is None or not days:
+        return np.zeros(n, dtype=bool)
+    newest = np.fmax.reduce(np.vstack([np.asarray(d, dtype=float) for d in days]), axis=0)
+    with np.errstate(invalid="ignore"):
+        return newest > np.asarray(cert_day, dtype=float)  # NaN compares false
+
+
 def evaluate(
     definition: CriteriaSetDef, units: UnitFrame, inputs: Inputs, as_of: date
 ) -> Evaluation:
@@ -322,6 +344,7 @@ def evaluate(
         cert = inputs.certifications.get(criterion.key)
         if cert is not None:
             cert = np.asarray(cert, dtype=np.int8)
+            cert = np.where(_superseded_by_values(inputs, criterion, n), CERT_NONE, cert)
             certified[:, c] = cert != CERT_NONE
             criterion_status[:, c] = np.where(
                 cert == CERT_MET,

@@ -155,6 +155,36 @@ def test_certification_overrides_indicator_detail():
     assert result.criterion_status[0, 0] == Status.MET
 
 
+def test_a_value_observed_after_the_certification_decides_the_criterion():
+    # Three units certified not met on day 100; income observed on day 90, 100 and 120.
+    definition = make_set(crit("10", INCOME))
+    inputs = engine.Inputs(
+        {"s:10": np.asarray([40.0, 40.0, 40.0])},
+        {},
+        {},
+        {"s:10": np.asarray([engine.CERT_NOT_MET] * 3, dtype=np.int8)},
+        value_days={"s:10": np.asarray([90.0, 100.0, 120.0])},
+        certification_days={"s:10": np.asarray([100.0, 100.0, 100.0])},
+    )
+    units = engine.UnitFrame.build([1, 2, 3], ["BTB"] * 3)
+    result = engine.evaluate(definition, units, inputs, date(2021, 12, 31))
+    assert result.criterion_status[:, 0].tolist() == [Status.NOT_MET, Status.NOT_MET, Status.MET]
+    assert result.certified[:, 0].tolist() == [True, True, False]
+
+
+def test_without_days_a_certification_always_decides():
+    inputs_days = engine.Inputs(
+        {"s:10": np.asarray([40.0])}, {}, {}, {"s:10": np.asarray([engine.CERT_NOT_MET], np.int8)}
+    )
+    result = engine.evaluate(
+        make_set(crit("10", INCOME)),
+        engine.UnitFrame.build([1], ["BTB"]),
+        inputs_days,
+        date(2021, 12, 31),
+    )
+    assert result.criterion_status[0, 0] == Status.NOT_MET
+
+
 def test_judgement_indicator_uses_the_departments_decision():
     result = run(make_set(crit("1", PLAN)), ["", "", ""], {"s:1.1": [1.0, 0.0, NAN]})
     assert result.indicator_status[:, 0].tolist() == [Status.MET, Status.NOT_MET, Status.MISSING]
