@@ -121,3 +121,8 @@ MEDIA_ROOT = Path(os.environ.get("NTM_MEDIA_ROOT", VAR_DIR / "media"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Data entry: evidence files up to this size (bytes), checked by content; the bulk grid
+# posts one field per cell, so a province's communes times a few indicators must fit.
+NTM_EVIDENCE_MAX_BYTES = int(os.environ.get("NTM_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000

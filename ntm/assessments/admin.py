@@ -44,3 +44,11 @@ class RecognitionAdmin(admin.ModelAdmin):
 
 for model in (models.Revocation, models.Target, models.Registration, models.Sponsorship):
     admin.site.register(model)
+
+
+@admin.register(models.Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("unit", "set_id", "period", "status", "updated_by", "updated_at")
+    list_filter = ("status", "set_id")
+    search_fields = ("unit__name", "set_id", "period")
+    raw_id_fields = ("unit",)

@@ -7,7 +7,7 @@ are read in bulk and turned into arrays for ``ntm.core.criteria.engine``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -207,12 +207,8 @@ def evaluate_units(
     inputs = gather_inputs(definition, units, unit_rows, as_of)
     aggregates = child_aggregates(definition, unit_rows, as_of)
     if aggregates:
-        inputs = engine.Inputs(
-            {**inputs.values, **aggregates},
-            inputs.numerators,
-            inputs.denominators,
-            inputs.certifications,
-        )
+        # Keep the observation days: the newest evidence decides here too.
+        inputs = replace(inputs, values={**inputs.values, **aggregates})
     return engine.evaluate(definition, unit_rows.frame(), inputs, as_of)
 
 

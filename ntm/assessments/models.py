@@ -98,6 +98,78 @@ class EvidenceFile(Recorded):
         return f"{self.unit} {self.key} {self.observed_on}: {self.original_name}"
 
 
+class SubmissionStatusChoices(models.TextChoices):
+    """Where a unit's entry for a set and period stands; the approval steps come later."""
+
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+
+
+class Submission(models.Model):
+    """A unit's entry for one criteria set and reporting period: a draft, or sent upward.
+
+    One per unit × set × period. The values themselves live in IndicatorValue (observed on
+    the period's last day); this row records how far the entry has come and who moved it.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="submissions")
+    set_id = models.CharField(_("bộ tiêu chí"), max_length=100)
+    period = models.CharField(
+        _("kỳ báo cáo"), max_length=20, help_text=_("2024, 2024-H1, 2024-Q3, 2024-06 hoặc ngày.")
+    )
+    observed_on = models.DateField(_("số liệu tại ngày"))
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=16,
+        choices=SubmissionStatusChoices.choices,
+        default=SubmissionStatusChoices.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kỳ nhập số liệu")
+        verbose_name_plural = _("kỳ nhập số liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "set_id", "period"],
+                name="submission_one_per_unit_set_period",
+                violation_error_message=_("Đơn vị đã có một kỳ nhập cho bộ tiêu chí và kỳ này."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["set_id", "period", "status"], name="submission_set_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.set_id} {self.period}: {self.status}"
+
+
 class CriterionCertification(Recorded):
     """A department's decision that a whole criterion is met or not met, with its document."""
 

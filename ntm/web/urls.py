@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ntm.web import views_criteria, views_public, views_units
+from ntm.web import views_criteria, views_entry, views_public, views_units
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,26 @@ urlpatterns = [
     path("search/", views_units.search, name="search"),
     path("units/<int:unit_id>/", views_units.unit_detail, name="unit"),
     path("units/<int:unit_id>/children/", views_units.children_overview, name="unit-children"),
+    # Data entry: the assessment form, its preview and history, evidence, the bulk grid
+    # (views_entry.py)
+    path("units/<int:unit_id>/entry/", views_entry.entry_form, name="unit-entry"),
+    path(
+        "units/<int:unit_id>/entry/preview/",
+        views_entry.entry_preview,
+        name="unit-entry-preview",
+    ),
+    path(
+        "units/<int:unit_id>/entry/history/",
+        views_entry.entry_history,
+        name="unit-entry-history",
+    ),
+    path("units/<int:unit_id>/grid/", views_entry.grid, name="unit-grid"),
+    path("evidence/<int:evidence_id>/", views_entry.evidence_file, name="evidence"),
+    path(
+        "evidence/<int:evidence_id>/remove/",
+        views_entry.evidence_remove,
+        name="evidence-remove",
+    ),
     # Criteria sets (views_criteria.py)
     path("criteria/", views_criteria.criteria_list, name="criteria"),
     path("criteria/compare/", views_criteria.criteria_compare, name="criteria-compare"),

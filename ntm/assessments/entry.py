@@ -1,0 +1,251 @@
+"""Entering a unit's values for a set and a period: the values in force, a preview of the
+statuses typed values would give, saving values with their evidence, the submission.
+
+The form, the bulk grid and the API share these; every write goes through
+``bulk.apply_values`` (all or nothing, audited) in the same transaction as the evidence
+files and the submission row, so a refused value leaves no file and no status behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ntm.accounts.permissions import ENTRY_ROLES, require_write
+from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
+from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
+from ntm.assessments.evidence import CheckedUpload, discard_files, store_evidence
+from ntm.assessments.models import (
+    EvidenceFile,
+    IndicatorValue,
+    Submission,
+    SubmissionStatusChoices,
+)
+from ntm.assessments.validation import AssessmentError
+from ntm.audit.services import Actor, Change, record_change
+from ntm.core.criteria import engine
+from ntm.core.criteria.model import IndicatorKind
+from ntm.core.periods import Period
+from ntm.criteria.models import CriteriaSet
+from ntm.units.models import AdminUnit, LevelChoices
+
+
+def check_target(unit: AdminUnit, criteria_set: CriteriaSet, period: Period) -> None:
+    """Refuse a set of another level, or a period ending when the unit did not exist."""
+    if criteria_set.level != unit.level:
+        raise AssessmentError(
+            _("Bộ tiêu chí “%(set)s” dành cho cấp %(level)s, không dùng cho %(unit)s.")
+            % {
+                "set": criteria_set.name_vi,
+                "level": LevelChoices(criteria_set.level).label,
+                "unit": unit.name,
+            }
+        )
+    if not unit.to_domain().is_active(period.observed_on):
+        raise AssessmentError(
+            _(
+                "%(unit)s không tồn tại vào ngày %(date)s (ngày cuối của kỳ %(period)s): "
+                "chọn một kỳ trong thời gian đơn vị còn hiệu lực."
+            )
+            % {
+                "unit": unit.name,
+                "date": period.observed_on.strftime("%d/%m/%Y"),
+                "period": period.label,
+            }
+        )
+
+
+def values_in_force(
+    unit_ids: Iterable[int], keys: Iterable[str], on: date
+) -> dict[tuple[int, str], IndicatorValue]:
+    """The current value of each (unit, key) observed on or before a date, in one query."""
+    unit_ids, keys = list(unit_ids), list(keys)
+    if not unit_ids or not keys:
+        return {}
+    found: dict[tuple[int, str], IndicatorValue] = {}
+    rows = IndicatorValue.objects.filter(
+        unit_id__in=unit_ids, indicator_key__in=keys, observed_on__lte=on, is_current=True
+    ).order_by("observed_on", "id")
+    for row in rows.select_related("entered_by"):
+        found[(row.unit_id, row.indicator_key)] = row
+    return found
+
+
+def evidence_for(unit: AdminUnit, keys: Iterable[str], days: Iterable[date]) -> list[EvidenceFile]:
+    """The files kept for a unit's cells (keys × days), oldest first; removed ones left out."""
+    return list(
+        EvidenceFile.objects.filter(
+            unit=unit, key__in=list(keys), observed_on__in=list(days), is_removed=False
+        ).order_by("entered_at", "id")
+    )
+
+
+def evaluate_with_cells(
+    criteria_set: CriteriaSet,
+    units: Sequence[AdminUnit],
+    as_of: date,
+    cells: Sequence[CellInput] = (),
+) -> engine.Evaluation:
+    """Evaluate units as if the cells were saved: typed values laid over the stored ones.
+
+    A typed cell is observed on its date (the period's last day), so, like a saved value,
+    it is the newest evidence for its criterion and replaces an older certification.
+    """
+    definition = criteria_set.to_domain()
+    unit_rows = UnitRows.from_queryset(units)
+    inputs = gather_inputs(definition, units, unit_rows, as_of)
+    kinds = {i.key: i.kind for i in definition.indicators}
+    for cell in cells:
+        kind = kinds.get(cell.indicator_key)
+        if kind is None or kind is IndicatorKind.AGGREGATE or cell.observed_on > as_of:
+            continue
+        position = int(np.searchsorted(unit_rows.ids, cell.unit_id))
+        if position >= len(unit_rows.ids) or unit_rows.ids[position] != cell.unit_id:
+            continue
+        key = cell.indicator_key
+        if kind is IndicatorKind.JUDGEMENT:
+            inputs.values[key][position] = np.nan if cell.is_met is None else float(cell.is_met)
+        else:
+            inputs.values[key][position] = np.nan if cell.value is None else cell.value
+        inputs.numerators[key][position] = np.nan if cell.numerator is None else cell.numerator
+        inputs.denominators[key][position] = (
+            np.nan if cell.denominator is None else cell.denominator
+        )
+        if inputs.value_days is not None:
+            inputs.value_days[key][position] = cell.observed_on.toordinal()
+    aggregates = child_aggregates(definition, unit_rows, as_of)
+    if aggregates:
+        inputs = replace(inputs, values={**inputs.values, **aggregates})
+    return engine.evaluate(definition, unit_rows.frame(), inputs, as_of)
+
+
+@dataclass
+class EntryResult:
+    """What a save did: the value plan, the files kept, the submission and its change."""
+
+    plan: ValuePlan
+    evidence: list[EvidenceFile] = field(default_factory=list)
+    submission: Submission | None = None
+    status_changed: bool = False
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.plan.writes or self.evidence or self.status_changed)
+
+
+def save_entry(
+    *,
+    unit: AdminUnit,
+    criteria_set: CriteriaSet,
+    period: Period,
+    cells: Sequence[CellInput],
+    uploads: Sequence[CheckedUpload] = (),
+    submit: bool = False,
+    actor: Actor,
+    reason: str = "",
+) -> EntryResult:
+    """Write the values and files of one unit's entry, and mark it draft or submitted.
+
+    All or nothing: a refused value (``ValuesRefused``) or a refused user (``WriteDenied``)
+    leaves no value, no file and no submission change.
+    """
+    require_write(actor.user, unit, roles=ENTRY_ROLES)
+    check_target(unit, criteria_set, period)
+    stored: list[EvidenceFile] = []
+    try:
+        with transaction.atomic():
+            plan = apply_values(cells, actor=actor, reason=reason) if cells else ValuePlan()
+            stored = store_evidence(uploads, actor=actor)
+            submission, status_changed = record_submission(
+                unit=unit,
+                criteria_set=criteria_set,
+                period=period,
+                status=SubmissionStatusChoices.SUBMITTED
+                if submit
+                else SubmissionStatusChoices.DRAFT,
+                actor=actor,
+                touched=bool(plan.writes or stored),
+            )
+    except BaseException:
+        discard_files(stored)
+        raise
+    return EntryResult(plan, stored, submission, status_changed)
+
+
+def record_submission(
+    *,
+    unit: AdminUnit,
+    criteria_set: CriteriaSet,
+    period: Period,
+    status: str,
+    actor: Actor,
+    touched: bool = True,
+) -> tuple[Submission | None, bool]:
+    """Set the status of a unit's entry for a set and period; returns it and whether the
+    status changed. An untouched draft that does not exist yet is not created."""
+    require_write(actor.user, unit, roles=ENTRY_ROLES)
+    check_target(unit, criteria_set, period)
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    submitted = status == SubmissionStatusChoices.SUBMITTED
+    now = timezone.now()
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .filter(unit=unit, set_id=criteria_set.set_id, period=period.label)
+            .first()
+        )
+        if submission is None:
+            if not submitted and not touched:
+                return None, False
+            submission = Submission.objects.create(
+                unit=unit,
+                set_id=criteria_set.set_id,
+                period=period.label,
+                observed_on=period.observed_on,
+                status=status,
+                created_by=user,
+                updated_by=user,
+                submitted_by=user if submitted else None,
+                submitted_at=now if submitted else None,
+            )
+            _audit(actor, submission, "submission.create", None)
+            return submission, True
+        if submission.status == status:
+            if touched:
+                submission.updated_by = user
+                submission.save(update_fields=["updated_by", "updated_at"])
+            return submission, False
+        previous = submission.status
+        submission.status = status
+        submission.updated_by = user
+        if submitted:
+            submission.submitted_by, submission.submitted_at = user, now
+        submission.save()
+        _audit(
+            actor,
+            submission,
+            "submission.submit" if submitted else "submission.reopen",
+            previous,
+        )
+        return submission, True
+
+
+def _audit(actor: Actor, submission: Submission, action: str, previous: str | None) -> None:
+    record_change(
+        actor,
+        Change(
+            action=action,
+            obj=submission,
+            unit_id=submission.unit_id,
+            unit_label=submission.unit.name,
+            summary=f"{submission.set_id} {submission.period}",
+            old={"status": previous} if previous else None,
+            new={"status": submission.status},
+        ),
+    )

@@ -1,0 +1,208 @@
+/* The bulk entry grid, like a spreadsheet: arrows, Enter and Tab move between cells;
+   a column or a block pasted from Excel fills the cells from the focused one down and
+   right; changed cells are marked and quickly checked here. The server checks every
+   cell again (plan_values) and saves nothing until the whole grid is valid; without
+   this script the grid is a plain form that works the same. */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-entry-grid]");
+  if (!form) return;
+
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input[data-row]"));
+  var cells = {};
+  inputs.forEach(function (input) {
+    cells[input.dataset.row + ":" + input.dataset.col] = input;
+  });
+  var decimal = form.dataset.decimal || ",";
+  var counts = form.querySelector("[data-grid-counts]");
+  var submitting = false;
+
+  function message(name, count) {
+    var text = form.dataset["msg" + name] || "";
+    return count === undefined ? text : text.replace("%(count)s", String(count));
+  }
+
+  function cellAt(row, col) {
+    return cells[row + ":" + col] || null;
+  }
+
+  function move(input, rows, cols) {
+    var target = cellAt(Number(input.dataset.row) + rows, Number(input.dataset.col) + cols);
+    if (target) {
+      target.focus();
+      target.select();
+    }
+    return target;
+  }
+
+  /* Numbers as the server reads them (ntm/core/numbers.py): a single separator is the
+     decimal mark, except the language's grouping mark before exactly three digits. */
+  function parseNumber(text) {
+    var raw = text.replace(/[\s\u00a0\u202f\u2009]/g, "");
+    if (raw.endsWith("%")) raw = raw.slice(0, -1);
+    if (/^[+-]?\d+$/.test(raw)) return Number(raw);
+    var grouping = decimal === "," ? "." : ",";
+    var grouped = raw.match(/^[+-]?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$/);
+    if (grouped && (raw.split(grouped[1]).length > 2 || grouped[1] === grouping)) {
+      return Number(raw.split(grouped[1]).join(""));
+    }
+    if (/^[+-]?\d*[.,]\d+$|^[+-]?\d+[.,]$/.test(raw)) return Number(raw.replace(",", "."));
+    var both = raw.match(/^[+-]?[1-9]\d{0,2}(?:([.,])\d{3})+([.,])\d+$/);
+    if (both && both[1] !== both[2]) {
+      return Number(raw.split(both[1]).join("").replace(",", "."));
+    }
+    return NaN;
+  }
+
+  var JUDGEMENTS = ["dat", "met", "yes", "co", "chua dat", "khong dat", "not met", "no", "khong"];
+
+  function plain(text) {
+    return text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d")
+      .replace(/Đ/g, "d")
+      .toLowerCase()
+      .replace(/[-_]/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  function problem(input) {
+    var text = input.value.trim();
+    if (!text) return input.dataset.initial ? message("Empty") : "";
+    if (input.dataset.kind === "judgement") {
+      return JUDGEMENTS.indexOf(plain(text)) >= 0 ? "" : message("Judgement");
+    }
+    var value = parseNumber(text);
+    if (isNaN(value)) return message("Number");
+    if (value < 0) return message("Negative");
+    if (input.dataset.kind === "number" && input.dataset.unit === "%" && value > 100) {
+      return message("Percent");
+    }
+    if (input.dataset.part === "numerator" && input.dataset.unit === "%") {
+      var denominator = cellAt(input.dataset.row, Number(input.dataset.col) + 1);
+      var other = denominator ? parseNumber(denominator.value.trim()) : NaN;
+      if (!isNaN(other) && value > other) return message("Ratio");
+    }
+    return "";
+  }
+
+  function refresh(input) {
+    var td = input.closest("td");
+    var changed = input.value.trim() !== (input.dataset.initial || "").trim();
+    var found = changed ? problem(input) : "";
+    td.classList.toggle("is-changed", changed);
+    td.classList.toggle("is-client-invalid", Boolean(found));
+    if (found) {
+      input.setAttribute("aria-invalid", "true");
+      input.title = found;
+    } else if (!td.classList.contains("is-invalid")) {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  function summarize(extra) {
+    if (!counts) return;
+    var changed = form.querySelectorAll("td.is-changed").length;
+    var invalid = form.querySelectorAll("td.is-client-invalid").length;
+    var parts = [];
+    if (extra) parts.push(extra);
+    if (changed) parts.push(message("Changed", changed));
+    if (invalid) parts.push(message("Invalid", invalid));
+    counts.textContent = parts.join(" · ");
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.matches("input[data-row]")) {
+      refresh(event.target);
+      summarize();
+    }
+  });
+
+  form.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-row]")) return;
+    var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+    var atEnd = input.selectionStart === input.value.length;
+    var whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+    switch (event.key) {
+      case "ArrowUp":
+        move(input, -1, 0);
+        event.preventDefault();
+        break;
+      case "ArrowDown":
+        move(input, 1, 0);
+        event.preventDefault();
+        break;
+      case "ArrowLeft":
+        if (atStart || whole) {
+          if (move(input, 0, -1)) event.preventDefault();
+        }
+        break;
+      case "ArrowRight":
+        if (atEnd || whole) {
+          if (move(input, 0, 1)) event.preventDefault();
+        }
+        break;
+      case "Enter":
+        // Like a spreadsheet: Enter goes down (Shift+Enter up), it does not submit.
+        event.preventDefault();
+        move(input, event.shiftKey ? -1 : 1, 0);
+        break;
+      case "Escape":
+        input.value = input.dataset.initial || "";
+        refresh(input);
+        summarize();
+        break;
+    }
+  });
+
+  form.addEventListener("paste", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-row]")) return;
+    var text = (event.clipboardData || window.clipboardData).getData("text");
+    if (!/[\t\n\r]/.test(text.replace(/[\r\n]+$/, ""))) return; // one value: a normal paste
+    event.preventDefault();
+    var lines = text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
+    var row0 = Number(input.dataset.row);
+    var col0 = Number(input.dataset.col);
+    var filled = 0;
+    var skipped = 0;
+    lines.forEach(function (line, i) {
+      line.split("\t").forEach(function (value, j) {
+        var target = cellAt(row0 + i, col0 + j);
+        if (!target) {
+          skipped += 1;
+          return;
+        }
+        target.value = value.trim();
+        refresh(target);
+        filled += 1;
+      });
+    });
+    var note = message("Pasted", filled);
+    if (skipped) note += " " + message("Skipped", skipped);
+    summarize(note);
+  });
+
+  form.addEventListener("focusin", function (event) {
+    if (event.target.matches("input[data-row]")) event.target.select();
+  });
+
+  form.addEventListener("submit", function () {
+    submitting = true;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting || !form.querySelector("td.is-changed")) return;
+    event.preventDefault();
+    event.returnValue = message("Leave");
+  });
+
+  inputs.forEach(function (input) {
+    if (input.value.trim() !== (input.dataset.initial || "").trim()) refresh(input);
+  });
+  summarize();
+})();
