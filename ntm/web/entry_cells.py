@@ -57,12 +57,6 @@ class RawValue:
     source: str = ""
     note: str = ""
 
-    @property
-    def is_blank(self) -> bool:
-        return not any(
-            part.strip() for part in (self.value, self.numerator, self.denominator, self.judgement)
-        )
-
 
 @dataclass
 class ReadCell:
@@ -192,16 +186,20 @@ def read_cell(
     value = numerator = denominator = None
     is_met = None
     kind = indicator.kind
+    # Only the fields of the indicator's kind are read; others are ignored.
     if kind is IndicatorKind.JUDGEMENT:
-        is_met = _judgement(raw.judgement or raw.value, problems)
+        texts = [raw.judgement or raw.value]
+        is_met = _judgement(texts[0], problems)
     elif kind is IndicatorKind.RATIO:
+        texts = [raw.numerator, raw.denominator]
         numerator = _number(raw.numerator, indicator, _("Tử số: "), problems)
         denominator = _number(raw.denominator, indicator, _("Mẫu số: "), problems)
     else:
+        texts = [raw.value]
         value = _number(raw.value, indicator, "", problems)
     if problems:
         return ReadCell(None, problems)
-    if raw.is_blank:
+    if not any(t.strip() for t in texts):
         if in_force is not None:
             problems.append(
                 _(

@@ -62,9 +62,8 @@ class Target:
         return self.choice.period
 
     def query(self, **extra: str) -> str:
-        params = {"period": self.period.label}
-        if self.criteria_set is not None:
-            params["set"] = self.criteria_set.set_id
+        params = {"set": self.criteria_set.set_id} if self.criteria_set is not None else {}
+        params["period"] = self.period.label
         params.update(extra)
         return urlencode(params)
 
