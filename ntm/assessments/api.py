@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import StrictBool
@@ -337,21 +337,21 @@ def post_values(request: HttpRequest, payload: BatchIn):
     try:
         plan = plan_values(cells, user=request.user)
     except WriteDenied as denied:
-        return 403, {"detail": str(denied)}
+        return Status(403, {"detail": str(denied)})
     plan.problems[:0] = problems
     if not plan.is_valid:
-        return 422, _plan(plan, applied=False, dry_run=payload.dry_run)
+        return Status(422, _plan(plan, applied=False, dry_run=payload.dry_run))
     if payload.dry_run:
-        return 200, _plan(plan, applied=False, dry_run=True)
+        return Status(200, _plan(plan, applied=False, dry_run=True))
     try:
         plan = apply_values(
             cells, actor=Actor.from_request(request, channel="api"), reason=payload.reason
         )
     except ValuesRefused as refused:
-        return 422, _plan(refused.plan, applied=False, dry_run=False)
+        return Status(422, _plan(refused.plan, applied=False, dry_run=False))
     except WriteDenied as denied:
-        return 403, {"detail": str(denied)}
-    return 200, _plan(plan, applied=True, dry_run=False)
+        return Status(403, {"detail": str(denied)})
+    return Status(200, _plan(plan, applied=True, dry_run=False))
 
 
 @router.post(
@@ -373,7 +373,7 @@ def submit_period(request: HttpRequest, unit_id: int, payload: SubmitIn):
             actor=Actor.from_request(request, channel="api"),
         )
     except WriteDenied as denied:
-        return 403, {"detail": str(denied)}
+        return Status(403, {"detail": str(denied)})
     except AssessmentError as error:
-        return 422, {"detail": str(error)}
-    return 200, _submission(submission)
+        return Status(422, {"detail": str(error)})
+    return Status(200, _submission(submission))
