@@ -20,7 +20,7 @@
 
   function message(name, count) {
     var text = form.dataset["msg" + name] || "";
-    return count === undefined ? text : text.replace("%(count)s", String(count));
+    return count === undefined ? text : text.replace("{n}", String(count));
   }
 
   function cellAt(row, col) {
