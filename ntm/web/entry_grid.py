@@ -120,6 +120,8 @@ class GridRow:
     cells: list[GridCell]
     met: int | None = None
     total: int | None = None
+    #: criteria met before the typed values, when they change it
+    met_before: int | None = None
 
     @property
     def has_problems(self) -> bool:
@@ -247,9 +249,12 @@ def build_grid(
     if units:
         evaluation = evaluate_with_cells(criteria_set, units, as_of, shown)
         position = {int(uid): n for n, uid in enumerate(evaluation.units.ids)}
+        before = evaluate_with_cells(criteria_set, units, as_of) if shown else evaluation
         for row in rows:
             n = position[row.unit.pk]
             row.met, row.total = int(evaluation.met[n]), evaluation.total
+            if int(before.met[n]) != row.met:
+                row.met_before = int(before.met[n])
         columns = [GridColumn(i, _column_threshold(evaluation, i)) for i in indicators]
     index = 0
     for column in columns:

@@ -188,7 +188,13 @@
   });
 
   form.addEventListener("focusin", function (event) {
-    if (event.target.matches("input[data-row]")) event.target.select();
+    var input = event.target;
+    if (!input.matches("input[data-row]")) return;
+    input.select();
+    // Say what is wrong with the cell the keyboard lands on, not only on hover.
+    if (input.closest("td").classList.contains("is-client-invalid")) {
+      summarize(input.getAttribute("aria-label") + ": " + input.title);
+    }
   });
 
   form.addEventListener("submit", function () {
