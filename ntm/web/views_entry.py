@@ -270,6 +270,7 @@ def entry_history(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "key": key,
+            "code": key.partition(":")[2],
             "entries": entries,
             "crumbs": unit_status.crumbs(unit, scope),
             "back": _safe_next(request, ""),
