@@ -460,3 +460,22 @@ def test_the_unit_page_offers_entry_only_to_those_who_may_write(client, clerk_cl
     client.force_login(make_user("xem", role="viewer", unit=ky_lac))
     html = client.get(f"/units/{ky_lac.pk}/?as_of=2021-09-25").content.decode()
     assert "/entry/" not in html
+
+
+def test_an_aggregate_indicator_is_shown_computed_and_takes_no_input(client, tmp_path):
+    from ntm.testing import DISTRICT_SET
+
+    load_criteria_sets(write_sets(tmp_path / "district-sets", DISTRICT_SET))
+    found = make_ky_anh()
+    client.force_login(make_user("kyanh", role="approver", unit=found["district"]))
+    response = client.get(f"/units/{found['district'].pk}/entry/?set=test-district&period=2021")
+    body = text(response)
+    assert "Điều kiện công nhận" in body
+    assert "D0 Tỷ lệ xã đạt chuẩn" in body
+    assert "0 % tính từ các đơn vị trực thuộc, không nhập" in body
+    assert 'name="v-D0"' not in response.content.decode()
+    forged = client.post(
+        f"/units/{found['district'].pk}/entry/?set=test-district&period=2021",
+        {"v-D0": "100", "action": "draft"},
+    )
+    assert forged.status_code == 302 and IndicatorValue.objects.count() == 0
