@@ -159,8 +159,9 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
             files=request.FILES,
             check=True,
         )
-        if form.is_valid:
-            submit = request.POST.get("action") == "submit"
+        action = request.POST.get("action", "check")
+        if form.is_valid and action in ("draft", "submit"):
+            submit = action == "submit"
             try:
                 result = save_entry(
                     unit=unit,

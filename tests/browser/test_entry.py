@@ -88,6 +88,10 @@ def test_district_office_pastes_a_column_into_the_grid(page, demo_server):
     expect(page.locator("td.is-client-invalid")).to_have_count(2)
     page.keyboard.press("ArrowDown")
     expect(page.locator("input[data-row='1'][data-col='0']")).to_be_focused()
+    page.keyboard.press("Tab")  # past the last column: the next row's first cell
+    expect(page.locator("input[data-row='2'][data-col='0']")).to_be_focused()
+    page.keyboard.press("Enter")  # down, like a spreadsheet; nothing is submitted
+    expect(page.locator("input[data-row='3'][data-col='0']")).to_be_focused()
     shot(page, "entry-04-grid-pasted")
     page.get_by_role("button", name="Lưu tất cả").first.click()
     page.wait_for_load_state()

@@ -479,3 +479,15 @@ def test_an_aggregate_indicator_is_shown_computed_and_takes_no_input(client, tmp
         {"v-D0": "100", "action": "draft"},
     )
     assert forged.status_code == 302 and IndicatorValue.objects.count() == 0
+
+
+def test_enter_in_a_field_checks_the_values_without_saving(clerk_client, units):
+    # The form's first (default) submit button checks: what Enter in a text field does.
+    html = clerk_client.get(url(units)).content.decode()
+    first = re.search(r'<button type="submit" name="action" value="(\w+)"', html).group(1)
+    assert first == "check"
+    before = snapshot()
+    response = clerk_client.post(url(units), {"v-10": "38", "action": "check"})
+    assert response.status_code == 200
+    assert "Sẽ lưu 1 giá trị (1 mới, 0 sửa)." in text(response)
+    assert snapshot() == before

@@ -15,6 +15,9 @@
     cells[input.dataset.row + ":" + input.dataset.col] = input;
   });
   var decimal = form.dataset.decimal || ",";
+  var lastCol = inputs.reduce(function (most, input) {
+    return Math.max(most, Number(input.dataset.col));
+  }, 0);
   var counts = form.querySelector("[data-grid-counts]");
   var submitting = false;
 
@@ -146,6 +149,22 @@
           if (move(input, 0, 1)) event.preventDefault();
         }
         break;
+      case "Tab": {
+        // Row by row through the cells only, skipping the commune links between rows.
+        var step = event.shiftKey ? -1 : 1;
+        var next = cellAt(input.dataset.row, Number(input.dataset.col) + step);
+        if (!next) {
+          var row = Number(input.dataset.row) + step;
+          var col = step > 0 ? 0 : lastCol;
+          next = cellAt(row, col);
+        }
+        if (next) {
+          event.preventDefault();
+          next.focus();
+          next.select();
+        }
+        break;
+      }
       case "Enter":
         // Like a spreadsheet: Enter goes down (Shift+Enter up), it does not submit.
         event.preventDefault();
