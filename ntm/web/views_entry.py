@@ -23,12 +23,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ntm.accounts.permissions import WriteDenied, can_write, require_write
 from ntm.accounts.scope import scope_of
 from ntm.assessments.bulk import ValuesRefused, apply_values
-from ntm.assessments.entry import check_target, save_entry
-from ntm.assessments.evidence import ACCEPT, allowed_labels, max_bytes, remove_evidence, size_text
+from ntm.assessments.entry import EntryResult, check_target, save_entry
+from ntm.assessments.evidence import (
+    ACCEPT,
+    ALLOWED,
+    allowed_labels,
+    max_bytes,
+    remove_evidence,
+    size_text,
+)
 from ntm.assessments.models import EvidenceFile
 from ntm.assessments.selectors import value_history
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
+from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
@@ -201,7 +209,7 @@ def _stored_met(target: Target) -> int:
     return stored.met
 
 
-def _saved_message(result, submit: bool) -> str:
+def _saved_message(result: EntryResult, submit: bool) -> str:
     plan = result.plan
     parts = []
     written = len(plan.writes)
@@ -309,8 +317,6 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    from ntm.assessments.evidence import ALLOWED
-
     kind = ALLOWED.get(evidence.content_type)
     response = FileResponse(
         handle,
@@ -440,8 +446,6 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 def _indicator_choices(criteria_set: CriteriaSet, chosen) -> list[dict]:
     """The set's enterable indicators by criterion, for the grid's picker."""
-    from ntm.core.criteria.model import IndicatorKind
-
     picked = {i.key for i in chosen}
     groups = []
     for criterion in criteria_set.to_domain().criteria:
