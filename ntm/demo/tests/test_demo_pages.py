@@ -1,0 +1,128 @@
+"""Every page renders for every demo account on the demo data, scope holds, queries stay few.
+
+A unit outside an account's scope answers 404 on its page and its children overview; a
+page's query count is bounded, so a query per unit (per child, per criterion) fails here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from ntm.demo.loader import ACCOUNTS
+from ntm.units.models import AdminUnit
+from ntm.units.selectors import find_unit
+
+pytestmark = pytest.mark.django_db
+
+#: The units the pages are asked about, as (code, a day it was in force, level).
+UNITS = {
+    "ky_lac": ("18850", date(2021, 9, 25), "commune"),
+    "new_ky_lac": ("18838", date(2026, 1, 1), "commune"),
+    "ky_tay": ("18793", date(2021, 9, 25), "commune"),
+    "huong_son": ("439", date(2021, 1, 20), "district"),
+    "ky_anh": ("447", date(2022, 4, 15), "district"),
+    "ha_tinh": ("42", date(2021, 1, 1), "province"),
+    "ha_tinh_2025": ("42", date(2026, 1, 1), "province"),
+}
+HA_TINH_UNITS = {"ky_lac", "new_ky_lac", "ky_tay", "huong_son", "ky_anh", "ha_tinh", "ha_tinh_2025"}
+#: What each demo account may open; every other unit of UNITS is a 404 for it.
+VISIBLE = {
+    "admin": {*HA_TINH_UNITS, "dong_son"},
+    "hatinh": HA_TINH_UNITS,
+    "sogtvt": HA_TINH_UNITS,
+    "kyanh": {"ky_anh", "ky_lac", "new_ky_lac", "ky_tay"},
+    "kylac": {"ky_lac", "new_ky_lac"},
+    "kytay": {"ky_tay"},
+    "thanhhoa": {"dong_son"},
+}
+#: Unit pages, as (unit, path after /units/<id>/, query string, most queries allowed).
+UNIT_PAGES = [
+    ("ky_lac", "", "as_of=2021-09-25&set=hatinh-commune-ntm", 90),
+    ("ky_lac", "", "", 90),
+    ("new_ky_lac", "", "set=commune-ntm-2026-2030", 90),
+    ("ky_tay", "", "", 90),
+    ("huong_son", "", "as_of=2021-01-20", 90),
+    ("huong_son", "children/", "as_of=2021-01-20", 40),
+    ("huong_son", "children/", "as_of=2025-06-30", 40),
+    ("ky_anh", "", "as_of=2022-04-15", 90),
+    ("ky_anh", "children/", "as_of=2022-04-15", 40),
+    ("ha_tinh", "", "", 90),
+    ("ha_tinh", "children/", "", 40),
+    ("ha_tinh", "children/", "as_of=2021-01-20", 40),
+    ("ha_tinh_2025", "children/", "", 40),
+    ("dong_son", "", "as_of=2020-08-05", 90),
+    ("dong_son", "children/", "as_of=2020-08-05", 40),
+]
+#: Pages every account opens, with the most queries allowed.
+COMMON_PAGES = [
+    ("/search/?q=ky+lac", 20),
+    ("/criteria/", 15),
+    ("/criteria/commune-ntm-2021-2025/", 15),
+    ("/criteria/compare/?a=commune-ntm-2016-2020&b=commune-ntm-2021-2025", 15),
+    ("/recognitions/", 15),
+    ("/recognitions/?q=son+kim", 15),
+    ("/api/docs", 5),
+]
+USERNAMES = [account.username for account in ACCOUNTS]
+
+
+@pytest.fixture(scope="module")
+def unit_ids(django_db_blocker) -> dict[str, int]:
+    with django_db_blocker.unblock():
+        ids = {
+            key: find_unit(code, on=on, level=level).id for key, (code, on, level) in UNITS.items()
+        }
+        ids["dong_son"] = AdminUnit.objects.get(name="Huyện Đông Sơn", source="user").id
+    return ids
+
+
+@pytest.fixture
+def login(client):
+    def log_in(username: str):
+        client.force_login(get_user_model().objects.get(username=username))
+        client.get("/recognitions/")  # the session is read once before counting
+        return client
+
+    return log_in
+
+
+def test_every_demo_account_is_covered():
+    assert set(USERNAMES) == set(VISIBLE)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_unit_pages_answer_within_scope(username, login, unit_ids, django_assert_max_num_queries):
+    client = login(username)
+    for key, path, query, most in UNIT_PAGES:
+        url = f"/units/{unit_ids[key]}/{path}?{query}"
+        with django_assert_max_num_queries(most):
+            response = client.get(url)
+        expected = 200 if key in VISIBLE[username] else 404
+        assert response.status_code == expected, (username, url)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_common_pages_render(username, login, django_assert_max_num_queries):
+    client = login(username)
+    for url, most in COMMON_PAGES:
+        with django_assert_max_num_queries(most):
+            response = client.get(url)
+        assert response.status_code == 200, (username, url)
+    with django_assert_max_num_queries(15):
+        home = client.get("/")
+    # A national account sees the provinces; a unit's account is sent to its unit.
+    assert home.status_code == (200 if username == "admin" else 302)
+
+
+def test_a_commune_user_is_refused_ky_tay_and_the_province_overview(login, unit_ids):
+    client = login("kylac")
+    assert client.get(f"/units/{unit_ids['ky_tay']}/").status_code == 404
+    assert client.get(f"/units/{unit_ids['ha_tinh']}/children/").status_code == 404
+    found = client.get("/search/?q=ky").content.decode()
+    assert f"/units/{unit_ids['ky_lac']}/" in found
+    assert f"/units/{unit_ids['ky_tay']}/" not in found
+    home = client.get("/")
+    assert home["Location"] == f"/units/{unit_ids['ky_lac']}/"
