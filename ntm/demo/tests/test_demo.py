@@ -111,6 +111,14 @@ def test_ky_anh_targets_and_fields_of_excellence():
     assert fields["Kỳ Châu"] == "Chuyển đổi số, xã thông minh"
     assert "du lịch ven biển" in fields["Kỳ Phú"]
     assert fields["Kỳ Giang"] == "Sản xuất, Cảnh quan môi trường"
+    # A model commune is an advanced one: the demo makes these three advanced in 2022.
+    for name in fields:
+        tiers = set(
+            Recognition.objects.filter(
+                unit__parent=ky_anh, unit__short_name=name, decision_date__lte=date(2022, 12, 31)
+            ).values_list("tier", flat=True)
+        )
+        assert tiers == {"standard", "advanced"}, name
 
 
 def test_22_model_village_registrations_in_dong_son_of_2020():

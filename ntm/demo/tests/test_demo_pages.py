@@ -6,6 +6,7 @@ page's query count is bounded, so a query per unit (per child, per criterion) fa
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -126,3 +127,82 @@ def test_a_commune_user_is_refused_ky_tay_and_the_province_overview(login, unit_
     assert f"/units/{unit_ids['ky_tay']}/" not in found
     home = client.get("/")
     assert home["Location"] == f"/units/{unit_ids['ky_lac']}/"
+
+
+# --- What the pages say on the demo data -----------------------------------------------
+
+
+def words_of(html: str) -> str:
+    """The page's visible text on one line."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def words(response) -> str:
+    return words_of(response.content.decode())
+
+
+def test_ky_lac_page_names_criteria_and_marks_the_demo_ones(login, unit_ids):
+    client = login("kylac")
+    html = client.get(
+        f"/units/{unit_ids['ky_lac']}/?as_of=2021-09-25&set=hatinh-commune-ntm"
+    ).content.decode()
+    text = words_of(html)
+    assert 'data-testid="met-total">12/20<' in html
+    assert "5. Trường học" in text and "10. Thu nhập" in text  # not their indicators' names
+    # Report 000 names transport, income and environment; the other unmet ones are demo.
+    assert re.search(r"2\. Giao thông\s*</span>\s*<span[^>]*>Chưa đạt", html)
+    assert "Nguồn: Báo cáo 000" in text
+    assert text.count("demo") > 10
+
+
+def test_huong_son_shows_23_reported_beside_the_current_listing_and_the_merges(login, unit_ids):
+    text = words(login("hatinh").get(f"/units/{unit_ids['huong_son']}/?as_of=2021-01-20"))
+    assert "Báo cáo: 6/9 · Hệ thống đánh giá: 6/9" in text
+    assert "Báo cáo: 23 · Danh mục tại ngày 20/01/2021: 23 · khớp" in text
+    assert (
+        "Danh mục đơn vị hiện hành (ngày 30/06/2025): 22 đơn vị (20 xã, 2 phường, thị trấn)" in text
+    )
+    assert "Sáp nhập: Sơn Hàm, Sơn Trường → Xã Hàm Trường" in text
+    assert "Ngày có báo cáo: 20/01/2021" in text
+
+
+def test_huong_son_children_read_20_of_20_on_the_last_day_and_23_of_23_in_2021(login, unit_ids):
+    client = login("hatinh")
+    last_day = words(client.get(f"/units/{unit_ids['huong_son']}/children/"))
+    assert "trang mở tại ngày cuối cùng" in last_day
+    assert "20/20 xã đạt chuẩn" in last_day and "thiếu số liệu" not in last_day
+    in_2021 = words(client.get(f"/units/{unit_ids['huong_son']}/children/?as_of=2021-01-20"))
+    assert "23/23 xã đạt chuẩn, 1 xã nâng cao" in in_2021
+
+
+def test_province_overview_counts_each_districts_communes_at_standard(login, unit_ids):
+    html = login("hatinh").get(f"/units/{unit_ids['ha_tinh']}/children/").content.decode()
+    row = html[html.index(">Huyện Hương Sơn<") :]
+    assert re.search(r'data-testid="child-communes"[^>]*>20/20<', row[:3000])
+    assert "Chưa có huyện nào có số liệu" in words_of(html)  # the 2021-2025 district set
+
+
+def test_dong_son_page_lists_the_22_model_village_registrations(login, unit_ids):
+    html = login("thanhhoa").get(f"/units/{unit_ids['dong_son']}/?as_of=2020-08-05")
+    html = html.content.decode()
+    text = words_of(html)
+    assert "Nông thôn mới kiểu mẫu năm 2020: 22 đơn vị đăng ký" in text
+    assert "1 đã công nhận 4 đã thẩm định, trình công nhận 17 đang thực hiện" in text
+    # Per commune: Đông Văn 1 recognized and 3 appraised, Đông Yên 1 appraised.
+    assert re.search(r'>Xã Đông Văn</a></th><td class="num">1</td><td class="num">3</td>', html)
+    assert re.search(r'>Xã Đông Yên</a></th><td class="num">.*?</td><td class="num">1</td>', html)
+    assert "Thôn đăng ký thôn NTM kiểu mẫu 2019–2020" in text
+    assert "Báo cáo: 22 thôn · Theo đăng ký đã nhập: 22 · khớp" in text
+
+
+def test_ky_anh_lists_its_model_communes_with_their_fields(login, unit_ids):
+    text = words(login("kyanh").get(f"/units/{unit_ids['ky_anh']}/?as_of=2022-04-15"))
+    assert "1–2 xã kiểu mẫu đến năm 2023" in text
+    assert "Xã Kỳ Châu — lĩnh vực nổi trội: Chuyển đổi số, xã thông minh" in text
+    assert "Xã Kỳ Giang — lĩnh vực nổi trội: Sản xuất, Cảnh quan môi trường" in text
+
+
+def test_english_transcriber_notes_are_folded_on_vietnamese_pages(login):
+    html = login("admin").get("/criteria/commune-ntm-2021-2025/").content.decode()
+    assert 'lang="en"><summary>Ghi chú khi chép dữ liệu (tiếng Anh)' in html
+    assert '<p class="small muted">Transport guidance' not in html
