@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
@@ -30,6 +31,15 @@ STATUS_ORDER = (
     RegistrationStatusChoices.IN_PROGRESS,
     RegistrationStatusChoices.WITHDRAWN,
 )
+
+
+#: Column heads for the per-child table, short enough for a phone.
+STATUS_SHORT = {
+    RegistrationStatusChoices.RECOGNIZED: pgettext_lazy("trạng thái đăng ký", "Công nhận"),
+    RegistrationStatusChoices.APPRAISED: pgettext_lazy("trạng thái đăng ký", "Thẩm định"),
+    RegistrationStatusChoices.IN_PROGRESS: pgettext_lazy("trạng thái đăng ký", "Đang làm"),
+    RegistrationStatusChoices.WITHDRAWN: pgettext_lazy("trạng thái đăng ký", "Rút"),
+}
 
 
 def is_demo(source: str | None) -> bool:
@@ -69,7 +79,8 @@ class RegistrationGroup:
 @dataclass
 class RegistrationsBelow:
     groups: list[RegistrationGroup] = field(default_factory=list)
-    statuses: list[tuple[str, str]] = field(default_factory=list)
+    #: (status, label, short label) of the statuses present, furthest along first
+    statuses: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -101,7 +112,9 @@ def registrations_below(unit: AdminUnit, scope: Scope) -> RegistrationsBelow:
     for row in rows:
         row.is_demo = is_demo(row.source)
         groups.setdefault((row.tier, row.year), []).append(row)
-    result = RegistrationsBelow(statuses=[(s.value, str(labels[s])) for s in shown])
+    result = RegistrationsBelow(
+        statuses=[(s.value, str(labels[s]), str(STATUS_SHORT[s])) for s in shown]
+    )
     for (tier, year), members in groups.items():
         counts = Counter(r.status for r in members)
         children: dict[int, tuple[AdminUnit, Counter]] = {}

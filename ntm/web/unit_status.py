@@ -580,7 +580,10 @@ def computed_metric(unit: AdminUnit, metric: str, on: date) -> Computed | None:
         evaluation = evaluate_units(sets[0], [unit], on)
         met = int(evaluation.met[0])
         return Computed(
-            float(met), f"{met}/{evaluation.total}", gettext("Hệ thống đánh giá"), sets[0].name_vi
+            float(met),
+            f"{met}/{evaluation.total}",
+            gettext("Hệ thống đánh giá"),
+            localized_name(sets[0]),
         )
     return None
 
