@@ -78,6 +78,9 @@ CHILD_COUNT_METRICS: dict[str, tuple[str, Tier | None]] = {
     "districts_total": ("district", None),
     "villages_total": ("village", None),
 }
+#: Decimals kept in a reported figure (the report's own precision, 7.942 billion VND).
+REPORTED_DECIMALS = 4
+
 #: Reported counts of model-village registrations: the status counted (None for all).
 REGISTRATION_METRICS: dict[str, str | None] = {
     "model_village_registrations": None,
@@ -89,13 +92,13 @@ REGISTRATION_METRICS: dict[str, str | None] = {
 CRITERIA_MET_METRICS = ("criteria_met", "district_criteria_met")
 
 
-def localized_number(value: float) -> str:
+def localized_number(value: float, max_decimals: int | None = None) -> str:
     """A number in the active language's format: 12.5 -> "12,5" (vi), "12.5" (en).
 
     Thousands are grouped as reports write them: 6801 -> "6.801" (vi), "6,801" (en).
     """
     return numberformat.format(
-        trimmed(value),
+        trimmed(value) if max_decimals is None else trimmed(value, max_decimals),
         get_format("DECIMAL_SEPARATOR"),
         grouping=3,
         thousand_sep=get_format("THOUSAND_SEPARATOR"),
@@ -593,7 +596,8 @@ def figure_rows(unit: AdminUnit, figures: Iterable[ReportedFigure]) -> list[Figu
     for figure in figures:
         parts = []
         if figure.value is not None:
-            parts.append(localized_number(figure.value))
+            # As the report wrote it: 7,942 tỷ đồng, not 7,94.
+            parts.append(localized_number(figure.value, REPORTED_DECIMALS))
             if figure.unit_of_measure:
                 parts.append(figure.unit_of_measure)
         if figure.value_text:

@@ -206,3 +206,9 @@ def test_english_transcriber_notes_are_folded_on_vietnamese_pages(login):
     html = login("admin").get("/criteria/commune-ntm-2021-2025/").content.decode()
     assert 'lang="en"><summary>Ghi chú khi chép dữ liệu (tiếng Anh)' in html
     assert '<p class="small muted">Transport guidance' not in html
+
+
+def test_province_page_shows_report_003_figures_as_written(login, unit_ids):
+    text = words(login("hatinh").get(f"/units/{unit_ids['ha_tinh']}/"))
+    assert "7,942 tỷ đồng" in text and "6.801 người" in text
+    assert "Ngày có báo cáo: 25/02/2020" in text
