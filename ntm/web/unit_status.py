@@ -678,6 +678,8 @@ class TimelineEntry:
     values: int = 0
     certifications: int = 0
     events: list[str] = field(default_factory=list)
+    #: False on a day (a recognition, say) before the unit had any data under the set
+    has_data: bool = True
 
 
 def timeline(
@@ -721,12 +723,13 @@ def timeline(
     previous: np.ndarray | None = None
     for day in days:
         evaluation = evaluate_units(stored, [unit], day)
+        has_data = bool(units_with_data(evaluation)[0])
         statuses = evaluation.criterion_status[0]
         met_now = statuses == Status.MET
         gained: list[str] = []
         lost: list[str] = []
         change = None
-        if previous is not None:
+        if previous is not None and has_data:
             was_met = previous == Status.MET
             gained = [numbers[c] for c in np.flatnonzero(met_now & ~was_met)]
             lost = [numbers[c] for c in np.flatnonzero(~met_now & was_met)]
@@ -742,9 +745,10 @@ def timeline(
                 values=value_days.get(day, 0),
                 certifications=cert_days.get(day, 0),
                 events=events.get(day, []),
+                has_data=has_data,
             )
         )
-        previous = statuses
+        previous = statuses if has_data else None
     return entries[::-1]
 
 

@@ -169,7 +169,7 @@ def test_huong_son_shows_23_reported_beside_the_current_listing_and_the_merges(l
 def test_huong_son_children_read_20_of_20_on_the_last_day_and_23_of_23_in_2021(login, unit_ids):
     client = login("hatinh")
     last_day = words(client.get(f"/units/{unit_ids['huong_son']}/children/"))
-    assert "trang mở tại ngày cuối cùng" in last_day
+    assert "Trang mở tại ngày cuối cùng đơn vị này còn hiệu lực (30/06/2025)" in last_day
     assert "20/20 xã đạt chuẩn" in last_day and "thiếu số liệu" not in last_day
     in_2021 = words(client.get(f"/units/{unit_ids['huong_son']}/children/?as_of=2021-01-20"))
     assert "23/23 xã đạt chuẩn, 1 xã nâng cao" in in_2021
@@ -212,3 +212,11 @@ def test_province_page_shows_report_003_figures_as_written(login, unit_ids):
     text = words(login("hatinh").get(f"/units/{unit_ids['ha_tinh']}/"))
     assert "7,942 tỷ đồng" in text and "6.801 người" in text
     assert "Ngày có báo cáo: 25/02/2020" in text
+
+
+def test_ky_chau_timeline_has_no_zero_score_before_its_first_data(login):
+    ky_chau = find_unit("18811", on=date(2022, 4, 15), level="commune").id
+    html = login("kyanh").get(f"/units/{ky_chau}/").content.decode()
+    timeline = words_of(html[html.index('id="timeline"') : html.index('id="recognitions"')])
+    assert "19/19" in timeline and "Công nhận Nông thôn mới nâng cao" in timeline
+    assert "0/19" not in timeline  # the recognitions of 2020 and 2022 came before any data
