@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API docs' Swagger UI from its own static files, never from a CDN.
+    "ninja",
     "ntm.units",
     "ntm.criteria",
     "ntm.assessments",

@@ -22,6 +22,11 @@ from ntm.criteria.selectors import ladder_of
 from ntm.units.models import AdminUnit
 
 #: Tiers in ladder order: a unit recognized at a tier also holds the tiers below it.
+#: Urban kinds: wards, townships, urban districts and residential groups are not assessed
+#: for the NTM programme (it covers xã, huyện and their thôn): "100% số xã trên địa bàn
+#: đạt chuẩn" counts xã, not the district's thị trấn.
+URBAN_KINDS = frozenset({"ward", "township", "urban_district", "residential_group"})
+
 TIER_RANK = {Tier.STANDARD: 1, Tier.ADVANCED: 2, Tier.MODEL: 3, Tier.MODERN: 3, Tier.COMPLETION: 1}
 
 
@@ -183,11 +188,12 @@ def child_aggregates(
 
 
 def children_on(parent_ids: np.ndarray, level: str, as_of: date) -> tuple[np.ndarray, np.ndarray]:
-    """Children at a level active on a date, sorted by id, with their parent's position."""
+    """Rural children at a level active on a date, sorted by id, with their parent's position."""
     rows = list(
         AdminUnit.objects.filter(parent_id__in=parent_ids.tolist(), level=level)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+        .exclude(kind__in=URBAN_KINDS)
         .order_by("id")
         .values_list("id", "parent_id")
     )

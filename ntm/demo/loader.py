@@ -11,10 +11,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ntm.accounts.models import Profile, RoleChoices
-from ntm.assessments.models import Recognition
+from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
+from ntm.criteria.selectors import get_set
 from ntm.demo import seeds
 from ntm.demo.history import load_history
-from ntm.demo.synthetic import SOURCE, load_synthetic
+from ntm.demo.synthetic import (
+    INCOME_2016,
+    INCOME_THRESHOLD_BTB_2020,
+    SOURCE,
+    load_synthetic,
+)
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 
@@ -120,8 +126,36 @@ def accounts_listing() -> list[dict[str, Any]]:
     )
 
 
-def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int]) -> None:
-    """Report 002 plans 4 advanced communes in 2022 and 8 by 2023; the demo reaches 3 and 6."""
+def _at_standard_by_2020(communes: list[AdminUnit]) -> None:
+    """A demo recognition of 2020 for communes the synthetic draw left below standard, with
+    their synthetic criteria and income made to agree with it."""
+    if not communes:
+        return
+    Recognition.objects.bulk_create(
+        Recognition(
+            unit=commune,
+            tier="standard",
+            criteria_set=get_set("hatinh-commune-ntm"),
+            decision_number=f"DEMO-{commune.pk}/QĐ-UBND",
+            decision_date=date(2020, 12, 15),
+            issuer="UBND tỉnh Hà Tĩnh (demo)",
+            source=SOURCE,
+            note="Dữ liệu demo: xã được báo cáo 002 chọn phấn đấu kiểu mẫu năm 2023.",
+        )
+        for commune in communes
+    )
+    CriterionCertification.objects.filter(unit__in=communes, source=SOURCE).update(is_met=True)
+    IndicatorValue.objects.filter(
+        unit__in=communes, source=SOURCE, indicator_key=INCOME_2016
+    ).update(value=INCOME_THRESHOLD_BTB_2020 + 4.5)
+
+
+def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int], model_targets: list[AdminUnit]) -> None:
+    """Report 002 plans 4 advanced communes in 2022 and 8 by 2023; the demo reaches 3 and 6.
+
+    The communes it names for the model tier in 2023 (Kỳ Châu, Kỳ Phú, Kỳ Giang) come
+    first: a model commune is an advanced one, so the demo makes them advanced in 2022.
+    """
     communes = list(
         ky_anh.children.filter(in_force_on(date(2022, 1, 1)), kind="commune")
         .exclude(pk__in=skip)
@@ -136,7 +170,11 @@ def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int]) -> None:
             unit__in=communes, tier="standard", decision_date__lte=date(2021, 12, 31)
         )
     }
-    chosen = [c for c in communes if c.pk in standard][:6]
+    _at_standard_by_2020([c for c in model_targets if c.pk not in standard])
+    standard |= {c.pk for c in model_targets}
+    firsts = {c.pk for c in model_targets}
+    ordered = sorted(communes, key=lambda c: (c.pk not in firsts, c.name))
+    chosen = [c for c in ordered if c.pk in standard][:6]
     Recognition.objects.bulk_create(
         Recognition(
             unit=commune,
@@ -178,7 +216,8 @@ def load_demo() -> DemoReport:
     )
     skip = {found["ky_lac"].pk, found["ky_tay"].pk}
     synthetic = load_synthetic(skip_unit_ids=skip, recognized_ids=huong_son_communes)
-    _ky_anh_advanced(found["ky_anh"], skip)
+    model_targets = [found[name] for name in ("Kỳ Châu", "Kỳ Giang", "Kỳ Phú")]
+    _ky_anh_advanced(found["ky_anh"], skip, model_targets)
     accounts = _accounts(depts)
     return DemoReport(
         loaded=True,

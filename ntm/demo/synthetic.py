@@ -7,6 +7,11 @@ data. Rows are written in bulk: a national run is a few hundred thousand rows.
   commune set 2021-2025 certified met or not met on 2024-12-31; about four in five
   communes recognized at standard (some later advanced, a few model), a few of them
   slipping on one or two criteria since (the "falling below standard" risk).
+- Communes created by a merge or a move in the first half of 2025 (Hàm Trường, Mỹ Long,
+  Châu Bình in Hương Sơn; Lộc Hà's communes moved into Thạch Hà): certified on their first
+  day from their predecessors' end of 2024 (a criterion met when every predecessor met it),
+  and recognized at the lowest tier all predecessors held, as a province acknowledges the
+  status of a merged commune.
 - Hà Tĩnh and Thanh Hóa in detail: the state at the end of 2020 under the set of the time
   (Hà Tĩnh's 20-criterion variant, the national 2016-2020 set for Thanh Hóa) with
   income values, and their 2025 communes under the 2026-2030 set on 2026-06-30.
@@ -18,16 +23,20 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.db import connection
+from django.utils import timezone
 
+from ntm.assessments.evaluation import recognized_tier_rank
 from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
 from ntm.criteria.selectors import get_set
-from ntm.units.models import AdminUnit
+from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import in_force_on
 
 SEED = 20210925
 SOURCE = "demo: số liệu mô phỏng (seed cố định)"
 END_2020 = date(2020, 12, 31)
 END_2024 = date(2024, 12, 31)
+MID_2025 = date(2025, 6, 30)
 MID_2026 = date(2026, 6, 30)
 HA_TINH, THANH_HOA = "42", "38"
 INCOME_2016 = "commune-ntm-2016-2020:10"
@@ -65,17 +74,12 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
         pid = _province_of(parents, levels, uid)
         return codes.get(pid) if pid else None
 
-    certs: list[CriterionCertification] = []
+    certs: list[CertificationRow] = []
     values: list[IndicatorValue] = []
     recognitions: list[Recognition] = []
 
     def certify(uid: int, keys: list[str], met: np.ndarray, on: date) -> None:
-        certs.extend(
-            CriterionCertification(
-                unit_id=uid, criterion_key=k, is_met=bool(m), certified_on=on, source=SOURCE
-            )
-            for k, m in zip(keys, met, strict=True)
-        )
+        certs.extend((uid, k, bool(m), on, "") for k, m in zip(keys, met, strict=True))
 
     # 1. National: every xã at the end of 2024 under the 2021-2025 set.
     keys_2125, set_2125 = _criteria("commune-ntm-2021-2025")
@@ -96,6 +100,7 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
     model = advanced & (rng.random(n) < 0.1) & (advanced_year <= 2023)
     slipping = recognized & (rng.random(n) < 0.06)
     recognized_2020: set[int] = set(recognized_ids)
+    met_2024 = np.zeros((n, len(keys_2125)), dtype=bool)
     for i, uid in enumerate(communes_2024):
         k = len(keys_2125)
         if recognized[i] and not slipping[i]:
@@ -106,6 +111,7 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
         else:
             met = np.zeros(k, dtype=bool)
             met[rng.choice(k, size=rng.integers(8, k), replace=False)] = True
+        met_2024[i] = met
         if uid in recognized_ids:
             certify(uid, keys_2125, met, END_2024)
             continue  # recognized by a seed report, with its own records
@@ -203,10 +209,122 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
         met[rng.choice(k, size=rng.integers(4, k + 1), replace=False)] = True
         certify(uid, keys_2630, met, MID_2026)
 
-    CriterionCertification.objects.bulk_create(certs, batch_size=5000)
+    insert_certifications(certs)
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     Recognition.objects.bulk_create(recognitions, batch_size=5000)
     report.certifications = len(certs)
     report.values = len(values)
     report.recognitions = len(recognitions)
+
+    # 4. Communes of early 2025, from their predecessors (needs the recognitions above).
+    merged = _communes_of_early_2025(
+        np.asarray(communes_2024, dtype=np.int64),
+        met_2024,
+        keys=keys_2125,
+        sets={"standard": set_2125, "advanced": advanced_set},
+        skip_unit_ids=skip_unit_ids,
+    )
+    report.certifications += merged.certifications
+    report.recognitions += merged.recognitions
     return report
+
+
+RANK_TIERS = {1: "standard", 2: "advanced", 3: "model"}
+
+
+def _communes_of_early_2025(
+    communes_2024: np.ndarray,
+    met_2024: np.ndarray,
+    *,
+    keys: list[str],
+    sets: dict[str, object],
+    skip_unit_ids: set[int],
+) -> SyntheticReport:
+    """Communes in force on 2025-06-30 with no data of 2024: certified on their first day,
+    each criterion met when all their predecessors met it on 2024-12-31."""
+    report = SyntheticReport()
+    new = (
+        AdminUnit.objects.filter(in_force_on(MID_2025), level="commune", kind="commune")
+        .exclude(pk__in=skip_unit_ids)
+        .exclude(pk__in=communes_2024.tolist())
+    )
+    starts = dict(new.values_list("id", "valid_from"))
+    links = list(
+        Succession.objects.filter(successor_id__in=list(starts))
+        .order_by("successor_id", "predecessor_id")
+        .values_list("successor_id", "predecessor_id")
+    )
+    if not links:
+        return report
+    successor_ids = np.asarray([s for s, _ in links], dtype=np.int64)
+    predecessor_ids = np.asarray([p for _, p in links], dtype=np.int64)
+    # communes_2024 is sorted by id: find each predecessor's row of 2024 by bisection.
+    rows = np.searchsorted(communes_2024, predecessor_ids)
+    known = (rows < len(communes_2024)) & (
+        communes_2024[np.minimum(rows, len(communes_2024) - 1)] == predecessor_ids
+    )
+    successor_ids, predecessor_ids, rows = successor_ids[known], predecessor_ids[known], rows[known]
+    if not len(successor_ids):
+        return report
+    targets, first = np.unique(successor_ids, return_index=True)
+    # A criterion is met by the new commune when every predecessor met it.
+    met = np.logical_and.reduceat(met_2024[rows], first, axis=0)
+    ranks = recognized_tier_rank(np.unique(predecessor_ids), END_2024)
+    predecessor_rank = ranks[np.searchsorted(np.unique(predecessor_ids), predecessor_ids)]
+    rank = np.minimum.reduceat(predecessor_rank, first)
+    note = "Dữ liệu demo: suy ra từ các xã trước sắp xếp (đạt khi mọi xã cũ đều đạt)."
+    certs = [
+        (int(uid), key, bool(is_met), starts[int(uid)], note)
+        for uid, row in zip(targets, met, strict=True)
+        for key, is_met in zip(keys, row, strict=True)
+    ]
+    recognitions = [
+        Recognition(
+            unit_id=int(uid),
+            tier=RANK_TIERS[int(r)],
+            criteria_set=sets.get(RANK_TIERS[int(r)]),
+            decision_number=f"DEMO-SX-{int(uid)}/QĐ-UBND",
+            decision_date=starts[int(uid)],
+            issuer="UBND tỉnh (demo)",
+            source=SOURCE,
+            note="Dữ liệu demo: thừa nhận mức đạt chuẩn chung của các xã trước sắp xếp.",
+        )
+        for uid, r in zip(targets, rank, strict=True)
+        if r > 0
+    ]
+    insert_certifications(certs)
+    Recognition.objects.bulk_create(recognitions, batch_size=5000)
+    report.certifications = len(certs)
+    report.recognitions = len(recognitions)
+    return report
+
+
+#: A synthetic certification: unit id, criterion key, met, day, note.
+CertificationRow = tuple[int, str, bool, date, str]
+CERTIFICATION_COLUMNS = (
+    "unit_id", "criterion_key", "is_met", "certified_on", "document_number", "source", "note",
+    "is_current", "entered_at",
+)  # fmt: skip
+
+
+def insert_certifications(rows: list[CertificationRow], batch_size: int = 5000) -> None:
+    """Write demo certifications as plain rows, with the model's defaults for the rest.
+
+    ``bulk_create`` spends most of its time building 170,000 model instances and their SQL;
+    an ``executemany`` of the same INSERT writes the same rows several times faster.
+    """
+    ops = connection.ops
+    table = ops.quote_name(CriterionCertification._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in CERTIFICATION_COLUMNS)
+    marks = ", ".join(["%s"] * len(CERTIFICATION_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    entered_at = ops.adapt_datetimefield_value(timezone.now())
+    days: dict[date, object] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = []
+            for unit_id, key, is_met, day, note in rows[start : start + batch_size]:
+                if day not in days:
+                    days[day] = ops.adapt_datefield_value(day)
+                batch.append((unit_id, key, is_met, days[day], "", SOURCE, note, True, entered_at))
+            cursor.executemany(sql, batch)

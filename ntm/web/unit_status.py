@@ -14,14 +14,16 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from django.utils import dateformat, numberformat
+from django.db.models import Max, Min, Q
+from django.utils import dateformat, numberformat, timezone
 from django.utils.formats import get_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import (
     TIER_RANK,
+    URBAN_KINDS,
     evaluate_units,
     evaluate_with_ladder,
     recognized_tier_rank,
@@ -40,8 +42,10 @@ from ntm.core.criteria.model import IndicatorKind, Tier
 from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, Level, search_key
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
-from ntm.units.models import AdminUnit
+from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import Link, in_force_on, unit_detail
+from ntm.web import below
+from ntm.web.templatetags.ntm_labels import localized_name
 from ntm.web.wording import Wording, trimmed
 
 #: The most dates the timeline evaluates (the latest ones are kept).
@@ -49,10 +53,10 @@ TIMELINE_LIMIT = 20
 
 #: Plural nouns for units of a level, as in "23/23 xã đạt chuẩn".
 LEVEL_NOUNS = {
-    "province": _("tỉnh"),
-    "district": _("huyện"),
-    "commune": _("xã"),
-    "village": _("thôn"),
+    "province": pgettext_lazy("số nhiều", "tỉnh"),
+    "district": pgettext_lazy("số nhiều", "huyện"),
+    "commune": pgettext_lazy("số nhiều", "xã"),
+    "village": pgettext_lazy("số nhiều", "thôn"),
 }
 
 #: Short tier words, as in "8 xã nâng cao".
@@ -64,11 +68,6 @@ TIER_WORDS = {
     "completion": _("hoàn thành nhiệm vụ"),
 }
 
-#: Urban kinds: wards, townships, urban districts and residential groups are not assessed
-#: for the NTM programme (it covers xã, huyện and their thôn), so they are left out of
-#: the children's totals and of ntm's own counts.
-URBAN_KINDS = frozenset({"ward", "township", "urban_district", "residential_group"})
-
 #: Reported counts of child units ntm also holds: (child level, lowest tier or None).
 #: Units come from the catalogue in force on the report's date, tiers from recognitions.
 CHILD_COUNT_METRICS: dict[str, tuple[str, Tier | None]] = {
@@ -79,17 +78,27 @@ CHILD_COUNT_METRICS: dict[str, tuple[str, Tier | None]] = {
     "districts_total": ("district", None),
     "villages_total": ("village", None),
 }
+#: Decimals kept in a reported figure (the report's own precision, 7.942 billion VND).
+REPORTED_DECIMALS = 4
+
+#: Reported counts of model-village registrations: the status counted (None for all).
+REGISTRATION_METRICS: dict[str, str | None] = {
+    "model_village_registrations": None,
+    "model_villages_recognized": "recognized",
+    "model_villages_appraised": "appraised",
+    "model_villages_in_progress": "in_progress",
+}
 #: Reported numbers of criteria met, which ntm evaluates from the values it holds.
 CRITERIA_MET_METRICS = ("criteria_met", "district_criteria_met")
 
 
-def localized_number(value: float) -> str:
+def localized_number(value: float, max_decimals: int | None = None) -> str:
     """A number in the active language's format: 12.5 -> "12,5" (vi), "12.5" (en).
 
     Thousands are grouped as reports write them: 6801 -> "6.801" (vi), "6,801" (en).
     """
     return numberformat.format(
-        trimmed(value),
+        trimmed(value) if max_decimals is None else trimmed(value, max_decimals),
         get_format("DECIMAL_SEPARATOR"),
         grouping=3,
         thousand_sep=get_format("THOUSAND_SEPARATOR"),
@@ -194,10 +203,32 @@ class SetStatus:
     effective: date | None
     is_applicable: bool
     report: dict[str, Any]
+    #: whether the unit has any certification or entered value under the set on the date
+    has_data: bool = True
+    #: criteria without data
+    missing: int = 0
 
     @property
     def eligible_labels(self) -> list[str]:
         return [tier_label(t) for t in self.eligible_tiers]
+
+    @property
+    def name(self) -> str:
+        return localized_name(self.stored)
+
+
+def units_with_data(evaluation: Any) -> np.ndarray:
+    """Per unit evaluated: whether any criterion is certified or any entered indicator (not
+    one computed from the children) holds a value. Without either, "0/19" means "no data"."""
+    entered = [
+        k for k, i in enumerate(evaluation.indicators) if i.kind is not IndicatorKind.AGGREGATE
+    ]
+    has_value = (
+        ~np.isnan(evaluation.indicator_value[:, entered]).all(axis=1)
+        if entered
+        else np.zeros(len(evaluation.met), dtype=bool)
+    )
+    return evaluation.certified.any(axis=1) | has_value
 
 
 def set_status(unit: AdminUnit, stored: CriteriaSet, as_of: date, *, applicable: bool = True):
@@ -213,6 +244,8 @@ def set_status(unit: AdminUnit, stored: CriteriaSet, as_of: date, *, applicable:
         effective=effective,
         is_applicable=applicable,
         report=report,
+        has_data=bool(units_with_data(main)[0]),
+        missing=sum(1 for c in report["criteria"] if c["status"] == "missing"),
     )
 
 
@@ -263,6 +296,23 @@ class CriterionRow:
     def badge(self) -> str:
         return badge_class(self.status)
 
+    @property
+    def is_demo(self) -> bool:
+        return self.certification is not None and is_demo(self.certification.source)
+
+    @property
+    def source_label(self) -> str:
+        """The certification's source in short: "Báo cáo 000" (the demo mark is a badge)."""
+        return short_source(self.certification.source if self.certification else "")
+
+
+def short_source(source: str) -> str:
+    """ "demo: Báo cáo 000 — Huyện ủy Kỳ Anh làm việc…" -> "Báo cáo 000"."""
+    text = source.split(" — ")[0].strip()
+    if text.lower().startswith("demo:"):
+        text = text[len("demo:") :].strip()
+    return text
+
 
 def latest_rows(rows: Iterable[Any], key: str, day: str) -> dict[str, Any]:
     """The last row per key by date (rows of one unit)."""
@@ -276,6 +326,10 @@ def criteria_table(unit: AdminUnit, status: SetStatus, as_of: date) -> list[Crit
     """Per criterion, its status, certification and indicators in words, with provenance."""
     words = page_wording()
     report = status.report
+    definition = status.stored.to_domain()
+    # Keys of a criterion and of its only indicator can be the same: two dictionaries.
+    criterion_names = {c.key: localized_name(c) for c in definition.criteria}
+    indicator_names = {i.key: localized_name(i) for i in definition.indicators}
     keys = [i["key"] for c in report["criteria"] for i in c["indicators"]]
     values = latest_rows(
         IndicatorValue.objects.filter(
@@ -307,7 +361,7 @@ def criteria_table(unit: AdminUnit, status: SetStatus, as_of: date) -> list[Crit
             indicators.append(
                 IndicatorRow(
                     code=indicator["code"],
-                    name=indicator["name"],
+                    name=indicator_names.get(indicator["key"], indicator["name"]),
                     kind=indicator["kind"],
                     status=indicator["status"],
                     status_label=words.status(indicator["status"]),
@@ -323,7 +377,7 @@ def criteria_table(unit: AdminUnit, status: SetStatus, as_of: date) -> list[Crit
         rows.append(
             CriterionRow(
                 number=criterion["number"],
-                name=criterion["name"],
+                name=criterion_names.get(criterion["key"], criterion["name"]),
                 status=criterion["status"],
                 status_label=words.status(criterion["status"]),
                 certified=criterion["certified"],
@@ -341,10 +395,11 @@ def criteria_table(unit: AdminUnit, status: SetStatus, as_of: date) -> list[Crit
 def condition_rows(status: SetStatus) -> list[IndicatorRow]:
     """The tier conditions of a set (e.g. all communes at standard), in words."""
     words = page_wording()
+    names = {c.key: localized_name(c) for c in status.stored.to_domain().conditions}
     return [
         IndicatorRow(
             code=c["code"],
-            name=c["name"],
+            name=names.get(c["key"], c["name"]),
             kind=c["kind"],
             status=c["status"],
             status_label=words.status(c["status"]),
@@ -413,6 +468,8 @@ class TargetRow:
     fields: list[str]
     #: for a target on children: how many are at the tier on the page's date
     reached: int | None = None
+    #: for a target on children: the children's own targets of that tier and year
+    children: list[Target] = field(default_factory=list)
 
     @property
     def is_demo(self) -> bool:
@@ -420,13 +477,15 @@ class TargetRow:
 
 
 def target_rows(unit: AdminUnit, targets: Iterable[Target], as_of: date) -> list[TargetRow]:
+    targets = list(targets)
+    own = below.children_targets(unit, targets)
     rows = []
     for target in targets:
         reached = None
         if target.child_count is not None and target.child_level:
             reached = children_at_tier(unit, target.child_level, Tier(target.tier), as_of)
         fields = [f.strip() for f in target.fields_of_excellence.split(",") if f.strip()]
-        rows.append(TargetRow(target, target_text(target), fields, reached))
+        rows.append(TargetRow(target, target_text(target), fields, reached, own.get(target.id, [])))
     return rows
 
 
@@ -444,12 +503,38 @@ class Computed:
 
 
 @dataclass(frozen=True)
+class ListingChange:
+    """A reorganization that changed a unit's list of children after a report."""
+
+    on: date
+    kind: str
+    before: list[AdminUnit]
+    after: AdminUnit
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The unit's children in the catalogue of its last day (or of today), when their number
+    differs from the one on a report's date, with the reorganizations that explain it."""
+
+    on: date
+    rural: int
+    urban: int
+    changes: list[ListingChange]
+
+    @property
+    def total(self) -> int:
+        return self.rural + self.urban
+
+
+@dataclass(frozen=True)
 class FigureRow:
     figure: ReportedFigure
     reported: str
     computed: Computed | None
     difference: str | None
     differs: bool
+    listing: Listing | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -477,11 +562,23 @@ def computed_metric(unit: AdminUnit, metric: str, on: date) -> Computed | None:
         level, tier = CHILD_COUNT_METRICS[metric]
         count = children_at_tier(unit, level, tier, on)
         label = (
-            gettext("Danh mục hiện có")
+            gettext("Danh mục tại ngày %(date)s") % {"date": short_date(on)}
             if tier is None
             else gettext("Theo quyết định công nhận đã nhập")
         )
         return Computed(float(count), localized_number(count), label)
+    if metric in REGISTRATION_METRICS:
+        registrations = Registration.objects.filter(
+            Q(unit__parent=unit) | Q(unit__parent__parent=unit),
+            unit__level="village",
+            tier=Tier.MODEL.value,
+            year__lte=on.year,
+        )
+        status = REGISTRATION_METRICS[metric]
+        if status is not None:
+            registrations = registrations.filter(status=status)
+        count = registrations.count()
+        return Computed(float(count), localized_number(count), gettext("Theo đăng ký đã nhập"))
     if metric in CRITERIA_MET_METRICS:
         sets = applicable_sets(unit, on)
         if not sets:
@@ -489,7 +586,10 @@ def computed_metric(unit: AdminUnit, metric: str, on: date) -> Computed | None:
         evaluation = evaluate_units(sets[0], [unit], on)
         met = int(evaluation.met[0])
         return Computed(
-            float(met), f"{met}/{evaluation.total}", gettext("Hệ thống đánh giá"), sets[0].name_vi
+            float(met),
+            f"{met}/{evaluation.total}",
+            gettext("Hệ thống đánh giá"),
+            localized_name(sets[0]),
         )
     return None
 
@@ -499,7 +599,8 @@ def figure_rows(unit: AdminUnit, figures: Iterable[ReportedFigure]) -> list[Figu
     for figure in figures:
         parts = []
         if figure.value is not None:
-            parts.append(localized_number(figure.value))
+            # As the report wrote it: 7,942 tỷ đồng, not 7,94.
+            parts.append(localized_number(figure.value, REPORTED_DECIMALS))
             if figure.unit_of_measure:
                 parts.append(figure.unit_of_measure)
         if figure.value_text:
@@ -509,6 +610,11 @@ def figure_rows(unit: AdminUnit, figures: Iterable[ReportedFigure]) -> list[Figu
             else:
                 parts.append(f"({figure.value_text})")
         computed = computed_metric(unit, figure.metric, figure.reported_on)
+        listing = None
+        if computed is not None and figure.metric == "communes_total":
+            listing = later_listing(
+                unit, CHILD_COUNT_METRICS[figure.metric][0], figure.reported_on, computed.value
+            )
         difference = None
         if computed is not None and figure.value is not None:
             difference = figure.value - computed.value
@@ -519,9 +625,46 @@ def figure_rows(unit: AdminUnit, figures: Iterable[ReportedFigure]) -> list[Figu
                 computed=computed,
                 difference=localized_number(abs(difference)) if difference is not None else None,
                 differs=bool(difference),
+                listing=listing,
             )
         )
     return rows
+
+
+def later_listing(unit: AdminUnit, level: str, reported_on: date, count: float) -> Listing | None:
+    """The children listed on the unit's last day (today if in force) when their number of
+    rural units differs from `count` on the report's date: 23 xã in 2021, 20 xã listed."""
+    on = last_day(unit) or timezone.localdate()
+    if on <= reported_on:
+        return None
+    kinds = list(
+        AdminUnit.objects.filter(parent=unit, level=level)
+        .filter(in_force_on(on))
+        .values_list("kind", flat=True)
+    )
+    rural = sum(1 for kind in kinds if kind not in URBAN_KINDS)
+    if rural == count:
+        return None
+    links = (
+        Succession.objects.filter(
+            successor__parent=unit,
+            successor__level=level,
+            event__effective_date__gt=reported_on,
+            event__effective_date__lte=on,
+        )
+        .select_related("event", "predecessor", "successor")
+        .order_by("event__effective_date", "successor__name", "predecessor__name")
+    )
+    changes: dict[tuple[int, int], ListingChange] = {}
+    for link in links:
+        change = changes.setdefault(
+            (link.event_id, link.successor_id),
+            ListingChange(
+                link.event.effective_date, link.event.get_kind_display(), [], link.successor
+            ),
+        )
+        change.before.append(link.predecessor)
+    return Listing(on, rural, len(kinds) - rural, list(changes.values()))
 
 
 # --- Timeline ---------------------------------------------------------------------------
@@ -538,6 +681,8 @@ class TimelineEntry:
     values: int = 0
     certifications: int = 0
     events: list[str] = field(default_factory=list)
+    #: False on a day (a recognition, say) before the unit had any data under the set
+    has_data: bool = True
 
 
 def timeline(
@@ -581,12 +726,13 @@ def timeline(
     previous: np.ndarray | None = None
     for day in days:
         evaluation = evaluate_units(stored, [unit], day)
+        has_data = bool(units_with_data(evaluation)[0])
         statuses = evaluation.criterion_status[0]
         met_now = statuses == Status.MET
         gained: list[str] = []
         lost: list[str] = []
         change = None
-        if previous is not None:
+        if previous is not None and has_data:
             was_met = previous == Status.MET
             gained = [numbers[c] for c in np.flatnonzero(met_now & ~was_met)]
             lost = [numbers[c] for c in np.flatnonzero(~met_now & was_met)]
@@ -602,9 +748,10 @@ def timeline(
                 values=value_days.get(day, 0),
                 certifications=cert_days.get(day, 0),
                 events=events.get(day, []),
+                has_data=has_data,
             )
         )
-        previous = statuses
+        previous = statuses if has_data else None
     return entries[::-1]
 
 
@@ -641,10 +788,19 @@ class UnitPage:
     has_demo: bool
     #: the last day the unit has any value or certification, under any set
     last_data_on: date | None = None
+    #: registrations of the units under this one (the villages of a district)
+    registrations_below: below.RegistrationsBelow = field(default_factory=below.RegistrationsBelow)
+    #: the days the unit's reports speak of
+    report_days: list[below.ReportDay] = field(default_factory=list)
 
     @property
     def tier_in_force_label(self) -> str:
         return tier_label(self.tier_in_force) if self.tier_in_force else ""
+
+    @property
+    def is_blank(self) -> bool:
+        """No value and no certification under the selected set up to the date."""
+        return self.selected is not None and not self.selected.has_data
 
 
 def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -> UnitPage:
@@ -712,7 +868,9 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
         ),
         default=None,
     )
+    registrations_below = below.registrations_below(unit, scope)
     demo_sources = [
+        *(r.source for g in registrations_below.groups for r in g.rows),
         *(i.source for c in criteria for i in c.indicators),
         *(c.certification.source for c in criteria if c.certification),
         *(r.source for r in recognitions),
@@ -744,6 +902,8 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
         children_count=sum(1 for c in detail.children if scope.allows(c)),
         has_demo=any(is_demo(s) for s in demo_sources),
         last_data_on=last_data_on,
+        registrations_below=registrations_below,
+        report_days=below.report_days(unit),
     )
 
 
@@ -763,6 +923,10 @@ class ChildRow:
     unmet: list[tuple[str, str]]
     missing: int
     not_evaluable: int = 0
+    #: whether the child has any value or certification under the set on the date
+    has_data: bool = True
+    #: for a district: its communes, and how many are at standard
+    communes: below.CommuneCount | None = None
 
     @property
     def tier(self) -> str | None:
@@ -771,12 +935,13 @@ class ChildRow:
 
 SORTS = {
     "name": lambda r: (search_key(r.unit.name), r.unit.pk),
-    "met": lambda r: (r.met if r.met is not None else -1, search_key(r.unit.name)),
+    "met": lambda r: (r.met if r.met is not None and r.has_data else -1, search_key(r.unit.name)),
+    "communes": lambda r: (r.communes.share if r.communes else -1, search_key(r.unit.name)),
     "tier": lambda r: (r.tier_rank, search_key(r.unit.name)),
     "target": lambda r: (r.target.year if r.target else 9999, search_key(r.unit.name)),
 }
 #: The direction a column sorts in on its first click: most criteria met first, say.
-FIRST_DESCENDING = {"met", "tier"}
+FIRST_DESCENDING = {"met", "tier", "communes"}
 
 
 @dataclass
@@ -792,10 +957,24 @@ class ChildrenOverview:
     has_demo: bool
     #: children of an urban kind, listed apart: the programme does not assess them
     urban: list[AdminUnit] = field(default_factory=list)
+    #: for districts: their communes at standard, summed
+    communes: below.CommuneCount | None = None
+    #: when no child has data on the date: the nearest days with data before and after it
+    data_before: date | None = None
+    data_after: date | None = None
 
     @property
     def noun(self) -> str:
         return str(LEVEL_NOUNS.get(self.level or "", ""))
+
+    @property
+    def is_blank(self) -> bool:
+        """Rows exist but none has a value or certification under the set on the date."""
+        return (
+            bool(self.rows)
+            and self.criteria_set is not None
+            and not any(r.has_data for r in self.rows)
+        )
 
 
 def parse_sort(sort: str) -> tuple[str, bool]:
@@ -880,19 +1059,23 @@ def children_overview(
         evaluation, _eligibility, _ladder = evaluate_with_ladder(chosen, children, as_of)
     position = {int(uid): i for i, uid in enumerate(evaluation.units.ids)} if evaluation else {}
     criteria = evaluation.definition.criteria if evaluation else ()
+    with_data = units_with_data(evaluation) if evaluation is not None else None
+    communes = below.communes_at_tier(child_ids, as_of) if level == "district" else {}
     rows = []
     for child in children:
         met = total = None
         all_met = False
+        has_data = False
         unmet: list[tuple[str, str]] = []
         missing = not_evaluable = 0
         if evaluation is not None:
             i = position[child.id]
             met, total = int(evaluation.met[i]), evaluation.total
             all_met = bool(evaluation.all_met[i])
+            has_data = bool(with_data[i])
             statuses = evaluation.criterion_status[i]
             unmet = [
-                (criteria[c].number, criteria[c].name_vi)
+                (criteria[c].number, localized_name(criteria[c]))
                 for c in np.flatnonzero(statuses == Status.NOT_MET)
             ]
             missing = int((statuses == Status.MISSING).sum())
@@ -911,6 +1094,10 @@ def children_overview(
                 unmet=unmet,
                 missing=missing,
                 not_evaluable=not_evaluable,
+                has_data=has_data,
+                communes=communes.get(child.id, below.CommuneCount(0, 0, 0))
+                if level == "district"
+                else None,
             )
         )
     rows.sort(key=SORTS[column], reverse=descending)
@@ -919,7 +1106,7 @@ def children_overview(
         tier.value: sum(1 for r in rows if r.tier_rank >= TIER_RANK[tier])
         for tier in (Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
     }
-    mets = [r.met for r in rows if r.met is not None]
+    mets = [r.met for r in rows if r.met is not None and r.has_data]
     sources = [r.recognition.source for r in rows if r.recognition] + [
         r.target.source for r in rows if r.target
     ]
@@ -929,7 +1116,7 @@ def children_overview(
             unit_id__in=child_ids, source__istartswith="demo"
         ).exists()
     )
-    return ChildrenOverview(
+    overview = ChildrenOverview(
         level=level,
         rows=rows,
         sets=sets,
@@ -940,6 +1127,49 @@ def children_overview(
         sort=f"{'-' if descending else ''}{column}",
         has_demo=has_demo,
         urban=urban,
+        communes=below.CommuneCount(
+            total=sum(c.total for c in communes.values()),
+            standard=sum(c.standard for c in communes.values()),
+            advanced=sum(c.advanced for c in communes.values()),
+        )
+        if level == "district"
+        else None,
+    )
+    if overview.is_blank and evaluation is not None:
+        overview.data_before, overview.data_after = nearest_data_days(
+            child_ids, evaluation.definition, as_of
+        )
+    return overview
+
+
+def nearest_data_days(
+    unit_ids: list[int], definition: Any, as_of: date
+) -> tuple[date | None, date | None]:
+    """The last day before `as_of` and the first after it on which any of the units has a
+    certification or an entered value under the set (four aggregate queries)."""
+    certifications = CriterionCertification.objects.filter(
+        unit_id__in=unit_ids,
+        criterion_key__in=[c.key for c in definition.criteria],
+        is_current=True,
+    )
+    values = IndicatorValue.objects.filter(
+        unit_id__in=unit_ids,
+        indicator_key__in=[
+            i.key for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE
+        ],
+        is_current=True,
+    )
+    before = [
+        certifications.filter(certified_on__lt=as_of).aggregate(day=Max("certified_on"))["day"],
+        values.filter(observed_on__lt=as_of).aggregate(day=Max("observed_on"))["day"],
+    ]
+    after = [
+        certifications.filter(certified_on__gt=as_of).aggregate(day=Min("certified_on"))["day"],
+        values.filter(observed_on__gt=as_of).aggregate(day=Min("observed_on"))["day"],
+    ]
+    return (
+        max((d for d in before if d), default=None),
+        min((d for d in after if d), default=None),
     )
 
 

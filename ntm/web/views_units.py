@@ -18,7 +18,7 @@ from ntm.accounts.scope import Scope, scope_of
 from ntm.core.hierarchy import REFORM_2025, search_key
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of, list_units
-from ntm.web import unit_status
+from ntm.web import below, unit_status
 
 #: The most search results shown; a longer list asks for a more precise query.
 SEARCH_LIMIT = 50
@@ -133,6 +133,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "validity": unit_status.validity_text(unit),
             "era": unit_status.era_label(unit),
             "last_day": unit_status.last_day(unit),
+            "report_days": page.report_days,
+            "on_last_day": not request.GET.get("as_of") and as_of == unit_status.last_day(unit),
         },
     )
 
@@ -166,5 +168,8 @@ def children_overview(request: HttpRequest, unit_id: int) -> HttpResponse:
             "average": average,
             "sort_links": unit_status.sort_links(overview.sort),
             "validity": unit_status.validity_text(unit),
+            "report_days": below.report_days(unit),
+            # Opened without a date on a unit that has ended: say which day is shown.
+            "on_last_day": not request.GET.get("as_of") and as_of == unit_status.last_day(unit),
         },
     )

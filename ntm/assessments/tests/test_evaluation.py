@@ -176,6 +176,21 @@ def test_district_needs_every_commune_recognized_at_standard(units):
     assert report["eligible_tiers"] == ["standard"]
 
 
+def test_share_of_communes_at_standard_leaves_out_the_townships(units):
+    district = units["district"]
+    AdminUnit.objects.create(
+        code="18700", name="Thị trấn Kỳ Đồng", short_name="Kỳ Đồng", kind="township",
+        level="commune", parent=district, source="user",
+    )  # fmt: skip
+    for commune in (units["ky_lac"], units["ky_tay"], units["lam_hop"]):
+        services.record_recognition(
+            unit=commune, tier="standard", decision_number=f"1/{commune.code}",
+            decision_date=D(2020, 12, 1),
+        )  # fmt: skip
+    report = evaluate_unit(district, get_set("test-district"), D(2021, 1, 20))
+    assert report["conditions"][0]["value"] == 100.0  # 3 of 3 xã, the thị trấn not counted
+
+
 def test_revoked_recognition_no_longer_counts(units):
     recognition = services.record_recognition(
         unit=units["ky_lac"],

@@ -1,4 +1,4 @@
-"""The demo reproduces every fact of the five seed reports (loaded once for the module)."""
+"""The demo reproduces every fact of the five seed reports (loaded once: conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import json
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from ntm.accounts.models import Profile
 from ntm.accounts.scope import scope_of
-from ntm.assessments.evaluation import evaluate_unit
+from ntm.assessments.evaluation import evaluate_unit, evaluate_units
 from ntm.assessments.models import (
     CriterionCertification,
     Recognition,
@@ -20,6 +19,7 @@ from ntm.assessments.models import (
     Target,
 )
 from ntm.cli import main
+from ntm.core.criteria.engine import Status
 from ntm.criteria.selectors import get_set
 from ntm.demo.loader import load_demo
 from ntm.demo.synthetic import SOURCE
@@ -27,19 +27,6 @@ from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import find_unit, in_force_on
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from ntm.criteria.services import load_criteria_sets
-        from ntm.units.services import load_package_units
-
-        load_criteria_sets()
-        load_package_units()
-        report = load_demo()
-        yield report
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def unit(code: str, on: date, level: str = "commune") -> AdminUnit:
@@ -124,6 +111,14 @@ def test_ky_anh_targets_and_fields_of_excellence():
     assert fields["Kỳ Châu"] == "Chuyển đổi số, xã thông minh"
     assert "du lịch ven biển" in fields["Kỳ Phú"]
     assert fields["Kỳ Giang"] == "Sản xuất, Cảnh quan môi trường"
+    # A model commune is an advanced one: the demo makes these three advanced in 2022.
+    for name in fields:
+        tiers = set(
+            Recognition.objects.filter(
+                unit__parent=ky_anh, unit__short_name=name, decision_date__lte=date(2022, 12, 31)
+            ).values_list("tier", flat=True)
+        )
+        assert tiers == {"standard", "advanced"}, name
 
 
 def test_22_model_village_registrations_in_dong_son_of_2020():
@@ -195,6 +190,37 @@ def test_synthetic_data_is_labelled_and_reproducible():
     assert CriterionCertification.objects.filter(source__startswith="demo").count() > 100000
     # Seed-report units keep what the reports say, untouched by the synthetic pass.
     assert not CriterionCertification.objects.filter(unit__code="18850", source=SOURCE).exists()
+
+
+def test_communes_merged_in_early_2025_inherit_what_all_their_predecessors_met():
+    day = date(2025, 6, 30)
+    district = unit("439", day, "district")
+    communes = list(district.children.filter(in_force_on(day), kind="commune").order_by("id"))
+    assert len(communes) == 20
+    evaluation = evaluate_units(get_set("commune-ntm-2021-2025"), communes, day)
+    assert not (evaluation.criterion_status == Status.MISSING).any()  # no gap left
+    ham_truong = district.children.get(short_name="Hàm Trường")
+    assert ham_truong.valid_from == date(2025, 1, 1)
+    predecessors = [s.predecessor for s in Succession.objects.filter(successor=ham_truong)]
+    assert {p.short_name for p in predecessors} == {"Sơn Hàm", "Sơn Trường"}
+    certified = CriterionCertification.objects.filter(
+        unit=ham_truong, criterion_key__startswith="commune-ntm-2021-2025:"
+    )
+    assert certified.count() == 19
+    assert {(c.certified_on, c.source[:4]) for c in certified} == {(date(2025, 1, 1), "demo")}
+    before = CriterionCertification.objects.filter(
+        unit__in=predecessors, certified_on=date(2024, 12, 31)
+    )
+    all_met = {
+        key
+        for key in {c.criterion_key for c in before}
+        if all(c.is_met for c in before if c.criterion_key == key)
+    }
+    assert {c.criterion_key for c in certified if c.is_met} == all_met
+    # The predecessors were both at standard (report 004): so is the merged commune.
+    recognition = Recognition.objects.get(unit=ham_truong)
+    assert (recognition.tier, recognition.decision_date) == ("standard", date(2025, 1, 1))
+    assert recognition.source.startswith("demo")
 
 
 def test_accounts_and_their_scopes(demo):

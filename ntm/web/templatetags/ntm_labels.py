@@ -167,3 +167,18 @@ def _label(choices: Any, code: str | None) -> str:
         return str(choices(code).label)
     except ValueError:
         return str(code)
+
+
+#: Words that mark a transcriber's note as English (the criteria files keep the notes of
+#: the reference they were transcribed from, most of them in English).
+ENGLISH_WORDS = frozenset(
+    {"the", "is", "are", "was", "were", "not", "and", "of", "by", "with", "without", "but",
+     "from", "this", "that", "which", "seen"}
+)  # fmt: skip
+
+
+@register.filter
+def is_english_note(text: str | None) -> bool:
+    """Whether a data note reads as English: two or more common English words."""
+    words = (text or "").lower().replace("'", " ").split()
+    return sum(1 for word in words if word.strip(".,;:()") in ENGLISH_WORDS) >= 2

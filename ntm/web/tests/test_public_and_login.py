@@ -169,3 +169,9 @@ def test_recognitions_are_paginated_by_50_in_a_constant_number_of_queries(
     assert "0/QĐ-UBND" in second and "59/QĐ-UBND" not in second
     filtered = html(client.get(f"/recognitions/?tier=standard&province={units['province'].id}"))
     assert f"tier=standard&amp;province={units['province'].id}&amp;page=2" in filtered
+
+
+def test_api_docs_load_swagger_from_our_static_files_not_a_cdn(admin_client):
+    page = html(admin_client.get("/api/docs"))
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page

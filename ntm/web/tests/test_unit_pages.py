@@ -188,7 +188,8 @@ def test_unit_page_shows_one_card_per_applicable_set_and_selects_the_province_va
     words = text(html)
     assert "3/5 tiêu chí đạt" in words  # the variant
     assert "2/4 tiêu chí đạt" in words  # the national set: 1 and 19
-    assert "0/1 tiêu chí đạt" in words  # advanced
+    # Advanced: no value at all, so "no data" rather than a misleading "0/1 met".
+    assert "chưa có số liệu (1 tiêu chí)" in words and "0/1 tiêu chí đạt" not in words
     assert met_total(html) == "3/5"
     assert "set=test-commune#criteria" in html
     national = page(admin_client, url + "&set=test-commune")
@@ -325,7 +326,7 @@ def test_reported_figures_stand_beside_the_computed_ones(admin_client, units):
             source="Báo cáo 004", unit_of_measure="km" if metric == "road_km_widened" else "",
         )  # fmt: skip
     words = text(page(admin_client, f"/units/{district.id}/"))
-    assert "Báo cáo: 4 · Danh mục hiện có: 3 · chênh lệch 1" in words
+    assert "Báo cáo: 4 · Danh mục tại ngày 20/01/2021: 3 · chênh lệch 1" in words
     assert "Báo cáo: 1 · Theo quyết định công nhận đã nhập: 1 · khớp" in words
     assert "15,5 km" in words
 
@@ -377,7 +378,7 @@ def ky_anh_on_2020(units):
 
 
 def child_names(html):
-    return re.findall(r'<td><a href="/units/\d+/\?as_of=[^"]*">([^<]+)</a>', html)
+    return re.findall(r'<td[^>]*><a href="/units/\d+/\?as_of=[^"]*">([^<]+)</a>', html)
 
 
 def test_children_overview_totals_and_rows(admin_client, ky_anh_on_2020):
@@ -385,9 +386,11 @@ def test_children_overview_totals_and_rows(admin_client, ky_anh_on_2020):
     html = page(admin_client, url)
     words = text(html)
     assert "2/3 xã đạt chuẩn, 1 xã nâng cao" in words
-    assert re.search(r'data-testid="average-met">1,7/4<', html)
+    # Kỳ Tây has no data: a dash, not "0/4", and the average is over the two others.
+    assert re.search(r'data-testid="average-met">2,5/4<', html)
     assert child_names(html) == ["Xã Kỳ Lạc", "Xã Kỳ Tây", "Xã Lâm Hợp"]
-    assert re.findall(r'data-testid="child-met">([^<]+)<', html) == ["3/4", "0/4", "2/4"]
+    cells = re.findall(r'data-testid="child-met"[^>]*>(.*?)</td>', html)
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells] == ["3/4", "—", "2/4"]
     assert "10. Thu nhập" in words  # Kỳ Lạc's unmet criterion
     assert "2021" in words  # Kỳ Tây's target year
 
