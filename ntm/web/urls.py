@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ntm.web import views_criteria, views_public, views_units
+from ntm.web import views_criteria, views_dashboard, views_public, views_units
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("search/", views_units.search, name="search"),
     path("units/<int:unit_id>/", views_units.unit_detail, name="unit"),
     path("units/<int:unit_id>/children/", views_units.children_overview, name="unit-children"),
+    # Dashboards, maps and boundary uploads (views_dashboard.py)
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("map/", views_dashboard.map_view, name="map"),
+    path("units/<int:unit_id>/dashboard/", views_dashboard.dashboard, name="unit-dashboard"),
+    path("units/<int:unit_id>/map/", views_dashboard.map_view, name="unit-map"),
+    path(
+        "units/<int:unit_id>/boundaries/", views_dashboard.boundaries_view, name="unit-boundaries"
+    ),
     # Criteria sets (views_criteria.py)
     path("criteria/", views_criteria.criteria_list, name="criteria"),
     path("criteria/compare/", views_criteria.criteria_compare, name="criteria-compare"),
