@@ -15,6 +15,7 @@ from ntm.assessments.models import Recognition
 from ntm.demo import seeds
 from ntm.demo.history import load_history
 from ntm.demo.synthetic import SOURCE, load_synthetic
+from ntm.demo.trends import load_trends
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 
@@ -179,6 +180,7 @@ def load_demo() -> DemoReport:
     skip = {found["ky_lac"].pk, found["ky_tay"].pk}
     synthetic = load_synthetic(skip_unit_ids=skip, recognized_ids=huong_son_communes)
     _ky_anh_advanced(found["ky_anh"], skip)
+    load_trends()
     accounts = _accounts(depts)
     return DemoReport(
         loaded=True,
