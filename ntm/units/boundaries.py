@@ -71,8 +71,8 @@ class UploadResult:
         ) % {"count": self.matched, "name": self.upload.file_name}
         if self.units_without_shape:
             text += " " + ngettext(
-                "%(count)s xã của tỉnh không có trong tệp, vẫn hiện bằng điểm trên bản đồ.",
-                "%(count)s xã của tỉnh không có trong tệp, vẫn hiện bằng điểm trên bản đồ.",
+                "%(count)s đơn vị cấp xã của tỉnh không có trong tệp, vẫn hiện bằng điểm.",
+                "%(count)s đơn vị cấp xã của tỉnh không có trong tệp, vẫn hiện bằng điểm.",
                 self.units_without_shape,
             ) % {"count": self.units_without_shape}
         return text
