@@ -68,10 +68,19 @@ def _national_as_of(request: HttpRequest) -> tuple[date, str]:
     return timezone.localdate(), ""
 
 
+class _ToOwnUnit(Exception):
+    """A user who does not see the whole country asked for it: go to their own unit."""
+
+    def __init__(self, unit_id: int):
+        self.unit_id = unit_id
+
+
 def _subject(request: HttpRequest, unit_id: int | None) -> tuple[Scope, AdminUnit | None]:
     """The unit asked for (404 outside the scope), or None for the country (national users)."""
     scope = scope_of(request.user)
     if unit_id is None:
+        if scope.root_id is not None:
+            raise _ToOwnUnit(scope.root_id)
         if not scope.is_national:
             raise Http404
         return scope, None
@@ -293,7 +302,10 @@ def _context(request: HttpRequest, unit: AdminUnit | None, board: Dashboard, **e
 
 def dashboard(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
     """Tiers, criteria met, hardest criteria, trends and targets of a unit's units."""
-    scope, unit = _subject(request, unit_id)
+    try:
+        scope, unit = _subject(request, unit_id)
+    except _ToOwnUnit as own:
+        return redirect("web:unit-dashboard", unit_id=own.unit_id)
     as_of, date_error = _as_of(request, unit) if unit else _national_as_of(request)
     board = build_dashboard(
         unit, scope=scope, as_of=as_of, set_id=request.GET.get("set", "").strip()
@@ -335,7 +347,10 @@ def chart_heights(board: Dashboard) -> dict[str, str]:
 
 def map_view(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
     """The assessed units as points (or boundaries where uploaded), coloured by tier or met."""
-    scope, unit = _subject(request, unit_id)
+    try:
+        scope, unit = _subject(request, unit_id)
+    except _ToOwnUnit as own:
+        return redirect("web:unit-map", unit_id=own.unit_id)
     as_of, date_error = _as_of(request, unit) if unit else _national_as_of(request)
     board = build_dashboard(
         unit,
