@@ -250,3 +250,22 @@ def test_a_date_when_the_unit_did_not_exist_is_said(client, units):
     html = page(client, f"/units/{units['province'].pk}/dashboard/?as_of=2026-01-01")
     assert "Đơn vị này không tồn tại vào ngày 01/01/2026" in html
     assert "Không có xã nào được xét" in html
+
+
+def test_the_dashboard_in_english(client, units, settings):
+    from ntm.i18n import compile_messages
+
+    compile_messages()
+    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)  # drop catalogues already loaded
+    login(client, units)
+    client.cookies["django_language"] = "en"
+    html = page(client, f"/units/{units['province'].pk}/dashboard/?{AS_OF}")
+    words = text(html)
+    assert "commune units at standard or above" in words
+    assert by_testid(html, "kpi-average") == "12.8/16"
+    assert "2 commune units advanced in 2021, 1 reached target missed" in words
+    charts = script_data(html, "dashboard-charts")
+    assert [s["label"] for s in charts["groups"]["series"]] == [
+        "Not yet standard", "Standard", "Advanced", "Model",
+    ]  # fmt: skip
+    assert "bảng điều khiển" not in html
