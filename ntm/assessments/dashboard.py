@@ -22,7 +22,14 @@ from django.db.models import Min
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import TIER_RANK, UnitRows
 from ntm.assessments.models import CriterionCertification, IndicatorValue, Target
-from ntm.assessments.over_time import RecognitionRows, evaluate_on_dates
+from ntm.assessments.over_time import (
+    RecognitionRows,
+    as_text,
+    day_numbers,
+    evaluate_on_dates,
+    for_units,
+    raw_rows,
+)
 from ntm.core import dashboard as stats
 from ntm.core.criteria.engine import Evaluation
 from ntm.core.criteria.model import Tier
@@ -87,17 +94,27 @@ class Tree:
 
 
 _FIELDS = (
-    "id", "parent_id", "level", "kind", "valid_from", "valid_to", "name", "code",
-    "latitude", "longitude", "region", "commune_group",
+    "id", "parent_id", "level", "kind", as_text("valid_from"), as_text("valid_to"), "name",
+    "code", "latitude", "longitude", "region", "commune_group",
 )  # fmt: skip
+
+
+def _level_rows(**filters) -> list[tuple]:
+    return raw_rows(AdminUnit.objects.filter(**filters).order_by().values_list(*_FIELDS))
+
+
+def _ordinals(column: list[str | None], missing: int) -> np.ndarray:
+    days = np.full(len(column), missing, dtype=np.int64)
+    known = np.array([d is not None for d in column], dtype=bool)
+    if known.any():
+        days[known] = day_numbers([d for d in column if d is not None])
+    return days
 
 
 def read_tree(unit: AdminUnit | None, assessed_level: str, scope: Scope) -> Tree:
     """Every unit below, down to the assessed level, one query per level, in the scope."""
-    if unit is None:
-        frontier = list(AdminUnit.objects.filter(level="province").values_list(*_FIELDS))
-    else:
-        frontier = list(AdminUnit.objects.filter(parent_id=unit.pk).values_list(*_FIELDS))
+    top = {"level": "province"} if unit is None else {"parent_id": unit.pk}
+    frontier = _level_rows(**top)
     rows: list[tuple] = []
     top_of: dict[int, int] = {}
     ancestors: dict[int, tuple[int, ...]] = {}
@@ -118,11 +135,7 @@ def read_tree(unit: AdminUnit | None, assessed_level: str, scope: Scope) -> Tree
             if level != assessed_level:
                 expand.append(uid)
         depth += 1
-        frontier = (
-            list(AdminUnit.objects.filter(parent_id__in=expand).values_list(*_FIELDS))
-            if expand
-            else []
-        )
+        frontier = _level_rows(parent_id__in=expand) if expand else []
     rows.sort(key=lambda r: r[0])
     ids = np.asarray([r[0] for r in rows], dtype=np.int64)
     tops = np.asarray([top_of[r[0]] for r in rows], dtype=np.int64)
@@ -131,10 +144,8 @@ def read_tree(unit: AdminUnit | None, assessed_level: str, scope: Scope) -> Tree
         parent_ids=np.asarray([r[1] or 0 for r in rows], dtype=np.int64),
         levels=np.asarray([r[2] for r in rows], dtype="U8"),
         urban=np.asarray([r[3] in URBAN_KINDS for r in rows], dtype=bool),
-        valid_from=np.asarray(
-            [r[4].toordinal() if r[4] else FIRST_DAY for r in rows], dtype=np.int64
-        ),
-        valid_to=np.asarray([r[5].toordinal() if r[5] else LAST_DAY for r in rows], dtype=np.int64),
+        valid_from=_ordinals([r[4] for r in rows], FIRST_DAY),
+        valid_to=_ordinals([r[5] for r in rows], LAST_DAY),
         top=np.searchsorted(ids, tops).astype(np.int64),
         names=[r[6] for r in rows],
         codes=[r[7] for r in rows],
@@ -376,12 +387,13 @@ def _evaluate_many(
 
 
 def _first_data_day(ids: np.ndarray) -> date | None:
-    id_list = ids.tolist()
+    """The first day any of the units has a value or a certification (for many units: any
+    unit at all, which only starts the trends a little earlier)."""
     days = [
-        IndicatorValue.objects.filter(unit_id__in=id_list, is_current=True).aggregate(
+        IndicatorValue.objects.filter(**for_units(ids), is_current=True).aggregate(
             day=Min("observed_on")
         )["day"],
-        CriterionCertification.objects.filter(unit_id__in=id_list, is_current=True).aggregate(
+        CriterionCertification.objects.filter(**for_units(ids), is_current=True).aggregate(
             day=Min("certified_on")
         )["day"],
     ]
@@ -592,23 +604,29 @@ def _counted_on(year: int, as_of: date) -> tuple[date, bool]:
 
 def _targets(unit, tree, assessed_all, assessed_level, ranks, as_of):
     """Targets on children against the tiers reached, all from arrays already read."""
-    owners = [int(i) for i in tree.ids[tree.levels != assessed_level]]
+    owners = {int(i) for i in tree.ids[tree.levels != assessed_level]}
     if unit is not None:
-        owners.append(unit.pk)
-    rows = list(
-        Target.objects.filter(
-            unit_id__in=owners, child_count__isnull=False, child_level=assessed_level
+        owners.add(unit.pk)
+    rows = [
+        target
+        for target in Target.objects.filter(
+            **for_units(np.asarray(sorted(owners), dtype=np.int64)),
+            child_count__isnull=False,
+            child_level=assessed_level,
         )
         .select_related("unit")
         .order_by("year", "unit__name", "tier", "id")
-    )
+        if target.unit_id in owners
+    ]
     assessed_ids = tree.ids[assessed_all]
-    own_rows = list(
-        Target.objects.filter(unit_id__in=assessed_ids.tolist(), child_count__isnull=True)
+    position = {int(uid): i for i, uid in enumerate(tree.ids.tolist())}
+    own_rows = [
+        row
+        for row in Target.objects.filter(**for_units(assessed_ids), child_count__isnull=True)
         .values_list("unit_id", "tier", "year")
         .order_by("year", "tier")
-    )
-    position = {int(uid): i for i, uid in enumerate(tree.ids.tolist())}
+        if row[0] in position and assessed_all[position[row[0]]]
+    ]
     # Which assessed units lie under each owner: the owner is one of their ancestors.
     under: dict[int, list[int]] = {}
     for i in np.flatnonzero(assessed_all).tolist():

@@ -31,17 +31,38 @@ from ntm.core.criteria.model import IndicatorKind, Tier
 from ntm.criteria.models import CriteriaSet
 
 
-def _as_text(field: str) -> Cast:
+def as_text(field: str) -> Cast:
     """A date column read as ISO text: parsed by numpy in one go rather than row by row."""
     return Cast(field, output_field=CharField())
 
 
-def _raw_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
+def raw_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
     """The rows of a values_list queryset, straight from the database cursor."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+#: Above this many units, queries read every unit's rows and drop the others afterwards:
+#: a list of ten thousand ids costs more to build and send than the rows it saves.
+LONG_LIST = 1000
+
+
+def for_units(unit_ids: np.ndarray, field: str = "unit_id") -> dict[str, list[int]]:
+    """Filter arguments restricting a query to the units, unless the list is long."""
+    if len(unit_ids) > LONG_LIST:
+        return {}
+    return {f"{field}__in": unit_ids.tolist()}
+
+
+def positions_of(unit_ids: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position among the (sorted) unit ids, and whether it is one of them."""
+    if not len(unit_ids):
+        return np.zeros(len(column), dtype=np.int64), np.zeros(len(column), dtype=bool)
+    position = np.searchsorted(unit_ids, column)
+    inside = unit_ids[np.minimum(position, len(unit_ids) - 1)] == column
+    return position.astype(np.int64), inside
 
 
 def day_numbers(column: Sequence[Any]) -> np.ndarray:
@@ -55,9 +76,10 @@ def day_numbers(column: Sequence[Any]) -> np.ndarray:
 
 
 def _floats(column: Sequence[Any]) -> np.ndarray:
-    return np.fromiter(
-        (np.nan if v is None else float(v) for v in column), dtype=float, count=len(column)
-    )
+    """Numbers (or booleans) with None as NaN."""
+    values = np.array(column, dtype=object)
+    values[np.equal(values, None)] = np.nan
+    return values.astype(float)
 
 
 @dataclass(frozen=True)
@@ -81,15 +103,22 @@ class _Cells:
         return rows[order[last]]
 
 
-def _cells(rows: list[tuple[Any, ...]], unit_ids: np.ndarray, keys: Sequence[str]) -> _Cells:
+def _cells(
+    rows: list[tuple[Any, ...]], unit_ids: np.ndarray, keys: Sequence[str], n_fields: int
+) -> _Cells:
+    """Rows of the units (others dropped) as arrays; keys become their positions in `keys`."""
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Cells(empty, empty, empty, tuple(np.zeros(0) for _ in range(n_fields)))
+    columns = list(zip(*rows, strict=True))
+    position, inside = positions_of(unit_ids, np.asarray(columns[0], dtype=np.int64))
     key_index = {k: i for i, k in enumerate(keys)}
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 3
-    unit_col = np.asarray(columns[0], dtype=np.int64)
+    key = np.fromiter(map(key_index.__getitem__, columns[1]), dtype=np.int64, count=len(rows))
     return _Cells(
-        unit=np.searchsorted(unit_ids, unit_col).astype(np.int64),
-        key=np.fromiter((key_index[k] for k in columns[1]), dtype=np.int64, count=len(rows)),
-        day=day_numbers(columns[2]),
-        fields=tuple(_floats(c) for c in columns[3:]),
+        unit=position[inside],
+        key=key[inside],
+        day=day_numbers(columns[2])[inside],
+        fields=tuple(_floats(c)[inside] for c in columns[3:]),
     )
 
 
@@ -99,7 +128,6 @@ def evaluate_on_dates(
     """The evaluation of every unit on each date: two reads of values, then arrays."""
     definition = criteria_set.to_domain()
     n = len(unit_rows.ids)
-    ids = unit_rows.ids.tolist()
     last = max(dates)
     keys = [i.key for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE]
     criterion_keys = [c.key for c in definition.criteria]
@@ -112,13 +140,16 @@ def evaluate_on_dates(
         dtype=bool,
     )
     value_rows = (
-        _raw_rows(
+        raw_rows(
             IndicatorValue.objects.filter(
-                unit_id__in=ids, indicator_key__in=keys, observed_on__lte=last, is_current=True
+                **for_units(unit_rows.ids),
+                indicator_key__in=keys,
+                observed_on__lte=last,
+                is_current=True,
             ).values_list(
                 "unit_id",
                 "indicator_key",
-                _as_text("observed_on"),
+                as_text("observed_on"),
                 "value",
                 "numerator",
                 "denominator",
@@ -129,19 +160,19 @@ def evaluate_on_dates(
         else []
     )
     cert_rows = (
-        _raw_rows(
+        raw_rows(
             CriterionCertification.objects.filter(
-                unit_id__in=ids,
+                **for_units(unit_rows.ids),
                 criterion_key__in=criterion_keys,
                 certified_on__lte=last,
                 is_current=True,
-            ).values_list("unit_id", "criterion_key", _as_text("certified_on"), "is_met")
+            ).values_list("unit_id", "criterion_key", as_text("certified_on"), "is_met")
         )
         if criterion_keys and n
         else []
     )
-    values = _cells(value_rows, unit_rows.ids, keys)
-    certs = _cells(cert_rows, unit_rows.ids, criterion_keys)
+    values = _cells(value_rows, unit_rows.ids, keys, 4)
+    certs = _cells(cert_rows, unit_rows.ids, criterion_keys, 1)
     frame = unit_rows.frame()
     results: dict[date, engine.Evaluation] = {}
     for day in sorted(set(dates)):
@@ -206,28 +237,29 @@ class RecognitionRows:
     def read(cls, unit_ids: np.ndarray) -> RecognitionRows:
         """All decisions (and revocations) of the units (sorted ids), in one query."""
         rows = (
-            _raw_rows(
-                Recognition.objects.filter(unit_id__in=unit_ids.tolist()).values_list(
+            raw_rows(
+                Recognition.objects.filter(**for_units(unit_ids)).values_list(
                     "unit_id",
                     "tier",
-                    _as_text("decision_date"),
-                    _as_text("revocation__decision_date"),
+                    as_text("decision_date"),
+                    as_text("revocation__decision_date"),
                 )
             )
             if len(unit_ids)
             else []
         )
         columns = list(zip(*rows, strict=True)) if rows else [()] * 4
+        position, inside = positions_of(unit_ids, np.asarray(columns[0], dtype=np.int64))
         revoked = np.full(len(rows), dashboard.NEVER, dtype=np.int64)
         has_revocation = np.array([d is not None for d in columns[3]], dtype=bool)
         if has_revocation.any():
             revoked[has_revocation] = day_numbers([d for d in columns[3] if d is not None])
         return cls(
             unit_ids=unit_ids,
-            position=np.searchsorted(unit_ids, np.asarray(columns[0], dtype=np.int64)),
-            rank=np.array([TIER_RANK[Tier(t)] for t in columns[1]], dtype=np.int64),
-            decided=day_numbers(columns[2]),
-            revoked=revoked,
+            position=position[inside],
+            rank=np.array([TIER_RANK[Tier(t)] for t in columns[1]], dtype=np.int64)[inside],
+            decided=day_numbers(columns[2])[inside],
+            revoked=revoked[inside],
         )
 
     def ranks_on(self, day: date) -> np.ndarray:

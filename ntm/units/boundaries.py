@@ -469,11 +469,15 @@ def shapes_for(unit_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The current outline of each unit that has one, in one query."""
     if not unit_ids:
         return {}
-    return dict(
-        UnitBoundary.objects.filter(unit_id__in=unit_ids, upload__is_current=True).values_list(
-            "unit_id", "geometry"
-        )
-    )
+    current = UnitBoundary.objects.filter(upload__is_current=True)
+    if len(unit_ids) <= 1000:  # a long list of ids costs more than the few shapes it saves
+        current = current.filter(unit_id__in=unit_ids)
+    wanted = set(unit_ids)
+    return {
+        unit_id: geometry
+        for unit_id, geometry in current.values_list("unit_id", "geometry")
+        if unit_id in wanted
+    }
 
 
 def uploads_of(province: AdminUnit) -> list[BoundaryUpload]:

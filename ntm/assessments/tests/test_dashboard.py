@@ -144,3 +144,19 @@ def test_trend_days_are_year_ends_up_to_the_date_within_the_units_life(units):
         D(2019, 12, 31),
         D(2020, 12, 31),
     ]
+
+
+def test_the_figures_are_the_same_when_units_are_too_many_to_list(units, monkeypatch):
+    from ntm.assessments import over_time
+
+    normal = build_dashboard(units["province"], scope=EVERYTHING, as_of=AS_OF)
+    monkeypatch.setattr(over_time, "LONG_LIST", 1)
+    many = build_dashboard(units["province"], scope=EVERYTHING, as_of=AS_OF)
+    assert many.tiers == normal.tiers == TierCounts(none=3, standard=1, advanced=1, model=0)
+    assert (many.average_met, many.weak, many.distribution) == (
+        normal.average_met,
+        normal.weak,
+        normal.distribution,
+    )
+    assert many.trends == normal.trends
+    assert many.targets == normal.targets and many.own_targets == normal.own_targets

@@ -100,3 +100,22 @@ def test_recognition_rows_give_the_tier_held_on_each_day(units):
     position = int(np.searchsorted(ids, ky_lac.pk))
     assert rows.ranks_on(D(2021, 9, 30))[position] == 2
     assert rows.ranks_on(D(2021, 10, 1))[position] == 0
+
+
+def test_a_long_list_of_units_reads_every_row_and_keeps_only_theirs(units, monkeypatch):
+    from ntm.assessments import over_time
+
+    monkeypatch.setattr(over_time, "LONG_LIST", 1)  # as with ten thousand communes
+    criteria_set = get_set("test-commune")
+    some = AdminUnit.objects.filter(pk__in=[units["ky_lac"].pk, units["lam_hop"].pk])
+    results = evaluate_on_dates(criteria_set, UnitRows.from_queryset(some), DATES)
+    for day in DATES:
+        expected = evaluate_units(criteria_set, some, day)
+        assert results[day].criterion_status.tolist() == expected.criterion_status.tolist()
+        assert results[day].met.tolist() == expected.met.tolist()
+    ids = np.sort(np.asarray([units["ky_lac"].pk, units["ky_tay"].pk]))
+    rows = RecognitionRows.read(ids)
+    assert (
+        rows.ranks_on(D(2021, 1, 1)).tolist() == recognized_tier_rank(ids, D(2021, 1, 1)).tolist()
+    )
+    assert rows.ranks_on(D(2021, 1, 1)).tolist() == [0, 1]  # Kỳ Tây: standard since 2020
