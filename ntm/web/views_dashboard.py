@@ -181,7 +181,7 @@ def kpis(board: Dashboard) -> list[dict[str, str]]:
         {
             "id": "model",
             "value": f"{board.tiers.model}/{total}",
-            "label": _("%(noun)s kiểu mẫu") % {"noun": noun},
+            "label": _("%(noun)s đạt kiểu mẫu") % {"noun": noun},
             "detail": _percent(board.tiers.model / total if total else None),
         },
     ]
@@ -327,21 +327,17 @@ def dashboard(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
             targets=[(t, target_text(t, noun)) for t in board.targets],
             own_targets=[(t, target_text(t, noun)) for t in board.own_targets],
             tier_labels=_tier_labels(),
-            heights=chart_heights(board),
+            rows=chart_rows(board),
         ),
     )
 
 
-def chart_heights(board: Dashboard) -> dict[str, str]:
-    """Heights (rem) of the horizontal bar charts: room for one readable bar per row."""
-
-    def height(rows: int) -> str:
-        return f"{max(12.0, rows * 1.7 + 5):.1f}"
-
+def chart_rows(board: Dashboard) -> dict[str, int]:
+    """Rows of the horizontal bar charts: their height grows with them (dashboard.css)."""
     return {
-        "groups": height(len(board.groups)),
-        "units": height(len(board.units)),
-        "hardest": height(len(board.hardest)),
+        "groups": max(len(board.groups), 4),
+        "units": max(len(board.units), 4),
+        "hardest": max(len(board.hardest), 4),
     }
 
 

@@ -146,6 +146,25 @@
     };
   }
 
+  // Long category names (criteria, districts) wrap onto lines instead of being cut off.
+  function wrap(label, width) {
+    if (typeof label !== "string" || label.length <= width) { return label; }
+    var lines = [], line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function wrapped(spec, canvas) {
+    var width = canvas.parentElement.clientWidth < 520 ? 20 : 42;
+    return Object.assign({}, spec, { labels: spec.labels.map(function (l) { return wrap(l, width); }) });
+  }
+
+  var WRAPPED = { stacked_bars: true, unit_bars: true, share_bars: true };
+
   var BUILDERS = { stacked_bars: stackedBars, unit_bars: unitBars, bars: bars, share_bars: shareBars, trends: trends };
 
   function draw() {
@@ -155,7 +174,7 @@
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var spec = charts[canvas.dataset.chart];
       if (!spec || !BUILDERS[spec.kind]) { return; }
-      new Chart(canvas, BUILDERS[spec.kind](spec));
+      new Chart(canvas, BUILDERS[spec.kind](WRAPPED[spec.kind] ? wrapped(spec, canvas) : spec));
       canvas.dataset.drawn = "true";
     });
   }

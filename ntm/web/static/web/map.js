@@ -81,7 +81,7 @@
         });
       } else {
         layer = L.circleMarker([unit.lat, unit.lon], {
-          radius: units.length > CANVAS_FROM ? 3.5 : 7, color: "#34434d", weight: 1, fillOpacity: 0.9, fillColor: colour(unit)
+          radius: units.length > CANVAS_FROM ? 3.5 : (element.clientWidth < 600 ? 5 : 7), color: "#34434d", weight: 1, fillOpacity: 0.9, fillColor: colour(unit)
         });
       }
       layer.bindPopup(function () { return popup(unit, data); });
