@@ -179,7 +179,8 @@ def parse_collection(content: bytes, file_name: str) -> list[Any]:
     return features
 
 
-def _feature_code(feature: dict[str, Any]) -> str | None:
+def _code_as_written(feature: dict[str, Any]) -> str | None:
+    """The feature's commune code as the file writes it (``ma_xa`` or ``code``, any case)."""
     properties = feature.get("properties")
     if not isinstance(properties, dict):
         return None
@@ -187,8 +188,14 @@ def _feature_code(feature: dict[str, Any]) -> str | None:
     for name in CODE_PROPERTIES:
         value = lowered.get(name)
         if value is not None and str(value).strip():
-            return normalize_code(value)
+            return str(value).strip()
     return None
+
+
+def _feature_code(feature: dict[str, Any]) -> str | None:
+    """The feature's commune code, normalized for matching."""
+    written = _code_as_written(feature)
+    return normalize_code(written) if written is not None else None
 
 
 def _positions(geometry_type: str, coordinates: Any) -> list[list[list[Any]]] | None:
@@ -333,7 +340,7 @@ def match_features(
     communes = _province_communes(province, codes_on)
     seen: dict[str, int] = {}
     matched: list[tuple[AdminUnit, Any]] = []
-    unmatched: list[tuple[int, str]] = []
+    unmatched: list[tuple[int, str, str]] = []
     for index, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             problems.add(
@@ -341,7 +348,8 @@ def match_features(
             )
             continue
         code = _feature_code(feature)
-        where = _where(index, code)
+        written = _code_as_written(feature)
+        where = _where(index, written)
         if code is None:
             problems.add(
                 _("%(where)s: thiếu thuộc tính mã xã (%(names)s).")
@@ -355,24 +363,24 @@ def match_features(
         if code in seen:
             problems.add(
                 _("%(where)s: mã %(code)s đã có ở đối tượng thứ %(first)s.")
-                % {"where": where, "code": code, "first": seen[code]}
+                % {"where": where, "code": written, "first": seen[code]}
             )
             continue
         seen[code] = index
         unit = communes.get(code)
         if unit is None:
-            unmatched.append((index, code))
+            unmatched.append((index, code, written or code))
             continue
         matched.append((unit, geom))
     if unmatched:
-        reasons = _explain_unmatched([c for _i, c in unmatched], province, codes_on)
-        for index, code in unmatched:
+        reasons = _explain_unmatched([c for _i, c, _w in unmatched], province, codes_on)
+        for index, code, written in unmatched:
             problems.add(
                 _(
                     "%(where)s: không khớp đơn vị cấp xã nào của %(province)s vào ngày %(date)s%(why)s."
                 )
                 % {
-                    "where": _where(index, code),
+                    "where": _where(index, written),
                     "province": province.name,
                     "date": codes_on.strftime("%d/%m/%Y"),
                     "why": f" ({reasons[code]})" if code in reasons else "",

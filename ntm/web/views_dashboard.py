@@ -369,6 +369,7 @@ def map_view(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
                 u.met,
                 u.tier_rank,
                 u.group,
+                u.code,
             ]
             for u in placed
         ],
@@ -383,6 +384,7 @@ def map_view(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
             "tier": _("Mức công nhận"),
             "no_data": _("chưa có số liệu"),
             "open": _("Mở trang đơn vị"),
+            "code": _("mã"),
         },
     }
     province_for_upload = _upload_target(request.user, unit)

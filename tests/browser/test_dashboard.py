@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import expect
@@ -16,7 +17,9 @@ CANVAS_HAS_INK = """canvas => {
 }"""
 
 
-def test_province_office_opens_the_dashboard_then_the_map_and_a_commune(page, demo_server):
+def test_province_office_opens_the_dashboard_then_the_map_and_a_commune(
+    page, demo_server, tmp_path
+):
     log_in(page, demo_server["accounts"], "hatinh")
     expect(page.locator("h1")).to_contain_text("Tỉnh Hà Tĩnh")  # home is their province
     page.get_by_test_id("dashboard-link").click()
@@ -55,3 +58,35 @@ def test_province_office_opens_the_dashboard_then_the_map_and_a_commune(page, de
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile(r"/units/\d+/\?as_of="))
     expect(page.locator("h1")).to_contain_text(name)
+
+    # The office uploads outlines for two communes: they show as polygons on the map.
+    page.go_back()
+    page.wait_for_load_state()
+    units = json.loads(page.locator("#map-data").text_content())["units"]
+    as_of = re.search(r"as_of=([0-9-]+)", page.url).group(1)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"ma_xa": row[7]},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[row[3] + dx, row[2] + dy] for dx, dy in
+                                 ((-.01, -.01), (.01, -.01), (.01, .01), (-.01, .01), (-.01, -.01))]],
+            },
+        }
+        for row in [r for r in units if r[7]][:2]
+    ]  # fmt: skip
+    geojson = tmp_path / "two-communes.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    page.get_by_role("link", name="Tải lên ranh giới (GeoJSON)").click()
+    page.set_input_files("#boundary-file", str(geojson))
+    page.fill("#codes-on", as_of)
+    page.get_by_role("button", name="Kiểm tra và lưu").click()
+    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu ranh giới của 2 đơn vị")
+    shot(page, "12-boundaries-uploaded")
+    page.get_by_role("link", name="Xem bản đồ").click()
+    page.wait_for_load_state()
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#map path.leaflet-interactive[d$='z']")).to_have_count(2)
+    expect(page.locator("#map path.leaflet-interactive")).to_have_count(placed)

@@ -237,3 +237,10 @@ def test_codes_are_read_from_either_property_in_any_case():
     assert boundaries._feature_code({"properties": {"Code": 18850}}) == "18850"
     assert boundaries._feature_code({"properties": {"ma_xa": " ", "code": "18850"}}) == "18850"
     assert boundaries._feature_code({"properties": {"ten": "Kỳ Lạc"}}) is None
+
+
+def test_messages_quote_the_code_as_the_file_writes_it(units, office):
+    data = collection(feature("00001", {"type": "Point", "coordinates": [105.8, 21.0]}))
+    with pytest.raises(boundaries.BoundaryRefused) as refused:
+        upload(units, office, data)
+    assert refused.value.problems[0].startswith("Đối tượng thứ 1 (mã 00001): kiểu hình “Point”")

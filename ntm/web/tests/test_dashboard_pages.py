@@ -164,7 +164,7 @@ def test_map_places_communes_at_their_coordinates_and_lists_the_others(client, u
     rows = {row[1]: row for row in data["units"]}
     assert sorted(rows) == ["Xã Kỳ Lạc", "Xã Kỳ Tây", "Xã Lâm Hợp", "Xã Thạch Hải"]
     assert rows["Xã Kỳ Lạc"][2:6] == [18.02, 106.25, 12, 0]
-    assert rows["Xã Kỳ Tây"][4:7] == [16, 2, "Huyện Kỳ Anh"]
+    assert rows["Xã Kỳ Tây"][4:8] == [16, 2, "Huyện Kỳ Anh", "18793"]
     assert rows["Xã Thạch Hải"][4] is None  # no data
     assert data["total"] == 16 and data["shapes"] == {}
     assert data["url"] == "/units/0/" and data["query"] == "?as_of=2021-12-31&set=test-big"

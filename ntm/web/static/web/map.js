@@ -35,11 +35,12 @@
     var name = document.createElement("strong");
     name.textContent = unit.name;
     box.appendChild(name);
-    if (unit.group) {
-      var group = document.createElement("p");
-      group.className = "small muted";
-      group.textContent = unit.group;
-      box.appendChild(group);
+    var where = [unit.group, unit.code ? data.texts.code + " " + unit.code : ""].filter(Boolean);
+    if (where.length) {
+      var place = document.createElement("p");
+      place.className = "small muted";
+      place.textContent = where.join(" · ");
+      box.appendChild(place);
     }
     var met = document.createElement("p");
     met.textContent = data.texts.met + ": " + (unit.met === null ? data.texts.no_data : unit.met + "/" + data.total);
@@ -61,7 +62,7 @@
     if (!source || !element || typeof L === "undefined") { return; }
     var data = JSON.parse(source.textContent);
     var units = data.units.map(function (row) {
-      return { id: row[0], name: row[1], lat: row[2], lon: row[3], met: row[4], tier: row[5], group: row[6] };
+      return { id: row[0], name: row[1], lat: row[2], lon: row[3], met: row[4], tier: row[5], group: row[6], code: row[7] };
     });
     var map = L.map(element, { preferCanvas: units.length > CANVAS_FROM, zoomSnap: 0.25, minZoom: 4 });
     var buckets = data.total ? metBuckets(data.total) : [];
@@ -87,7 +88,6 @@
       layer.bindPopup(function () { return popup(unit, data); });
       layer.bindTooltip(unit.name, { direction: "top" });
       layer.unit = unit;
-      layer.addTo(map);
       layers.push(layer);
     });
 
@@ -126,12 +126,14 @@
       });
     });
 
+    // The view is set before the layers are added: outlines need it to be drawn.
     var group = L.featureGroup(layers);
     if (layers.length) {
       map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 12 });
     } else {
       map.setView([16.0, 106.0], 5);
     }
+    group.addTo(map);
     element.setAttribute("data-ready", "true");
   }
 
