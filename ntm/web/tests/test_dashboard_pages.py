@@ -269,3 +269,20 @@ def test_the_dashboard_in_english(client, units, settings):
         "Not yet standard", "Standard", "Advanced", "Model",
     ]  # fmt: skip
     assert "bảng điều khiển" not in html
+
+
+def test_the_api_gives_the_same_figures_within_the_scope(client, units):
+    assert client.get(f"/api/dashboards/{units['province'].pk}").status_code == 401
+    login(client, units, role="viewer", where="district")
+    assert client.get(f"/api/dashboards/{units['province'].pk}").status_code == 404
+    assert client.get("/api/dashboards/national").status_code == 404
+    response = client.get(f"/api/dashboards/{units['district'].pk}?as_of=2021-12-31")
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["units"], data["criteria_set"], data["total_criteria"]) == (3, "test-big@1", 16)
+    assert data["tiers"] == {
+        "none": 1, "standard": 1, "advanced": 1, "model": 0, "at_standard": 2, "at_advanced": 1,
+    }  # fmt: skip
+    assert data["average_met"] == 43 / 3 and data["below_15"] == 1
+    assert data["targets"][0]["planned"] == 2 and data["targets"][0]["reached"] == 1
+    assert [p["date"] for p in data["trends"]][-1] == "2021-12-31"
