@@ -160,7 +160,7 @@ def read_tree(unit: AdminUnit | None, assessed_level: str, scope: Scope) -> Tree
 # --- Criteria sets ------------------------------------------------------------------------
 
 
-def sets_for(representative: AdminUnit | None, level: str, as_of: date, *, national: bool):
+def sets_for(representative: AdminUnit | None, as_of: date, *, national: bool) -> list[CriteriaSet]:
     """The sets to choose from for the assessed units on a date, the default first.
 
     Below a province, its own variants come first (as on the unit pages); for the whole
@@ -440,7 +440,7 @@ def build_dashboard(
 
     representative = _representative(tree, assessed) or _representative(tree, assessed_all)
     national = unit is None
-    sets = sets_for(representative, assessed_level, as_of, national=national)
+    sets = sets_for(representative, as_of, national=national)
     chosen = choose_set(sets, set_id, assessed_level)
 
     recognitions = RecognitionRows.read(tree.ids[assessed_all])
@@ -472,9 +472,7 @@ def build_dashboard(
             mask = assessed_all & tree.in_force(day)
             day_set = None
             if day in evaluated_days and mask.any():
-                day_set = default_standard_set(
-                    sets_for(representative, assessed_level, day, national=national)
-                )
+                day_set = default_standard_set(sets_for(representative, day, national=national))
                 if day_set is not None:
                     requests.append((day_set, day, mask))
             trend_plan.append((day, mask, day_set))
