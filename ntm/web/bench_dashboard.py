@@ -9,6 +9,7 @@ process; the next ones are timed. The demo is loaded first when the database lac
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
@@ -76,7 +77,13 @@ def run_dashboard_benchmark(*, repeat: int = 3) -> dict[str, Any]:
     province = office.profile.unit
     results: dict[str, Any] = {
         "measured_on": timezone.localdate().isoformat(),
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            # The machine is shared: a load above the number of cores slows every timing.
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        },
         "database": connection.vendor,
         "demo_load_seconds": round(demo_seconds, 1),
         "repeat": repeat,
