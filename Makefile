@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Browser libraries (Chart.js, Leaflet) from npm, pinned by package-lock.json.
+NPM_STAMP := node_modules/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install browser demo test test-sqlite test-postgres lint bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
 
 # Re-installs only when the lock file or the project metadata changed.
 $(STAMP): requirements.lock pyproject.toml
@@ -18,6 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ntm.i18n
 	@touch $(STAMP)
+
+# Re-installs only when the lock file changed; the dist folders are served as static files.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NPM_STAMP)
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root, as in CI).
 browser:
@@ -44,6 +51,7 @@ test: install browser lint
 
 bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/ntm bench --output var/bench/evaluation.json
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-demo.sqlite3 $(BIN)/ntm bench-dashboard --output var/bench/dashboard.json
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/*.sqlite3* .pytest_cache .ruff_cache

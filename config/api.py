@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from ntm.assessments.api import router as values_router
+from ntm.assessments.api_dashboard import router as dashboards_router
 from ntm.criteria.api import router as criteria_router
 from ntm.units.api import router as units_router
 
@@ -15,3 +16,4 @@ api = NinjaAPI(
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
 api.add_router("/values", values_router, tags=["values"])
+api.add_router("/dashboards", dashboards_router, tags=["dashboards"])

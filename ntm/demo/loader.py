@@ -21,6 +21,7 @@ from ntm.demo.synthetic import (
     SOURCE,
     load_synthetic,
 )
+from ntm.demo.trends import load_trends
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 
@@ -218,6 +219,7 @@ def load_demo() -> DemoReport:
     synthetic = load_synthetic(skip_unit_ids=skip, recognized_ids=huong_son_communes)
     model_targets = [found[name] for name in ("Kỳ Châu", "Kỳ Giang", "Kỳ Phú")]
     _ky_anh_advanced(found["ky_anh"], skip, model_targets)
+    load_trends()
     accounts = _accounts(depts)
     return DemoReport(
         loaded=True,

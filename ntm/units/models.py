@@ -284,3 +284,67 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BoundaryUpload(models.Model):
+    """A boundary GeoJSON uploaded for a province: the file, who sent it, when, and the
+    date its unit codes refer to (codes are reused across eras)."""
+
+    province = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="boundary_uploads",
+    )
+    codes_on = models.DateField(
+        _("mã đơn vị tại ngày"),
+        help_text=_("Mã xã trong tệp được đối chiếu với các đơn vị có hiệu lực vào ngày này."),
+    )
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    features = models.PositiveIntegerField(_("số đối tượng"))
+    is_current = models.BooleanField(_("đang dùng"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp ranh giới")
+        verbose_name_plural = _("tệp ranh giới")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=models.Q(is_current=True),
+                name="boundary_one_current_per_province",
+                violation_error_message=_("Mỗi tỉnh chỉ có một tệp ranh giới đang dùng."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.file_name} ({self.uploaded_at:%Y-%m-%d})"
+
+
+class UnitBoundary(models.Model):
+    """The outline of one unit from an upload: a GeoJSON Polygon or MultiPolygon (WGS 84)."""
+
+    upload = models.ForeignKey(BoundaryUpload, on_delete=models.CASCADE, related_name="shapes")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="boundaries")
+    geometry = models.JSONField(_("hình"))
+
+    class Meta:
+        verbose_name = _("ranh giới đơn vị")
+        verbose_name_plural = _("ranh giới đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "unit"], name="boundary_one_shape_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.upload_id})"

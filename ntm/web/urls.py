@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ntm.web import views_criteria, views_entry, views_public, views_units
+from ntm.web import views_criteria, views_dashboard, views_entry, views_public, views_units
 
 app_name = "web"
 urlpatterns = [
@@ -29,6 +29,14 @@ urlpatterns = [
         "evidence/<int:evidence_id>/remove/",
         views_entry.evidence_remove,
         name="evidence-remove",
+    ),
+    # Dashboards, maps and boundary uploads (views_dashboard.py)
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("map/", views_dashboard.map_view, name="map"),
+    path("units/<int:unit_id>/dashboard/", views_dashboard.dashboard, name="unit-dashboard"),
+    path("units/<int:unit_id>/map/", views_dashboard.map_view, name="unit-map"),
+    path(
+        "units/<int:unit_id>/boundaries/", views_dashboard.boundaries_view, name="unit-boundaries"
     ),
     # Criteria sets (views_criteria.py)
     path("criteria/", views_criteria.criteria_list, name="criteria"),

@@ -1,0 +1,113 @@
+"""Benchmark of the dashboard and map pages on the demo data (run by `make bench`).
+
+Each page is requested through Django's full stack (middleware, view, template) as the
+demo users see it: the Hà Tĩnh coordination office on its province (about 170 communes)
+and a national user on the whole country (about 7,700 rural communes on 31/12/2024, out
+of 10,035 communes and wards). The first request of each page warms the caches of the
+process; the next ones are timed. The demo is loaded first when the database lacks it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from datetime import date
+from typing import Any
+
+NATIONAL_AS_OF = date(2024, 12, 31)
+
+
+def _ensure_demo() -> float:
+    """Load the demo (set-up included) unless it is there; the seconds it took."""
+    import argparse
+    import contextlib
+    import io
+
+    from ntm.demo.loader import is_loaded, load_demo
+    from ntm.web.commands import setup_command
+
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        setup_command(argparse.Namespace(skip_units=False, json=False))
+        if not is_loaded():
+            load_demo()
+    return time.perf_counter() - started
+
+
+def _measure(client: Any, url: str, repeat: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)  # warm-up
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    runs = []
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    queries = len(captured.captured_queries)
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        runs.append(time.perf_counter() - started)
+    return {
+        "url": url,
+        "median_seconds": round(statistics.median(runs), 3),
+        "runs": [round(s, 3) for s in runs],
+        "queries": queries,
+        "bytes": len(response.content),
+    }
+
+
+def run_dashboard_benchmark(*, repeat: int = 3) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from ntm.accounts.scope import Scope
+    from ntm.assessments.dashboard import build_dashboard
+    from ntm.units.selectors import default_as_of
+
+    demo_seconds = _ensure_demo()
+    users = get_user_model()
+    office = users.objects.get(username="hatinh")
+    national = users.objects.get(username="admin")
+    province = office.profile.unit
+    results: dict[str, Any] = {
+        "measured_on": timezone.localdate().isoformat(),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            # The machine is shared: a load above the number of cores slows every timing.
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        },
+        "database": connection.vendor,
+        "demo_load_seconds": round(demo_seconds, 1),
+        "repeat": repeat,
+    }
+    pages = {
+        "ha_tinh": (office, f"/units/{province.pk}/", default_as_of(province), province),
+        "national": (national, "/", NATIONAL_AS_OF, None),
+    }
+    for name, (user, prefix, as_of, unit) in pages.items():
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        query = f"?as_of={as_of.isoformat()}"
+        board = build_dashboard(unit, scope=Scope(None), as_of=as_of)
+        started = time.perf_counter()
+        build_dashboard(unit, scope=Scope(None), as_of=as_of)
+        figures_seconds = time.perf_counter() - started
+        results[name] = {
+            "as_of": as_of.isoformat(),
+            "communes": board.total_units,
+            "communes_with_data": board.with_data,
+            "trend_points": len(board.trends),
+            "trend_points_evaluated": sum(1 for p in board.trends if p.criteria_set),
+            "figures_only_seconds": round(figures_seconds, 3),
+            "dashboard": _measure(client, f"{prefix}dashboard/{query}", repeat),
+            "map": _measure(client, f"{prefix}map/{query}", repeat),
+        }
+    return results
