@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, can_write
 from ntm.accounts.scope import Scope, scope_of
@@ -28,7 +28,7 @@ from ntm.core.hierarchy import REFORM_2025
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
-from ntm.web.unit_status import LEVEL_NOUNS, localized_number, short_date
+from ntm.web.unit_status import localized_number, short_date
 from ntm.web.views_units import _as_of, _visible_unit
 
 #: Tier keys in chart order, with their labels; rank 0 is "not recognized".
@@ -44,8 +44,17 @@ def _tier_labels() -> dict[str, str]:
     }
 
 
+#: The assessed units' kind as a word that goes before "units" in English ("commune units").
+UNIT_KIND_WORDS = {
+    "province": pgettext_lazy("loại đơn vị", "tỉnh"),
+    "district": pgettext_lazy("loại đơn vị", "huyện"),
+    "commune": pgettext_lazy("loại đơn vị", "xã"),
+    "village": pgettext_lazy("loại đơn vị", "thôn"),
+}
+
+
 def _noun(level: str) -> str:
-    return str(LEVEL_NOUNS.get(level, level))
+    return str(UNIT_KIND_WORDS.get(level, level))
 
 
 def _number(value: float | None, digits: int = 1) -> str:
