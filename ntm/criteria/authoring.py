@@ -190,6 +190,21 @@ def drafts_for(user: AbstractBaseUser | AnonymousUser | None) -> list[CriteriaSe
     return [d for d in drafts.order_by("-updated_at") if may_author(user, d)]
 
 
+def variants_by_base(province_codes: Iterable[str]) -> dict[str, list[str]]:
+    """For each national set id, the ids of the variants these provinces already have."""
+    found: dict[str, list[str]] = {}
+    rows = (
+        CriteriaSet.objects.filter(province_code__in=list(province_codes), extends__isnull=False)
+        .values_list("extends__set_id", "set_id")
+        .distinct()
+        .order_by("set_id")
+    )
+    for base_id, set_id in rows:
+        if set_id not in found.setdefault(base_id, []):
+            found[base_id].append(set_id)
+    return found
+
+
 def draft_of(set_id: str) -> CriteriaSet | None:
     return CriteriaSet.objects.filter(set_id=set_id, status=SetStatusChoices.DRAFT).first()
 
