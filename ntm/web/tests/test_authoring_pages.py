@@ -378,7 +378,10 @@ def test_preview_counts_the_communes_that_would_lose_the_criterion(
     day = dt.date(2022, 12, 31)
     for name, income in (("ky_lac", 38), ("ky_tay", 42)):
         IndicatorValue.objects.create(
-            unit=world.units[name], indicator_key="test-commune-next:10", observed_on=day, value=income
+            unit=world.units[name],
+            indicator_key="test-commune-next:10",
+            observed_on=day,
+            value=income,
         )
         CriterionCertification.objects.create(
             unit=world.units[name], criterion_key="test-commune-next:1", is_met=True,
