@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ntm.accounts.permissions import WriteDenied
+from ntm.accounts.scope import scope_of
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.criteria import authoring
@@ -99,7 +100,11 @@ def drafts(request: HttpRequest) -> HttpResponse:
             "drafts": list(pending.values()),
             "national": [(s, variants.get(s.set_id, [])) for s in national],
             "own": [(s, pending.get(s.set_id)) for s in own],
-            "provinces": provinces,
+            "provinces_text": (
+                _("mọi tỉnh")
+                if scope_of(request.user).is_national
+                else ", ".join(p.name for p in provinces)
+            ),
             "import_form": forms.ImportForm(),
         },
     )
