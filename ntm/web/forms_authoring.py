@@ -249,7 +249,8 @@ def build_grid(
 ) -> ThresholdGrid:
     """The table for a form: values of the editable rows, the national ones as hints."""
     every_row = [*rows, *inherited]
-    lines = grid_lines(differentiation, every_row, province_region)
+    # National rows for other regions do not apply to the province's units: not offered.
+    lines = grid_lines(differentiation, rows, province_region)
     years = sorted({r.get("from_year") for r in every_row if r.get("from_year") is not None})
     columns: list[int | None] = [None, *years]
     editable = {(r.get("region"), r.get("group"), r.get("from_year")): r for r in rows}
