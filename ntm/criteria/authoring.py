@@ -24,7 +24,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,7 +168,10 @@ def authoring_provinces(user: AbstractBaseUser | AnonymousUser | None) -> list[A
     if not is_author(user):
         return []
     scope = scope_of(user)
-    provinces = AdminUnit.objects.filter(level="province").order_by("code", "-valid_from")
+    # Newest era first on every database (PostgreSQL sorts NULL first when descending).
+    provinces = AdminUnit.objects.filter(level="province").order_by(
+        "code", F("valid_from").desc(nulls_last=True)
+    )
     if not scope.is_national:
         provinces = scope.filter(provinces)
     chosen: dict[str, AdminUnit] = {}
@@ -1243,11 +1246,6 @@ def versions_of(set_id: str, user: AbstractBaseUser | AnonymousUser | None) -> l
         .order_by("-version")
     )
     return [v for v in versions if v.status == SetStatusChoices.PUBLISHED or may_author(user, v)]
-
-
-def iter_problems(problems: Iterable[AuthoringError]) -> list[dict[str, str]]:
-    """Problems as plain data (API and command line)."""
-    return [{"place": p.place, "message": p.message} for p in problems]
 
 
 def needs_confirmation_count(definition: CriteriaSetDef) -> int:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from ntm.assessments.evaluation import evaluate_units
@@ -121,7 +121,7 @@ def preview_units(draft: CriteriaSet, as_of: dt.date) -> tuple[AdminUnit | None,
         return None, units
     province = (
         AdminUnit.objects.filter(in_force_on(as_of), level="province", code=draft.province_code)
-        .order_by("-valid_from")
+        .order_by(F("valid_from").desc(nulls_last=True))
         .first()
     ) or province_unit(draft.province_code, as_of.year)
     if province is None:
