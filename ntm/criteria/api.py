@@ -151,6 +151,7 @@ def set_detail(request: HttpRequest, set_id: str, version: int | None = None) ->
     "/{set_id}/evaluation",
     response=EvaluationOut,
     summary="Evaluate a unit against the set as of a date",
+    description="Without `version`, the version of the set in force on `as_of`.",
 )
 def evaluation(
     request: HttpRequest,
@@ -165,9 +166,11 @@ def evaluation(
     from ntm.units.selectors import find_unit
 
     try:
-        stored = get_set(set_id, version)
+        stored = get_set(set_id, version, on=as_of)
     except UnknownSet as error:
         raise HttpError(404, str(error)) from None
+    if stored.is_draft and not may_author(request.user, stored):
+        raise HttpError(404, f"Unknown criteria set {stored.label!r}.")
     try:
         record = find_unit(unit, on=as_of, level=level or stored.level)
     except AmbiguousUnit as error:

@@ -704,3 +704,30 @@ def test_drafts_and_versions_are_listed_only_to_those_who_may_author_them(world)
     assert authoring.versions_of("hatinh-test-commune-next", world.users["hatinh"]) == [draft]
     assert [p.code for p in authoring.authoring_provinces(world.users["hatinh"])] == ["42"]
     assert authoring.authoring_provinces(world.users["kylac"]) == []
+
+
+def test_a_later_version_does_not_re_evaluate_earlier_dates(world):
+    """Each date is evaluated under the version then in force (its decision's date)."""
+    from ntm.criteria.selectors import applicable_sets
+
+    source = stored("test-province-commune")
+    draft = authoring.create_version(source=source, actor=world.actors["hatinh"])
+    authoring.update_details(
+        draft,
+        details=SetDetails(
+            name_vi=draft.name_vi,
+            legal_number="45/QĐ-THỬ",
+            legal_date=dt.date(2026, 2, 1),
+            legal_issuer="UBND tỉnh Hà Tĩnh",
+        ),
+        actor=world.actors["hatinh"],
+    )
+    published = authoring.publish_draft(draft, actor=world.actors["hatinh"])
+    ky_lac = world.units["ky_lac"]
+    in_2021 = [s.label for s in applicable_sets(ky_lac, dt.date(2021, 9, 25))]
+    in_2026 = [s.label for s in applicable_sets(ky_lac, dt.date(2026, 3, 1))]
+    assert "test-province-commune@1" in in_2021 and "test-province-commune@2" not in in_2021
+    assert "test-province-commune@2" in in_2026 and "test-province-commune@1" not in in_2026
+    assert get_set("test-province-commune", on=dt.date(2021, 9, 25)) == source
+    assert get_set("test-province-commune", on=dt.date(2026, 3, 1)) == published
+    assert get_set("test-province-commune") == published
