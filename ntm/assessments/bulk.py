@@ -28,7 +28,7 @@ from ntm.assessments.models import IndicatorValue
 from ntm.assessments.validation import AssessmentError, finite_number, validate_value
 from ntm.audit.services import Actor, Change, record_changes
 from ntm.core.criteria.model import IndicatorDef
-from ntm.criteria.models import CriteriaSet
+from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.units.models import AdminUnit, LevelChoices
 
 #: The fields that make a value; the rest (who, when) is provenance.
@@ -114,10 +114,12 @@ class ValuesRefused(Exception):
 
 
 def indicator_definitions(keys: set[str]) -> dict[str, tuple[IndicatorDef, str]]:
-    """Each key's indicator and the level of its set, newest version first (one query)."""
+    """Each key's indicator and the level of its set, newest published version first."""
     set_ids = {key.partition(":")[0] for key in keys}
     found: dict[str, tuple[IndicatorDef, str]] = {}
-    for stored in CriteriaSet.objects.filter(set_id__in=set_ids).order_by("set_id", "-version"):
+    # Drafts do not count: values are entered only for indicators of a published version.
+    published = CriteriaSet.objects.filter(set_id__in=set_ids, status=SetStatusChoices.PUBLISHED)
+    for stored in published.order_by("set_id", "-version"):
         for indicator in stored.to_domain().indicators:
             if indicator.key in keys and indicator.key not in found:
                 found[indicator.key] = (indicator, stored.level)

@@ -29,7 +29,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
     as_of = parse_date(args.as_of) or timezone.localdate()
     try:
-        criteria_set = get_set(args.set_id, args.version)
+        criteria_set = get_set(args.set_id, args.version, on=as_of)
     except UnknownSet as error:
         raise UserError(str(error)) from None
     level = args.level or criteria_set.level

@@ -1,8 +1,9 @@
-"""`ntm criteria ...`: load, list and show criteria sets."""
+"""`ntm criteria ...`: load, list, show, export and import criteria sets."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ntm.cli_support import UserError, print_json
@@ -27,6 +28,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("--version", type=int, default=None)
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=show_command)
+
+    export = commands.add_parser("export", help="write one set version as a YAML data file")
+    export.add_argument("set_id")
+    export.add_argument("--version", type=int, default=None, help="default: latest published")
+    export.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+    export.set_defaults(func=export_command)
+
+    imported = commands.add_parser(
+        "import", help="import a YAML set file as a draft (a new set, or a new version)"
+    )
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--publish", action="store_true", help="publish the draft at once")
+    imported.add_argument(
+        "--as",
+        dest="username",
+        default=None,
+        metavar="USERNAME",
+        help="act as this user: their role and province are checked and the audit names them",
+    )
+    imported.add_argument("--json", action="store_true")
+    imported.set_defaults(func=import_command)
 
 
 def load_command(args: argparse.Namespace) -> int:
@@ -97,4 +119,71 @@ def show_command(args: argparse.Namespace) -> int:
                 else (f"{ind.comparator} {rows}" if rows else "cần xác nhận")
             )
             print(f"     {ind.code} {ind.name_vi} — {threshold}")
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from ntm.criteria.exchange import export_yaml
+    from ntm.criteria.selectors import UnknownSet, get_set
+
+    try:
+        stored = get_set(args.set_id, args.version)
+    except UnknownSet as error:
+        raise UserError(str(error)) from None
+    text = export_yaml(stored)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {args.output}: {error.strerror}") from None
+    print(f"{stored.label} -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+
+    from ntm.accounts.permissions import WriteDenied
+    from ntm.audit.services import Actor
+    from ntm.criteria.authoring import AuthoringError, PublishRefused
+    from ntm.criteria.exchange import import_yaml
+
+    user = None
+    if args.username:
+        user = get_user_model().objects.filter(username=args.username).first()
+        if user is None:
+            raise UserError(f"--as: no user named {args.username!r}")
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from None
+    try:
+        result = import_yaml(
+            data, filename=args.file.name, actor=Actor(user, channel="cli"), publish=args.publish
+        )
+    except PublishRefused as error:
+        lines = [f"{args.file.name}: {error.message}"]
+        lines += [
+            f"  - {p.place}: {p.message}" if p.place else f"  - {p.message}" for p in error.problems
+        ]
+        raise UserError("\n".join(lines)) from None
+    except (AuthoringError, WriteDenied) as error:
+        raise UserError(str(error)) from None
+    stored = result.stored
+    if args.json:
+        print_json(
+            {
+                "set": stored.set_id,
+                "version": stored.version,
+                "status": stored.status,
+                "outcome": result.outcome,
+                "note": result.note,
+            }
+        )
+        return 0
+    print(f"{result.outcome}: {stored.label} ({stored.status})")
+    if result.note:
+        print(result.note)
     return 0

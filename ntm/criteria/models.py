@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,32 @@ class CriteriaSet(models.Model):
     source_file = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lần cuối"), auto_now=True)
+    derived_from = models.ForeignKey(
+        "self",
+        verbose_name=_("tạo từ phiên bản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Phiên bản mà bản nháp được tạo ra từ đó: để so sánh và xem trước."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("bộ tiêu chí")
@@ -61,7 +88,13 @@ class CriteriaSet(models.Model):
                 fields=["set_id", "version"],
                 name="criteria_set_unique_version",
                 violation_error_message=_("Phiên bản này của bộ tiêu chí đã tồn tại."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["set_id"],
+                condition=models.Q(status="draft"),
+                name="criteria_set_one_draft",
+                violation_error_message=_("Bộ tiêu chí này đã có một bản nháp."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,3 +102,12 @@ class CriteriaSet(models.Model):
 
     def to_domain(self) -> CriteriaSetDef:
         return definition_from_dict(self.definition)
+
+    @property
+    def label(self) -> str:
+        """``set_id@version``: how evaluations name the version they used."""
+        return f"{self.set_id}@{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == SetStatusChoices.DRAFT

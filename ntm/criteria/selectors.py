@@ -18,11 +18,15 @@ class UnknownSet(LookupError):
     """No such criteria set (or version); the message lists the known ids."""
 
 
-def get_set(set_id: str, version: int | None = None) -> CriteriaSet:
-    """A set version: the given one, or the latest published version."""
+def get_set(set_id: str, version: int | None = None, *, on: dt.date | None = None) -> CriteriaSet:
+    """A set version: the given one, else the one in force on a date (``on``), else the
+    latest published version."""
     versions = CriteriaSet.objects.filter(set_id=set_id)
     if version is not None:
         found = versions.filter(version=version).first()
+    elif on is not None:
+        published = list(versions.filter(status=SetStatusChoices.PUBLISHED).order_by("version"))
+        found = version_in_force(published, on) if published else None
     else:
         found = versions.filter(status=SetStatusChoices.PUBLISHED).order_by("-version").first()
     if found is None:
@@ -39,6 +43,27 @@ def latest_sets() -> list[CriteriaSet]:
     for stored in CriteriaSet.objects.filter(status=SetStatusChoices.PUBLISHED).order_by("version"):
         latest[stored.set_id] = stored
     return sorted(latest.values(), key=lambda s: (s.level, s.period_start or 0, s.tier, s.set_id))
+
+
+def version_in_force(versions: list[CriteriaSet], on: dt.date) -> CriteriaSet:
+    """Of a set's published versions (oldest first), the one in force on a date: the latest
+    that has taken effect, else the first one (none in force yet).
+
+    A version issued by a later decision does not re-evaluate earlier dates: Kỳ Lạc on
+    25/9/2021 is judged by the Hà Tĩnh set then in force, not by a version of 2026.
+    """
+    in_force = [v for v in versions if (start := takes_effect(v)) is None or start <= on]
+    return in_force[-1] if in_force else versions[0]
+
+
+def sets_in_force(on: dt.date) -> list[CriteriaSet]:
+    """For every set id, its published version in force on a date (see version_in_force)."""
+    by_id: dict[str, list[CriteriaSet]] = {}
+    for stored in CriteriaSet.objects.filter(status=SetStatusChoices.PUBLISHED).order_by(
+        "set_id", "version"
+    ):
+        by_id.setdefault(stored.set_id, []).append(stored)
+    return [version_in_force(versions, on) for versions in by_id.values()]
 
 
 def ladder_of(criteria_set: CriteriaSet) -> list[CriteriaSet]:
@@ -98,7 +123,7 @@ def _covers(criteria_set: CriteriaSet, year: int) -> bool:
 
 
 def applicable_sets(unit: AdminUnit, as_of: dt.date) -> list[CriteriaSet]:
-    """The published sets (latest versions) that apply to a unit on a date.
+    """The published sets (each in its version in force) that apply to a unit on a date.
 
     A set applies when it is for the unit's level, national or the variant of the unit's
     province, and its period covers the year. A set whose period has ended stays in use
@@ -109,7 +134,9 @@ def applicable_sets(unit: AdminUnit, as_of: dt.date) -> list[CriteriaSet]:
     """
     province_code = _province_code(unit)
     candidates = [
-        s for s in latest_sets() if s.level == unit.level and s.province_code in ("", province_code)
+        s
+        for s in sets_in_force(as_of)
+        if s.level == unit.level and s.province_code in ("", province_code)
     ]
     year = as_of.year
 

@@ -1,9 +1,49 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from ntm.web import views_criteria, views_dashboard, views_entry, views_public, views_units
+from ntm.web import (
+    views_authoring,
+    views_criteria,
+    views_dashboard,
+    views_entry,
+    views_public,
+    views_units,
+)
 
 app_name = "web"
+
+# One draft version: /criteria/<set_id>/<version>/...
+draft_urls = [
+    path("edit/", views_authoring.editor, name="draft-edit"),
+    path("edit/details/", views_authoring.edit_details, name="draft-details"),
+    path("edit/criteria/", views_authoring.add_criterion, name="draft-add-criterion"),
+    path("edit/criteria/<str:number>/", views_authoring.edit_criterion, name="draft-criterion"),
+    path(
+        "edit/criteria/<str:number>/remove/",
+        views_authoring.remove_criterion,
+        name="draft-remove-criterion",
+    ),
+    path(
+        "edit/criteria/<str:number>/indicators/",
+        views_authoring.indicator_form,
+        name="draft-add-indicator",
+    ),
+    path("edit/indicators/<str:code>/", views_authoring.edit_indicator, name="draft-indicator"),
+    path(
+        "edit/indicators/<str:code>/remove/",
+        views_authoring.remove_indicator,
+        name="draft-remove-indicator",
+    ),
+    path(
+        "edit/indicators/<str:code>/thresholds/",
+        views_authoring.edit_thresholds,
+        name="draft-thresholds",
+    ),
+    path("compare/", views_authoring.diff, name="draft-diff"),
+    path("preview/", views_authoring.preview, name="draft-preview"),
+    path("publish/", views_authoring.publish, name="draft-publish"),
+    path("delete/", views_authoring.delete, name="draft-delete"),
+]
 urlpatterns = [
     # Units, search and overviews (views_units.py)
     path("", views_units.home, name="home"),
@@ -41,6 +81,20 @@ urlpatterns = [
     # Criteria sets (views_criteria.py)
     path("criteria/", views_criteria.criteria_list, name="criteria"),
     path("criteria/compare/", views_criteria.criteria_compare, name="criteria-compare"),
+    # Criteria-set authoring (views_authoring.py); before criteria/<set_id>/, which would
+    # take "drafts" and "import" for set ids.
+    path("criteria/drafts/", views_authoring.drafts, name="criteria-drafts"),
+    path("criteria/import/", views_authoring.import_file, name="criteria-import"),
+    path("criteria/<slug:set_id>/export/", views_authoring.export_file, name="criteria-export"),
+    path(
+        "criteria/<slug:set_id>/variant/", views_authoring.new_variant, name="criteria-new-variant"
+    ),
+    path(
+        "criteria/<slug:set_id>/new-version/",
+        views_authoring.new_version,
+        name="criteria-new-version",
+    ),
+    path("criteria/<slug:set_id>/<int:version>/", include(draft_urls)),
     path("criteria/<slug:set_id>/", views_criteria.criteria_detail, name="criteria-set"),
     # Public recognition list, no login (views_public.py)
     path("recognitions/", views_public.recognitions, name="recognitions"),

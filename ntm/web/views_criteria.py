@@ -21,9 +21,11 @@ from ntm.core.criteria.model import (
     IndicatorKind,
     ThresholdRow,
 )
-from ntm.criteria.models import CriteriaSet
+from ntm.criteria.authoring import may_author
+from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.selectors import UnknownSet, get_set, latest_sets
 from ntm.units.models import AdminUnit
+from ntm.web.authoring_context import list_page_context, set_page_context
 from ntm.web.templatetags.ntm_labels import group_label, level_label, region_label
 
 LEVEL_ORDER = ("commune", "district", "province", "village")
@@ -218,6 +220,7 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
             "sets": [s.stored for s in summaries],
             "set_count": len(summaries),
             "compare": _compare_defaults(summaries),
+            "authoring": list_page_context(request),
         },
     )
 
@@ -255,6 +258,8 @@ def criteria_detail(request: HttpRequest, set_id: str) -> HttpResponse:
         stored = get_set(set_id, version)
     except UnknownSet:
         return _missing(request, [set_id])
+    if stored.is_draft and not may_author(request.user, stored):
+        return _missing(request, [set_id])  # a draft is shown only to those who author it
     definition = stored.to_domain()
     criteria_names = {c.number: c for c in definition.criteria}
     return render(
@@ -270,11 +275,11 @@ def criteria_detail(request: HttpRequest, set_id: str) -> HttpResponse:
             ],
             "indicator_count": len(definition.indicators),
             "needs_confirmation_count": sum(needs_confirmation(i) for i in definition.indicators),
-            "versions": CriteriaSet.objects.filter(set_id=set_id)
-            .order_by("version")
-            .values_list("version", "status"),
             "province": _province_name(definition.province_code),
-            "variants": stored.variants.order_by("set_id", "version"),
+            "variants": stored.variants.filter(status=SetStatusChoices.PUBLISHED).order_by(
+                "set_id", "version"
+            ),
+            "authoring": set_page_context(request, stored),
         },
     )
 

@@ -64,7 +64,7 @@ def demo_server(tmp_path_factory) -> Iterator[dict]:
                 time.sleep(0.2)
         else:
             pytest.fail("the demo server did not start")
-        yield {"base": base, "accounts": accounts}
+        yield {"base": base, "accounts": accounts, "database": db}
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -435,6 +435,64 @@ def _is_tighter(comparator: Comparator | None, new: float, old: float) -> bool:
     return new == old
 
 
+def applicable_row(
+    rows: tuple[ThresholdRow, ...], region: str | None, group: int | None, year: int
+) -> ThresholdRow | None:
+    """The row the engine applies to a unit of a region and group in a year (None: no row).
+
+    Same rule as ``engine.resolve_thresholds``: the most specific row wins, then the latest
+    ``from_year``; a unit with no region (group) only matches rows for every region (group).
+    """
+    best: ThresholdRow | None = None
+    best_order: tuple[int, int] = (-1, -1)
+    for row in rows:
+        if row.from_year is not None and row.from_year > year:
+            continue
+        if row.region is not None and row.region != region:
+            continue
+        if row.group is not None and row.group != group:
+            continue
+        order = (
+            int(row.region is not None) + int(row.group is not None),
+            row.from_year if row.from_year is not None else -1,
+        )
+        if order >= best_order:
+            best, best_order = row, order
+    return best
+
+
+def first_loosened(
+    base: IndicatorDef, rows: tuple[ThresholdRow, ...]
+) -> tuple[ThresholdRow, ThresholdRow, str] | None:
+    """Where a variant's rows would make an inherited indicator easier to meet.
+
+    Compares the threshold a unit would get under the base and under the variant for every
+    region or commune group (and a unit with neither) in every year where a row starts.
+    Returns (variant row, base row, "region BTB from 2020") for the first place loosened.
+    Where the base has no threshold (needs confirmation), any value fills it.
+    """
+    years = sorted({r.from_year for r in (*base.thresholds, *rows) if r.from_year is not None})
+    starts = [min(years) - 1, *years] if years else [0]
+    regions: tuple[str | None, ...] = (None, *REGIONS)
+    groups: tuple[int | None, ...] = (None, *COMMUNE_GROUPS)
+    for region in regions:
+        for group in groups:
+            for year in starts:
+                old = applicable_row(base.thresholds, region, group, year)
+                new = applicable_row(rows, region, group, year)
+                if old is None or new is None or new is old:
+                    continue
+                if not _is_tighter(base.comparator, new.value, old.value):
+                    scope = (
+                        f"region {region}"
+                        if region
+                        else (f"commune group {group}" if group else "every unit")
+                    )
+                    since = f" from {new.from_year}" if new.from_year is not None else ""
+                    return new, old, scope + since
+    return None
+
+
 def _apply_variant(
     r: _Reader, base: CriteriaSetDef, variant: CriteriaSetDef, overrides: list[Any]
 ) -> CriteriaSetDef:
@@ -477,15 +535,6 @@ def _apply_variant(
         )
         if not rows:
             raise r.fail(f"{p}.thresholds", "an override needs at least one row")
-        for n, row in enumerate(rows):
-            for old in original.thresholds:
-                same_scope = (old.region in (None, row.region)) and (old.group in (None, row.group))
-                if same_scope and not _is_tighter(original.comparator, row.value, old.value):
-                    raise r.fail(
-                        f"{p}.thresholds[{n}].value",
-                        f"{row.value:g} loosens the base threshold {old.value:g} "
-                        f"({original.comparator}); a variant may only tighten",
-                    )
         kept = tuple(
             old
             for old in original.thresholds
@@ -494,6 +543,15 @@ def _apply_variant(
                 for n in rows
             )
         )
+        loosened = first_loosened(original, kept + rows)
+        if loosened is not None:
+            new_row, old_row, scope = loosened
+            n = rows.index(new_row)
+            raise r.fail(
+                f"{p}.thresholds[{n}].value",
+                f"{new_row.value:g} loosens the base threshold {old_row.value:g} "
+                f"({original.comparator}) for {scope}; a variant may only tighten",
+            )
         note = r.text(om, "note", p, required=False) or original.note
         replaced[code] = replace(original, thresholds=kept + rows, note=note)
     criteria = (

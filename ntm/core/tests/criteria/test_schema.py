@@ -216,6 +216,90 @@ def test_variant_may_not_loosen_a_threshold():
     assert "loosens the base threshold 36" in error.reason
 
 
+def _with_income_rows(rows):
+    base = copy.deepcopy(BASE)
+    base["criteria"][0]["indicators"][0]["thresholds"] = rows
+    definition = parse_document(base, file="base.yaml")
+    return lambda set_id, version: definition if (set_id, version) == ("commune-base", 1) else None
+
+
+def _override(*rows):
+    document = copy.deepcopy(VARIANT)
+    document["overrides"] = [{"indicator": "10", "thresholds": list(rows)}]
+    return document
+
+
+def test_variant_may_tighten_a_region_row_below_the_row_for_every_region():
+    # Bắc Trung Bộ communes meet 36 under the base, not 45: raising it to 40 tightens.
+    resolver = _with_income_rows(
+        [{"value": 45, "from_year": 2020}, {"value": 36, "region": "BTB", "from_year": 2020}]
+    )
+    variant = parse_document(
+        _override({"value": 40, "region": "BTB", "from_year": 2020}),
+        file="variant.yaml",
+        resolve_base=resolver,
+    )
+    rows = {
+        (r.region, r.from_year): r.value for r in variant.criterion("10").indicators[0].thresholds
+    }
+    assert rows == {(None, 2020): 45, ("BTB", 2020): 40}
+
+
+def test_variant_may_not_loosen_a_region_by_a_row_for_every_region():
+    # A row for every region replaces the base's row for every region: DBSH keeps its 50,
+    # but units with no region (and any region without its own row) would drop to 40.
+    resolver = _with_income_rows(
+        [{"value": 45, "from_year": 2020}, {"value": 50, "region": "DBSH", "from_year": 2020}]
+    )
+    error = refused(
+        _override({"value": 40, "from_year": 2020}), file="variant.yaml", resolve_base=resolver
+    )
+    assert error.path == "overrides[0].thresholds[0].value"
+    assert error.reason == (
+        "40 loosens the base threshold 45 (>=) for every unit from 2020; a variant may only tighten"
+    )
+
+
+def test_variant_may_fill_years_before_the_base_threshold_starts():
+    resolver = _with_income_rows([{"value": 45, "from_year": 2020}])
+    variant = parse_document(
+        _override({"value": 30, "from_year": 2017}), file="variant.yaml", resolve_base=resolver
+    )
+    rows = {r.from_year: r.value for r in variant.criterion("10").indicators[0].thresholds}
+    assert rows == {2020: 45, 2017: 30}
+
+
+def test_variant_may_fill_a_threshold_the_base_leaves_to_confirm():
+    resolver = _with_income_rows([])
+    variant = parse_document(
+        _override({"value": 12, "region": "BTB"}), file="variant.yaml", resolve_base=resolver
+    )
+    assert [r.value for r in variant.criterion("10").indicators[0].thresholds] == [12]
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "is_allowed"),
+    [
+        pytest.param(">=", 40, True, id=">= raised"),
+        pytest.param(">=", 30, False, id=">= lowered"),
+        pytest.param("<=", 30, True, id="<= lowered"),
+        pytest.param("<=", 40, False, id="<= raised"),
+        pytest.param("==", 36, True, id="== same"),
+        pytest.param("==", 40, False, id="== changed"),
+    ],
+)
+def test_tightening_follows_the_comparator(comparator, value, is_allowed):
+    base = copy.deepcopy(BASE)
+    base["criteria"][0]["indicators"][0]["comparator"] = comparator
+    definition = parse_document(base, file="base.yaml")
+    document = _override({"value": value, "region": "BTB", "from_year": 2020})
+    if is_allowed:
+        parse_document(document, file="variant.yaml", resolve_base=lambda *_: definition)
+    else:
+        error = refused(document, file="variant.yaml", resolve_base=lambda *_: definition)
+        assert f"loosens the base threshold 36 ({comparator})" in error.reason
+
+
 def test_variant_may_not_redefine_a_base_criterion():
     document = copy.deepcopy(VARIANT)
     document["criteria"][0]["number"] = "10"
