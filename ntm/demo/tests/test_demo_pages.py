@@ -60,8 +60,8 @@ UNIT_PAGES = [
 #: Pages every account opens, with the most queries allowed.
 COMMON_PAGES = [
     ("/search/?q=ky+lac", 20),
-    ("/criteria/", 15),
-    ("/criteria/commune-ntm-2021-2025/", 15),
+    ("/criteria/", 25),  # an office user also gets its authoring choices
+    ("/criteria/commune-ntm-2021-2025/", 25),
     ("/criteria/compare/?a=commune-ntm-2016-2020&b=commune-ntm-2021-2025", 15),
     ("/recognitions/", 15),
     ("/recognitions/?q=son+kim", 15),
