@@ -1,0 +1,936 @@
+"""Read a filled template back: check the file, then every row, then plan or write the values.
+
+Three layers of checks, each with a message that says where and why:
+1. the file (size, a real .xlsx, the signed codes sheet, the set, the period, the units,
+   the headers): a `WorkbookRefused` with one message, nothing else is looked at;
+2. each row (codes, formulas, types, duplicates, scope): problems with sheet, row, column
+   and the value shown;
+3. each value against its indicator (`plan_values`): the same messages as every other way
+   of entering values.
+Only a file without any problem is written, all at once (`apply_values`). A blank cell
+means "no value given" and never deletes a stored value; a cell that repeats the value in
+force from an earlier date is not written again for this period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from ntm.accounts.permissions import WriteDenied
+from ntm.accounts.scope import scope_of
+from ntm.assessments.bulk import (
+    CellInput,
+    ChangeKind,
+    ValuePlan,
+    ValuesRefused,
+    apply_values,
+    plan_values,
+)
+from ntm.assessments.workbook import (
+    CODES_SHEET,
+    FORMAT_VERSION,
+    MARKER,
+    MET_WORDS,
+    NOT_MET_WORDS,
+    NOTE_MAX,
+    SOURCE_MAX,
+    CodesError,
+    CurrentValue,
+    TemplateCodes,
+    TemplateIndicator,
+    TemplateUnit,
+    canonical_rows,
+    number_text,
+    signature_matches,
+    values_in_force,
+)
+from ntm.audit.services import Actor
+from ntm.core.criteria.model import IndicatorKind
+from ntm.core.periods import Period, PeriodError, parse_period
+from ntm.criteria.models import CriteriaSet
+from ntm.units.models import AdminUnit
+
+logger = logging.getLogger(__name__)
+
+#: Upload limit; a template of 200 communes is well under 1 MB.
+MAX_UPLOAD_BYTES = getattr(settings, "NTM_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
+#: Limit on the unpacked size, against "zip bombs".
+MAX_UNPACKED_BYTES = 30 * MAX_UPLOAD_BYTES
+INPUT_KEYS = ("value", "numerator", "denominator", "source", "note")
+_TEXT_NUMBER = re.compile(r"([+-]?\d+)(?:[.,](\d+))?")
+
+
+class WorkbookRefused(Exception):
+    """A file that is not a usable template: nothing was read from it, nothing written."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a cell is, and the value shown in it, for messages and the problems table."""
+
+    sheet: str
+    row: int
+    column: str
+    shown: str = ""
+
+    @property
+    def where(self) -> str:
+        text = _("Sheet “%(sheet)s”, dòng %(row)d, cột %(column)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+        }
+        if self.shown:
+            text += _(", giá trị “%(value)s”") % {"value": self.shown}
+        return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with a cell: where, the value shown and why."""
+
+    location: Location | None
+    message: str
+
+    @property
+    def where(self) -> str:
+        return self.location.where if self.location else ""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass
+class WorkbookReading:
+    """What a file holds: the template it was made from and the cells it gives."""
+
+    codes: TemplateCodes
+    criteria_set: CriteriaSet
+    period: Period
+    units: dict[int, AdminUnit]
+    cells: list[CellInput] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    #: cells equal to the value in force from an earlier date: kept, not written again
+    kept: int = 0
+    #: data rows with no value given
+    blank: int = 0
+    in_force: dict[tuple[int, str], CurrentValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the page the file is uploaded on is for; None accepts any."""
+
+    set_id: str | None = None
+    period: str | None = None
+    within: AdminUnit | None = None
+
+
+# --- The file -------------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return number_text(round(size / (1024 * 1024), 1))
+
+
+def check_size(size: int) -> None:
+    if size == 0:
+        raise WorkbookRefused(_("Tệp rỗng (0 byte): không có gì để nhập."))
+    if size > MAX_UPLOAD_BYTES:
+        raise WorkbookRefused(
+            _(
+                "Tệp quá lớn: %(size)s MB, giới hạn là %(limit)s MB. Một mẫu 200 xã chưa đến 1 MB; hãy dùng đúng mẫu tải từ hệ thống."
+            )
+            % {"size": _megabytes(size), "limit": _megabytes(MAX_UPLOAD_BYTES)}
+        )
+
+
+def open_workbook(content: bytes):
+    """The workbook of an .xlsx file, read-only; WorkbookRefused for anything else."""
+    check_size(len(content))
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise WorkbookRefused(
+            _(
+                "Tệp là sổ tính Excel cũ (.xls) hoặc tệp Excel có đặt mật khẩu. Hãy mở tệp bằng Excel, bỏ mật khẩu nếu có, rồi lưu lại dạng “Excel Workbook (.xlsx)”."
+            )
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise WorkbookRefused(
+            _(
+                "Tệp không phải là tệp Excel .xlsx (không đọc được). Hãy tải lên đúng tệp mẫu đã điền, lưu dạng .xlsx."
+            )
+        ) from None
+    if "xl/workbook.xml" not in names:
+        raise WorkbookRefused(
+            _("Tệp nén này không phải sổ tính Excel .xlsx (thiếu phần xl/workbook.xml).")
+        )
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookRefused(
+            _("Tệp giải nén ra quá lớn (%(size)s MB): không phải một mẫu nhập liệu.")
+            % {"size": _megabytes(unpacked)}
+        )
+    try:
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # noqa: BLE001 - any parser failure is a refusal, never a 500
+        logger.info("unreadable workbook: %r", error)
+        raise WorkbookRefused(
+            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
+        ) from None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_codes(workbook) -> TemplateCodes:
+    """The codes sheet, checked against its signature."""
+    if CODES_SHEET not in workbook.sheetnames:
+        raise WorkbookRefused(
+            _(
+                "Tệp không phải mẫu nhập liệu của ntm: không có sheet mã “%(sheet)s”. Hãy tải mẫu từ trang “Nhập, xuất Excel” của đơn vị rồi điền vào mẫu đó."
+            )
+            % {"sheet": CODES_SHEET}
+        )
+    rows = canonical_rows(
+        [[_text(v) for v in row] for row in workbook[CODES_SHEET].iter_rows(values_only=True)]
+    )
+    if not rows or rows[0][:1] != [MARKER]:
+        raise WorkbookRefused(
+            _("Sheet “%(sheet)s” của tệp không phải sheet mã của mẫu ntm.") % {"sheet": CODES_SHEET}
+        )
+    if rows[0][1:2] != [FORMAT_VERSION]:
+        raise WorkbookRefused(
+            _(
+                "Mẫu này theo định dạng cũ (phiên bản %(found)s); hãy tải mẫu mới và chép số liệu sang."
+            )
+            % {"found": (rows[0][1:2] or ["?"])[0]}
+        )
+    signature_rows = [r for r in rows if r[0] == "signature"]
+    body = [r for r in rows if r[0] != "signature"]
+    if len(signature_rows) != 1 or not signature_matches(
+        body, signature_rows[0][1:2][0] if signature_rows[0][1:] else ""
+    ):
+        raise WorkbookRefused(
+            _(
+                "Sheet mã của mẫu đã bị sửa, hoặc mẫu được tạo từ một hệ thống ntm khác: chữ ký không khớp. Hãy tải lại mẫu và chép số liệu sang."
+            )
+        )
+    try:
+        return TemplateCodes.from_rows(body)
+    except CodesError:
+        raise WorkbookRefused(_("Sheet mã của mẫu không đọc được.")) from None
+
+
+def check_template(codes: TemplateCodes, expect: Expectation, *, today: date | None = None):
+    """The set, period and units a signed template names, as they are now; refusals say why."""
+    from ntm.criteria.selectors import UnknownSet, get_set
+
+    try:
+        criteria_set = get_set(codes.set_id, codes.set_version)
+    except UnknownSet:
+        raise WorkbookRefused(
+            _("Bộ tiêu chí “%(set)s” phiên bản %(version)s của mẫu không còn trong hệ thống.")
+            % {"set": codes.set_id, "version": codes.set_version}
+        ) from None
+    if expect.set_id and expect.set_id != codes.set_id:
+        try:
+            expected_name = get_set(expect.set_id).name_vi
+        except UnknownSet:
+            expected_name = expect.set_id
+        raise WorkbookRefused(
+            _(
+                "Tệp là mẫu của bộ tiêu chí “%(found)s”, không phải bộ “%(expected)s” đang chọn. Chọn đúng bộ tiêu chí, hoặc tải mẫu của bộ này."
+            )
+            % {"found": criteria_set.name_vi, "expected": expected_name}
+        )
+    try:
+        period = parse_period(codes.period)
+    except PeriodError:
+        raise WorkbookRefused(
+            _("Kỳ “%(period)s” của mẫu không hợp lệ.") % {"period": codes.period}
+        ) from None
+    if period.observed_on != codes.observed_on:
+        raise WorkbookRefused(_("Kỳ “%(period)s” của mẫu không hợp lệ.") % {"period": codes.period})
+    if expect.period:
+        try:
+            expected = parse_period(expect.period)
+        except PeriodError:
+            expected = None
+        if expected is None or expected.observed_on != period.observed_on:
+            raise WorkbookRefused(
+                _("Tệp là mẫu của kỳ %(found)s, không phải kỳ %(expected)s đang chọn.")
+                % {"found": period.label, "expected": expect.period}
+            )
+    check_period(period, today=today)
+    units = AdminUnit.objects.select_related("parent__parent__parent").in_bulk(
+        [u.id for u in codes.units]
+    )
+    for listed in codes.units:
+        unit = units.get(listed.id)
+        if unit is None or (unit.code, unit.valid_from, unit.valid_to) != (
+            listed.code,
+            listed.valid_from,
+            listed.valid_to,
+        ):
+            raise WorkbookRefused(
+                _(
+                    "Đơn vị %(name)s (mã %(code)s) của mẫu không còn khớp với danh mục đơn vị hành chính. Hãy tải lại mẫu."
+                )
+                % {"name": listed.name, "code": listed.code}
+            )
+    if expect.within is not None:
+        outside = [u for u in units.values() if not _is_within(u, expect.within)]
+        if outside:
+            raise WorkbookRefused(
+                _(
+                    "Tệp có đơn vị không thuộc %(unit)s: %(names)s. Hãy nhập tệp ở trang của đơn vị đã tải mẫu."
+                )
+                % {"unit": expect.within.name, "names": _names(outside)}
+            )
+    return criteria_set, period, units
+
+
+def check_period(period: Period, *, today: date | None = None) -> None:
+    """A period takes values once it has ended: they are observed on its last day, and a
+    value dated in the future would not show on any page until that day."""
+    today = today or timezone.localdate()
+    if period.observed_on > today:
+        raise WorkbookRefused(
+            _(
+                "Kỳ %(period)s chưa kết thúc (số liệu của kỳ ghi vào ngày %(date)s). Chọn một kỳ đã kết thúc, hoặc một ngày cụ thể, ví dụ %(today)s."
+            )
+            % {
+                "period": period.label,
+                "date": period.observed_on.strftime("%d/%m/%Y"),
+                "today": today.isoformat(),
+            }
+        )
+
+
+def _is_within(unit: AdminUnit, root: AdminUnit) -> bool:
+    current: AdminUnit | None = unit
+    for _depth in range(5):
+        if current is None:
+            return False
+        if current.pk == root.pk:
+            return True
+        current = current.parent
+    return False
+
+
+def _names(units: Sequence[AdminUnit | TemplateUnit], limit: int = 5) -> str:
+    names = [u.name for u in units[:limit]]
+    if len(units) > limit:
+        names.append(_("và %(count)d đơn vị khác") % {"count": len(units) - limit})
+    return ", ".join(names)
+
+
+# --- The rows -----------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    """A cell's value as the user sees it, for messages."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return number_text(float(value))
+    if isinstance(value, datetime):
+        return (
+            value.strftime("%d/%m/%Y %H:%M")
+            if value.time() != time(0)
+            else value.strftime("%d/%m/%Y")
+        )
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_formula(cell) -> bool:
+    value = cell.value
+    return (
+        getattr(cell, "data_type", None) == "f"
+        or (isinstance(value, str) and value.startswith("="))
+        or type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+    )
+
+
+class CellValueError(ValueError):
+    """A cell whose content cannot be read as what its column needs."""
+
+
+def read_number(cell, *, percent_unit: bool) -> float:
+    """A number from a cell: numbers as they are, "12,5" or "12.5" typed as text; a cell
+    formatted as a percentage holds 0.85 for 85 %, read as 85 for a % indicator."""
+    value = cell.value
+    if isinstance(value, bool):
+        raise CellValueError(_("là giá trị đúng/sai (TRUE/FALSE), cần một số."))
+    if isinstance(value, datetime | date | time):
+        raise CellValueError(
+            _("là ngày tháng, cần một số. Định dạng ô về dạng số (General/Number).")
+        )
+    if isinstance(value, int | float):
+        number = float(value)
+        if percent_unit and "%" in (getattr(cell, "number_format", "") or ""):
+            number = round(number * 100, 10)
+        return number
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
+    match = _TEXT_NUMBER.fullmatch(text)
+    if match is None:
+        raise CellValueError(_("không phải là số."))
+    whole, decimals = match.group(1), match.group(2)
+    if decimals is not None and len(decimals) == 3:
+        # "1.234" is 1234 in Vietnamese and 1.234 in English: ask rather than guess.
+        raise CellValueError(
+            _(
+                "có thể là số thập phân hoặc số có dấu phân cách hàng nghìn; hãy nhập ô dạng số, không phải dạng chữ."
+            )
+        )
+    return float(f"{whole}.{decimals}" if decimals is not None else whole)
+
+
+def read_judgement(cell) -> bool:
+    value = cell.value
+    if isinstance(value, bool):
+        return value
+    text = unicodedata.normalize("NFC", str(value)).strip().casefold()
+    if text in MET_WORDS:
+        return True
+    if text in NOT_MET_WORDS:
+        return False
+    raise CellValueError(_("cần ghi “Đạt” hoặc “Chưa đạt”."))
+
+
+def read_rows(workbook, reading: WorkbookReading) -> None:
+    """Every data row into cells, problems and warnings (no database access)."""
+    codes = reading.codes
+    if codes.data_sheet not in workbook.sheetnames:
+        raise WorkbookRefused(
+            _("Không có sheet “%(sheet)s” trong tệp: đừng đổi tên hay xoá sheet của mẫu.")
+            % {"sheet": codes.data_sheet}
+        )
+    sheet = workbook[codes.data_sheet]
+    sheet.reset_dimensions()
+    width = len(codes.columns)
+    rows = sheet.iter_rows(min_row=codes.header_row, max_col=max(width, 1))
+    header = next(rows, ())
+    found = [_text(c.value) for c in header] + [""] * width
+    for position, (_key, expected) in enumerate(codes.columns):
+        if found[position] != expected:
+            letter = codes.column_letter(_key)
+            raise WorkbookRefused(
+                _(
+                    "Sheet “%(sheet)s”, dòng %(row)d, cột %(column)s: tiêu đề là “%(found)s”, cần “%(expected)s”. Đừng chèn, xoá hay đổi chỗ các cột của mẫu."
+                )
+                % {
+                    "sheet": codes.data_sheet,
+                    "row": codes.header_row,
+                    "column": letter,
+                    "found": found[position],
+                    "expected": expected,
+                }
+            )
+    position = {key: p for p, (key, _header) in enumerate(codes.columns)}
+    letters = {key: codes.column_letter(key) for key in position}
+    units_by_id = {str(u.id): u for u in codes.units}
+    units_by_code = {u.code: u for u in codes.units if u.code}
+    indicators_by_code = {i.code: i for i in codes.indicators}
+    first_row: dict[tuple[int, str], int] = {}
+    sheet_name = codes.data_sheet
+
+    def where(row_number: int, key: str, value: Any = None, column: str | None = None) -> Location:
+        return Location(sheet_name, row_number, column or letters[key], _shown(value))
+
+    def problem(location: Location, message: str) -> None:
+        reading.problems.append(Problem(location, message))
+
+    for row_number, cells in enumerate(rows, start=codes.header_row + 1):
+        cells = list(cells) + [None] * (width - len(cells))
+        cell = {key: cells[p] for key, p in position.items()}
+        value_of = {key: (c.value if c is not None else None) for key, c in cell.items()}
+        unit_code = _text(value_of["unit_code"])
+        unit_id = _text(value_of["unit_id"])
+        indicator_code = _text(value_of["indicator_code"])
+        given = [k for k in INPUT_KEYS if not _is_blank(value_of[k])]
+        if not unit_code and not unit_id and not indicator_code:
+            if given:
+                problem(
+                    where(row_number, given[0], value_of[given[0]]),
+                    _(
+                        "Dòng có số liệu nhưng không có mã đơn vị và mã chỉ tiêu; hãy nhập vào dòng của mẫu."
+                    ),
+                )
+            continue
+        formulas = [k for k in INPUT_KEYS if cell[k] is not None and _is_formula(cell[k])]
+        for key in formulas:
+            problem(
+                where(row_number, key, value_of[key]),
+                _("Ô chứa công thức; hãy nhập giá trị (khi dán, dùng Dán đặc biệt → Giá trị)."),
+            )
+        if formulas:
+            continue
+        unit = _find_unit(units_by_id, units_by_code, unit_id, unit_code)
+        if unit is None:
+            problem(
+                where(row_number, "unit_code", value_of["unit_code"]),
+                _(
+                    "Mã đơn vị “%(code)s” không có trong mẫu này (mẫu gồm: %(names)s). Đừng sửa cột mã đơn vị."
+                )
+                % {"code": unit_code, "names": _names(list(codes.units))},
+            )
+            continue
+        indicator = indicators_by_code.get(indicator_code)
+        if indicator is None:
+            problem(
+                where(row_number, "indicator_code", value_of["indicator_code"]),
+                _(
+                    "Mã chỉ tiêu “%(code)s” không có trong bộ tiêu chí của mẫu. Đừng sửa cột mã chỉ tiêu."
+                )
+                % {"code": indicator_code},
+            )
+            continue
+        cell_key = (unit.id, indicator.key)
+        if cell_key in first_row:
+            problem(
+                where(row_number, "unit_code", value_of["unit_code"]),
+                _("Trùng với dòng %(row)d: cùng đơn vị %(unit)s và chỉ tiêu %(code)s.")
+                % {"row": first_row[cell_key], "unit": unit.name, "code": indicator.code},
+            )
+            continue
+        first_row[cell_key] = row_number
+        _read_row(reading, row_number, cell, value_of, unit, indicator, where, problem)
+
+
+def _find_unit(
+    units_by_id: dict[str, TemplateUnit],
+    units_by_code: dict[str, TemplateUnit],
+    unit_id: str,
+    code: str,
+) -> TemplateUnit | None:
+    """The template's unit of a row: by the hidden id, else by the official code (a row
+    added by hand); a row whose code contradicts its id is not guessed at."""
+    if unit_id:
+        found = units_by_id.get(unit_id)
+        if found is not None and code and found.code and code.lstrip("0") != found.code.lstrip("0"):
+            return None
+        return found
+    found = units_by_code.get(code)
+    if found is None and code.isdigit():
+        # A code typed as a number loses its leading zeros ("00447" -> 447).
+        matches = [u for c, u in units_by_code.items() if c.lstrip("0") == code.lstrip("0")]
+        found = matches[0] if len(matches) == 1 else None
+    return found
+
+
+def _read_row(
+    reading, row_number, cell, value_of, unit, indicator: TemplateIndicator, where, problem
+):
+    kind = IndicatorKind(indicator.kind)
+    has = {k: not _is_blank(value_of[k]) for k in INPUT_KEYS}
+    fields: dict[str, Any] = {}
+    failed = False
+    if kind is IndicatorKind.RATIO:
+        if has["value"]:
+            problem(
+                where(row_number, "value", value_of["value"]),
+                _(
+                    "Chỉ tiêu %(code)s là tỷ lệ: nhập tử số và mẫu số ở cột %(numerator)s và %(denominator)s, để trống cột này."
+                )
+                % {
+                    "code": indicator.code,
+                    "numerator": reading.codes.column_letter("numerator"),
+                    "denominator": reading.codes.column_letter("denominator"),
+                },
+            )
+            failed = True
+        for key in ("numerator", "denominator"):
+            if has[key]:
+                try:
+                    fields[key] = read_number(cell[key], percent_unit=False)
+                except CellValueError as error:
+                    problem(where(row_number, key, value_of[key]), _capital(error))
+                    failed = True
+        given = has["numerator"] or has["denominator"]
+        column = f"{reading.codes.column_letter('numerator')}–{reading.codes.column_letter('denominator')}"
+        shown = f"{_shown(value_of['numerator']) or '…'} / {_shown(value_of['denominator']) or '…'}"
+    else:
+        for key in ("numerator", "denominator"):
+            if has[key]:
+                problem(
+                    where(row_number, key, value_of[key]),
+                    _(
+                        "Chỉ tiêu %(code)s không phải tỷ lệ: nhập giá trị ở cột %(column)s, để trống cột này."
+                    )
+                    % {"code": indicator.code, "column": reading.codes.column_letter("value")},
+                )
+                failed = True
+        if has["value"]:
+            try:
+                if kind is IndicatorKind.JUDGEMENT:
+                    fields["is_met"] = read_judgement(cell["value"])
+                else:
+                    fields["value"] = read_number(
+                        cell["value"], percent_unit=indicator.measure == "%"
+                    )
+            except CellValueError as error:
+                problem(where(row_number, "value", value_of["value"]), _capital(error))
+                failed = True
+        given = has["value"]
+        column = reading.codes.column_letter("value")
+        shown = _shown(value_of["value"])
+    source, note = _text(value_of["source"]), _text(value_of["note"])
+    if len(source) > SOURCE_MAX:
+        problem(
+            where(row_number, "source", value_of["source"]),
+            _("Nguồn số liệu dài %(length)d ký tự, tối đa %(max)d.")
+            % {"length": len(source), "max": SOURCE_MAX},
+        )
+        failed = True
+    if len(note) > NOTE_MAX:
+        problem(
+            where(row_number, "note", value_of["note"]),
+            _("Ghi chú dài %(length)d ký tự, tối đa %(max)d.")
+            % {"length": len(note), "max": NOTE_MAX},
+        )
+        failed = True
+    if failed:
+        return
+    if not given:
+        reading.blank += 1
+        if source or note:
+            reading.warnings.append(
+                Problem(
+                    Location(reading.codes.data_sheet, row_number, column, ""),
+                    _(
+                        "Có nguồn hoặc ghi chú nhưng không có giá trị: dòng này được bỏ qua (ô trống không xoá số liệu đã có)."
+                    ),
+                )
+            )
+        return
+    location = Location(reading.codes.data_sheet, row_number, column, shown)
+    cell_input = CellInput(
+        unit_id=unit.id,
+        indicator_key=indicator.key,
+        observed_on=reading.codes.observed_on,
+        source=source,
+        note=note,
+        where=location.where,
+        **fields,
+    )
+    reading.cells.append(cell_input)
+    reading.locations[cell_input.where] = location
+
+
+def _capital(error: Exception) -> str:
+    text = str(error)
+    return _("Giá trị %(reason)s") % {"reason": text} if text and text[0].islower() else text
+
+
+def _same_as(cell: CellInput, current: CurrentValue) -> bool:
+    return (
+        cell.value == current.value
+        and cell.numerator == current.numerator
+        and cell.denominator == current.denominator
+        and cell.is_met == current.is_met
+        and cell.source == current.source
+        and cell.note == current.note
+    )
+
+
+def drop_kept(reading: WorkbookReading) -> None:
+    """Leave out cells that repeat the value in force from an earlier date (one query)."""
+    reading.in_force = values_in_force(
+        {c.unit_id for c in reading.cells},
+        {c.indicator_key for c in reading.cells},
+        reading.codes.observed_on,
+    )
+    kept = []
+    for cell in reading.cells:
+        current = reading.in_force.get((cell.unit_id, cell.indicator_key))
+        if (
+            current is not None
+            and current.observed_on < cell.observed_on
+            and _same_as(cell, current)
+        ):
+            reading.kept += 1
+            continue
+        kept.append(cell)
+    reading.cells = kept
+
+
+def read_workbook(
+    content: bytes, *, expect: Expectation | None = None, today: date | None = None
+) -> WorkbookReading:
+    """A file's template and cells, checked down to each row; WorkbookRefused for the file."""
+    workbook = open_workbook(content)
+    try:
+        codes = read_codes(workbook)
+        criteria_set, period, units = check_template(codes, expect or Expectation(), today=today)
+        reading = WorkbookReading(
+            codes=codes, criteria_set=criteria_set, period=period, units=units
+        )
+        read_rows(workbook, reading)
+    except WorkbookRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - a malformed part of the file is a refusal
+        logger.info("workbook rows unreadable: %r", error)
+        raise WorkbookRefused(_("Không đọc được nội dung tệp Excel: tệp bị hỏng.")) from None
+    finally:
+        workbook.close()
+    drop_kept(reading)
+    return reading
+
+
+# --- Preview and import ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One value that would be written, old -> new, for the preview table."""
+
+    unit_name: str
+    unit_code: str
+    indicator_code: str
+    indicator_name: str
+    kind: str  # new | changed
+    old: str
+    old_on: date | None
+    new: str
+    source: str
+    note: str
+    location: Location | None
+
+
+@dataclass
+class ImportResult:
+    """A preview (nothing written) or an import (written), or the problems that stop it."""
+
+    reading: WorkbookReading
+    plan: ValuePlan
+    problems: list[Problem]
+    applied: bool = False
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": self.plan.count(ChangeKind.NEW),
+            "changed": self.plan.count(ChangeKind.CHANGED),
+            "unchanged": self.plan.count(ChangeKind.UNCHANGED) + self.reading.kept,
+            "blank": self.reading.blank,
+            "problems": len(self.problems),
+            "warnings": len(self.reading.warnings),
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """What would be written, as a digest: a confirmation writes what was previewed."""
+        digest = hashlib.sha256()
+        for change in sorted(
+            self.plan.writes, key=lambda c: (c.cell.unit_id, c.cell.indicator_key)
+        ):
+            digest.update(
+                repr(
+                    (
+                        change.cell.cell_key,
+                        sorted(change.cell.fields().items()),
+                        change.previous.pk if change.previous is not None else None,
+                    )
+                ).encode()
+            )
+        return digest.hexdigest()
+
+    def change_rows(self) -> list[ChangeRow]:
+        definition = self.reading.criteria_set.to_domain()
+        names = {i.key: i.name_vi for i in definition.indicators}
+        rows = []
+        for change in self.plan.writes:
+            cell = change.cell
+            indicator = change.indicator
+            previous = change.previous
+            earlier = self.reading.in_force.get((cell.unit_id, cell.indicator_key))
+            old, old_on = "", None
+            if previous is not None:
+                old, old_on = value_text(previous, indicator), previous.observed_on
+            elif earlier is not None:
+                old, old_on = value_text(earlier, indicator), earlier.observed_on
+            rows.append(
+                ChangeRow(
+                    unit_name=change.unit.name if change.unit else "",
+                    unit_code=change.unit.code if change.unit else "",
+                    indicator_code=indicator.code if indicator else cell.indicator_key,
+                    indicator_name=names.get(cell.indicator_key, ""),
+                    kind=change.kind.value,
+                    old=old,
+                    old_on=old_on,
+                    new=value_text(cell, indicator),
+                    source=cell.source,
+                    note=cell.note,
+                    location=self.reading.locations.get(cell.where),
+                )
+            )
+        return rows
+
+
+def value_text(value: Any, indicator) -> str:
+    """A value in words: "Đạt", "12,5 km", "8 / 10"."""
+    measure = f" {indicator.unit}" if indicator is not None and indicator.unit else ""
+    if getattr(value, "is_met", None) is not None:
+        return _("Đạt") if value.is_met else _("Chưa đạt")
+    if (
+        getattr(value, "numerator", None) is not None
+        or getattr(value, "denominator", None) is not None
+    ):
+        numerator = number_text(value.numerator) if value.numerator is not None else "…"
+        denominator = number_text(value.denominator) if value.denominator is not None else "…"
+        text = f"{numerator} / {denominator}"
+        if value.numerator is not None and value.denominator:
+            scale = indicator.ratio.scale if indicator is not None and indicator.ratio else 100.0
+            text += (
+                f" ({number_text(round(value.numerator / value.denominator * scale, 2))}{measure})"
+            )
+        return text
+    if getattr(value, "value", None) is not None:
+        return f"{number_text(value.value)}{measure}"
+    return "—"
+
+
+def _problems_of(reading: WorkbookReading, plan: ValuePlan) -> list[Problem]:
+    found = list(reading.problems)
+    for problem in plan.problems:
+        found.append(Problem(reading.locations.get(problem.where), problem.message))
+    found.sort(key=lambda p: (p.location.row, p.location.column) if p.location else (0, ""))
+    return found
+
+
+def _scope_problems(reading: WorkbookReading, user) -> list[Problem]:
+    """One problem per unit outside the user's scope that the file gives values for."""
+    if user is None:
+        return []
+    scope = scope_of(user)
+    outside: dict[int, list[CellInput]] = {}
+    for cell in reading.cells:
+        if not scope.allows(cell.unit_id):
+            outside.setdefault(cell.unit_id, []).append(cell)
+    problems = []
+    for unit_id, cells in outside.items():
+        unit = reading.units[unit_id]
+        problems.append(
+            Problem(
+                reading.locations.get(cells[0].where),
+                _(
+                    "Đơn vị “%(unit)s” nằm ngoài phạm vi được giao của tài khoản này (%(count)d ô có số liệu); không nhập được số liệu của đơn vị này."
+                )
+                % {"unit": unit.name, "count": len(cells)},
+            )
+        )
+    if outside:
+        reading.cells = [c for c in reading.cells if c.unit_id not in outside]
+    return problems
+
+
+def preview_workbook(
+    content: bytes,
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    expect: Expectation | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Read and check a file and say what it would change; writes nothing.
+
+    WorkbookRefused for a file that cannot be read as a template or a user who may not
+    enter values.
+    """
+    reading = read_workbook(content, expect=expect, today=today)
+    scope_problems = _scope_problems(reading, user)
+    try:
+        plan = plan_values(reading.cells, user=user)
+    except WriteDenied as error:
+        raise WorkbookRefused(str(error)) from None
+    problems = _problems_of(reading, plan) + scope_problems
+    return ImportResult(reading=reading, plan=plan, problems=problems)
+
+
+def import_workbook(
+    content: bytes,
+    *,
+    actor: Actor,
+    filename: str = "",
+    expect: Expectation | None = None,
+    fingerprint: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Write every value of a valid file in one transaction, or nothing.
+
+    With `fingerprint` (from the preview), refuses when what would be written has changed
+    since (someone else entered values meanwhile): the user looks at the new preview.
+    """
+    result = preview_workbook(content, user=actor.user, expect=expect, today=today)
+    if not result.is_valid:
+        return result
+    if fingerprint is not None and fingerprint != result.fingerprint:
+        raise StalePreview(result)
+    reason = _("Nhập từ tệp Excel “%(file)s” (bộ %(set)s, kỳ %(period)s)") % {
+        "file": filename or "?",
+        "set": result.reading.criteria_set,
+        "period": result.reading.period.label,
+    }
+    try:
+        plan = apply_values(result.reading.cells, actor=actor, reason=reason)
+    except ValuesRefused as refused:
+        return ImportResult(
+            result.reading, refused.plan, _problems_of(result.reading, refused.plan)
+        )
+    except WriteDenied as error:
+        raise WorkbookRefused(str(error)) from None
+    return ImportResult(reading=result.reading, plan=plan, problems=[], applied=True)
+
+
+class StalePreview(Exception):
+    """The values changed between the preview and the confirmation: nothing was written."""
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+        super().__init__(
+            _(
+                "Số liệu trong hệ thống đã thay đổi từ lúc xem trước; không ghi gì. Hãy xem lại bản xem trước mới."
+            )
+        )
