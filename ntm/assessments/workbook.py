@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.signing import salted_hmac
@@ -890,3 +890,156 @@ def _write_codes(sheet, codes: TemplateCodes) -> None:
     sheet.append(["signature", codes.signature()])
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
+
+
+# --- What a unit's workbook page offers -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """A set a unit's page offers a template for: the unit itself, or its communes."""
+
+    criteria_set: CriteriaSet
+    for_children: bool
+    level: str
+
+
+def template_choices(unit: AdminUnit, *, on: date) -> list[TemplateChoice]:
+    """Sets for the unit itself, then (for a district or province) sets for its communes."""
+    from ntm.criteria.selectors import applicable_sets
+
+    choices = [TemplateChoice(s, False, unit.level) for s in applicable_sets(unit, on)]
+    if unit.level in ("district", "province"):
+        sample = (
+            AdminUnit.objects.filter(units_below(unit, level="commune", on=on))
+            .select_related("parent__parent")
+            .order_by("id")
+            .first()
+        )
+        if sample is not None:
+            choices += [TemplateChoice(s, True, "commune") for s in applicable_sets(sample, on)]
+    return choices
+
+
+def last_day_of(unit: AdminUnit, today: date) -> date:
+    if unit.valid_to is not None:
+        return min(today, unit.valid_to - timedelta(days=1))
+    return today
+
+
+def default_period(unit: AdminUnit, today: date) -> str:
+    """The last year that has ended while the unit existed, or the unit's last day."""
+    last = last_day_of(unit, today)
+    year = last.year if last == date(last.year, 12, 31) else last.year - 1
+    if unit.valid_from is not None and date(year, 12, 31) < unit.valid_from:
+        return last.isoformat()
+    return str(year)
+
+
+def period_suggestions(unit: AdminUnit, today: date) -> list[str]:
+    """Periods a user is likely to want: recent years, halves, the unit's last day."""
+    last = last_day_of(unit, today)
+    suggestions = [default_period(unit, today)]
+    for year in range(last.year, last.year - 6, -1):
+        for label, end in ((f"{year}", date(year, 12, 31)), (f"{year}-H1", date(year, 6, 30))):
+            if end <= last and (unit.valid_from is None or end >= unit.valid_from):
+                suggestions.append(label)
+    suggestions.append(last.isoformat())
+    return list(dict.fromkeys(suggestions))
+
+
+class TemplateRefused(Exception):
+    """A template that cannot be made as asked, with the reason for the user."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def make_template(
+    *,
+    unit: AdminUnit,
+    criteria_set: CriteriaSet,
+    period: Period,
+    for_children: bool,
+    user=None,
+    today: date | None = None,
+) -> TemplateFile:
+    """The template for a unit (or its units at the set's level), checked as the web page,
+    the API and the command line all check it. With a user: role and scope apply."""
+    from ntm.accounts.permissions import WriteDenied, require_write
+    from ntm.accounts.scope import scope_of
+    from ntm.criteria.selectors import applicable_sets
+
+    today = today or timezone.localdate()
+    on = period.observed_on
+    if on > today:
+        raise TemplateRefused(
+            _(
+                "Kỳ %(period)s chưa kết thúc (số liệu của kỳ ghi vào ngày %(date)s). "
+                "Chọn một kỳ đã kết thúc, hoặc một ngày cụ thể, ví dụ %(today)s."
+            )
+            % {"period": period.label, "date": on.strftime("%d/%m/%Y"), "today": today.isoformat()}
+        )
+    if user is not None:
+        try:
+            require_write(user, unit)
+        except WriteDenied as error:
+            raise TemplateRefused(str(error)) from None
+    if not (
+        (unit.valid_from is None or unit.valid_from <= on)
+        and (unit.valid_to is None or on < unit.valid_to)
+    ):
+        raise TemplateRefused(
+            _("%(unit)s không tồn tại vào ngày %(date)s, ngày cuối của kỳ %(period)s.")
+            % {"unit": unit.name, "date": on.strftime("%d/%m/%Y"), "period": period.label}
+        )
+    if not for_children and criteria_set.level != unit.level:
+        raise TemplateRefused(
+            _(
+                "Bộ “%(set)s” dành cho cấp %(level)s, không dùng cho %(unit)s; "
+                "chọn mẫu cho các đơn vị trực thuộc."
+            )
+            % {"set": criteria_set.name_vi, "level": criteria_set.level, "unit": unit.name}
+        )
+    scope = scope_of(user) if user is not None else None
+    units = template_units(
+        unit, level=criteria_set.level, on=on, children=for_children, scope=scope
+    )
+    if not units:
+        raise TemplateRefused(
+            _("%(unit)s không có đơn vị trực thuộc cấp %(level)s nào vào ngày %(date)s.")
+            % {"unit": unit.name, "level": criteria_set.level, "date": on.strftime("%d/%m/%Y")}
+        )
+    sample = AdminUnit.objects.select_related("parent__parent__parent").get(pk=units[0].pk)
+    if criteria_set.set_id not in {s.set_id for s in applicable_sets(sample, on)}:
+        raise TemplateRefused(
+            _("Bộ “%(set)s” không áp dụng cho %(unit)s vào ngày %(date)s.")
+            % {"set": criteria_set.name_vi, "unit": sample.name, "date": on.strftime("%d/%m/%Y")}
+        )
+    name = ""
+    if user is not None and user.is_authenticated:
+        name = user.get_username()
+    return build_template(
+        criteria_set=criteria_set,
+        units=units,
+        period=period,
+        parent=unit if for_children else None,
+        generated_by=name,
+    )
+
+
+def read_period(text: str) -> Period:
+    """A period typed by a user; TemplateRefused with the forms that work."""
+    from ntm.core.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise TemplateRefused(
+            _(
+                "Kỳ “%(text)s” không hợp lệ: ghi một năm (2024), nửa năm (2024-H1), "
+                "quý (2024-Q3), tháng (2024-06) hoặc một ngày (2021-09-25)."
+            )
+            % {"text": text}
+        ) from None

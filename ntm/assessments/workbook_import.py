@@ -20,7 +20,7 @@ import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -436,8 +436,14 @@ def read_judgement(cell) -> bool:
     raise CellValueError(_("cần ghi “Đạt” hoặc “Chưa đạt”."))
 
 
-def read_rows(workbook, reading: WorkbookReading) -> None:
-    """Every data row into cells, problems and warnings (no database access)."""
+Progress = Callable[[int, int], None]
+
+
+def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = None) -> None:
+    """Every data row into cells, problems and warnings (no database access).
+
+    `progress(done, total)` is called every few hundred rows (total is the template's).
+    """
     codes = reading.codes
     if codes.data_sheet not in workbook.sheetnames:
         raise WorkbookRefused(
@@ -479,7 +485,10 @@ def read_rows(workbook, reading: WorkbookReading) -> None:
     def problem(location: Location, message: str) -> None:
         reading.problems.append(Problem(location, message))
 
+    expected = max(len(codes.units) * len(codes.indicators), 1)
     for row_number, cells in enumerate(rows, start=codes.header_row + 1):
+        if progress is not None and row_number % 500 == 0:
+            progress(min(row_number - codes.header_row, expected), expected)
         cells = list(cells) + [None] * (width - len(cells))
         cell = {key: cells[p] for key, p in position.items()}
         value_of = {key: (c.value if c is not None else None) for key, c in cell.items()}
@@ -694,7 +703,11 @@ def drop_kept(reading: WorkbookReading) -> None:
 
 
 def read_workbook(
-    content: bytes, *, expect: Expectation | None = None, today: date | None = None
+    content: bytes,
+    *,
+    expect: Expectation | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> WorkbookReading:
     """A file's template and cells, checked down to each row; WorkbookRefused for the file."""
     workbook = open_workbook(content)
@@ -704,7 +717,7 @@ def read_workbook(
         reading = WorkbookReading(
             codes=codes, criteria_set=criteria_set, period=period, units=units
         )
-        read_rows(workbook, reading)
+        read_rows(workbook, reading, progress)
     except WorkbookRefused:
         raise
     except Exception as error:  # noqa: BLE001 - a malformed part of the file is a refusal
@@ -810,6 +823,22 @@ class ImportResult:
         return rows
 
 
+def plan_fingerprint(plan: ValuePlan) -> str:
+    """What a plan would write, as a digest: a confirmation writes what was previewed."""
+    digest = hashlib.sha256()
+    for change in sorted(plan.writes, key=lambda c: (c.cell.unit_id, c.cell.indicator_key)):
+        digest.update(
+            repr(
+                (
+                    change.cell.cell_key,
+                    sorted(change.cell.fields().items()),
+                    change.previous.pk if change.previous is not None else None,
+                )
+            ).encode()
+        )
+    return digest.hexdigest()
+
+
 def value_text(value: Any, indicator) -> str:
     """A value in words: "Đạt", "12,5 km", "8 / 10"."""
     measure = f" {indicator.unit}" if indicator is not None and indicator.unit else ""
@@ -873,13 +902,14 @@ def preview_workbook(
     user: AbstractBaseUser | AnonymousUser | None,
     expect: Expectation | None = None,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read and check a file and say what it would change; writes nothing.
 
     WorkbookRefused for a file that cannot be read as a template or a user who may not
     enter values.
     """
-    reading = read_workbook(content, expect=expect, today=today)
+    reading = read_workbook(content, expect=expect, today=today, progress=progress)
     scope_problems = _scope_problems(reading, user)
     try:
         plan = plan_values(reading.cells, user=user)
@@ -895,40 +925,54 @@ def import_workbook(
     actor: Actor,
     filename: str = "",
     expect: Expectation | None = None,
-    fingerprint: str | None = None,
     today: date | None = None,
 ) -> ImportResult:
-    """Write every value of a valid file in one transaction, or nothing.
-
-    With `fingerprint` (from the preview), refuses when what would be written has changed
-    since (someone else entered values meanwhile): the user looks at the new preview.
-    """
+    """Read a file and write every value of it in one transaction, or nothing."""
     result = preview_workbook(content, user=actor.user, expect=expect, today=today)
     if not result.is_valid:
         return result
-    if fingerprint is not None and fingerprint != result.fingerprint:
-        raise StalePreview(result)
-    reason = _("Nhập từ tệp Excel “%(file)s” (bộ %(set)s, kỳ %(period)s)") % {
+    plan = apply_cells(
+        result.reading.cells,
+        actor=actor,
+        reason=import_reason(filename, result.reading.criteria_set, result.reading.period),
+    )
+    if not plan.is_valid:
+        return ImportResult(result.reading, plan, _problems_of(result.reading, plan))
+    return ImportResult(reading=result.reading, plan=plan, problems=[], applied=True)
+
+
+def import_reason(filename: str, criteria_set: CriteriaSet, period: Period) -> str:
+    return _("Nhập từ tệp Excel “%(file)s” (bộ %(set)s, kỳ %(period)s)") % {
         "file": filename or "?",
-        "set": result.reading.criteria_set,
-        "period": result.reading.period.label,
+        "set": criteria_set,
+        "period": period.label,
     }
+
+
+def apply_cells(
+    cells: Sequence[CellInput], *, actor: Actor, reason: str, fingerprint: str | None = None
+) -> ValuePlan:
+    """Write the cells of a checked file (all or nothing); the plan says what happened.
+
+    With `fingerprint` (from the preview), raises StalePreview when what would be written
+    changed since (values entered meanwhile), so the user looks at the new preview first.
+    """
     try:
-        plan = apply_values(result.reading.cells, actor=actor, reason=reason)
+        if fingerprint is not None:
+            current = plan_values(cells, user=actor.user)
+            if current.is_valid and plan_fingerprint(current) != fingerprint:
+                raise StalePreview()
+        return apply_values(cells, actor=actor, reason=reason)
     except ValuesRefused as refused:
-        return ImportResult(
-            result.reading, refused.plan, _problems_of(result.reading, refused.plan)
-        )
+        return refused.plan
     except WriteDenied as error:
         raise WorkbookRefused(str(error)) from None
-    return ImportResult(reading=result.reading, plan=plan, problems=[], applied=True)
 
 
 class StalePreview(Exception):
     """The values changed between the preview and the confirmation: nothing was written."""
 
-    def __init__(self, result: ImportResult):
-        self.result = result
+    def __init__(self):
         super().__init__(
             _(
                 "Số liệu trong hệ thống đã thay đổi từ lúc xem trước; không ghi gì. Hãy xem lại bản xem trước mới."
