@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from ntm.assessments.api_workbook import router as workbook_router
 from ntm.criteria.api import router as criteria_router
 from ntm.units.api import router as units_router
 
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
+api.add_router("/workbooks", workbook_router, tags=["workbooks"])

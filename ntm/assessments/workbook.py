@@ -971,16 +971,8 @@ def make_template(
     from ntm.accounts.scope import scope_of
     from ntm.criteria.selectors import applicable_sets
 
-    today = today or timezone.localdate()
     on = period.observed_on
-    if on > today:
-        raise TemplateRefused(
-            _(
-                "Kỳ %(period)s chưa kết thúc (số liệu của kỳ ghi vào ngày %(date)s). "
-                "Chọn một kỳ đã kết thúc, hoặc một ngày cụ thể, ví dụ %(today)s."
-            )
-            % {"period": period.label, "date": on.strftime("%d/%m/%Y"), "today": today.isoformat()}
-        )
+    check_period_ended(period, today=today)
     if user is not None:
         try:
             require_write(user, unit)
@@ -1027,6 +1019,24 @@ def make_template(
         parent=unit if for_children else None,
         generated_by=name,
     )
+
+
+def check_period_ended(period: Period, *, today: date | None = None) -> None:
+    """TemplateRefused for a period not yet ended: its values are observed on its last day,
+    and a value dated in the future would show on no page until that day."""
+    today = today or timezone.localdate()
+    if period.observed_on > today:
+        raise TemplateRefused(
+            _(
+                "Kỳ %(period)s chưa kết thúc (số liệu của kỳ ghi vào ngày %(date)s). "
+                "Chọn một kỳ đã kết thúc, hoặc một ngày cụ thể, ví dụ %(today)s."
+            )
+            % {
+                "period": period.label,
+                "date": period.observed_on.strftime("%d/%m/%Y"),
+                "today": today.isoformat(),
+            }
+        )
 
 
 def read_period(text: str) -> Period:

@@ -27,7 +27,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -53,8 +52,10 @@ from ntm.assessments.workbook import (
     CurrentValue,
     TemplateCodes,
     TemplateIndicator,
+    TemplateRefused,
     TemplateUnit,
     canonical_rows,
+    check_period_ended,
     number_text,
     signature_matches,
     values_in_force,
@@ -320,20 +321,11 @@ def check_template(codes: TemplateCodes, expect: Expectation, *, today: date | N
 
 
 def check_period(period: Period, *, today: date | None = None) -> None:
-    """A period takes values once it has ended: they are observed on its last day, and a
-    value dated in the future would not show on any page until that day."""
-    today = today or timezone.localdate()
-    if period.observed_on > today:
-        raise WorkbookRefused(
-            _(
-                "Kỳ %(period)s chưa kết thúc (số liệu của kỳ ghi vào ngày %(date)s). Chọn một kỳ đã kết thúc, hoặc một ngày cụ thể, ví dụ %(today)s."
-            )
-            % {
-                "period": period.label,
-                "date": period.observed_on.strftime("%d/%m/%Y"),
-                "today": today.isoformat(),
-            }
-        )
+    """A period takes values once it has ended (see `check_period_ended`)."""
+    try:
+        check_period_ended(period, today=today)
+    except TemplateRefused as refused:
+        raise WorkbookRefused(refused.message) from None
 
 
 def _is_within(unit: AdminUnit, root: AdminUnit) -> bool:
