@@ -21,6 +21,7 @@ from ntm.accounts.scope import scope_of
 from ntm.assessments import workbook_jobs as jobs
 from ntm.assessments.workbook import (
     TemplateRefused,
+    check_period_ended,
     default_period,
     make_template,
     period_suggestions,
@@ -68,13 +69,23 @@ def _selection(request: HttpRequest, unit: AdminUnit, source=None):
     errors = []
     try:
         period = read_period(period_text)
+        check_period_ended(period, today=today)
+        if not unit_status.is_in_force(unit, period.observed_on):
+            errors.append(
+                _("%(unit)s không tồn tại vào ngày %(date)s, ngày cuối của kỳ %(period)s.")
+                % {
+                    "unit": unit.name,
+                    "date": period.observed_on.strftime("%d/%m/%Y"),
+                    "period": period.label,
+                }
+            )
     except TemplateRefused as refused:
         errors.append(refused.message)
         period = read_period(default_period(unit, today))
-    choices = template_choices(unit, on=min(period.observed_on, today))
+    choices = template_choices(unit, on=period.observed_on)
     set_id = (source.get("set") or "").strip()
     chosen = next((c for c in choices if c.criteria_set.set_id == set_id), None)
-    if chosen is None and set_id:
+    if chosen is None and set_id and not errors:
         errors.append(
             _("Bộ tiêu chí “%(set)s” không áp dụng cho %(unit)s vào ngày %(date)s.")
             % {"set": set_id, "unit": unit.name, "date": period.observed_on.strftime("%d/%m/%Y")}
