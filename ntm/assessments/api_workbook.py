@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -158,7 +158,7 @@ def import_file(
         check_size(file.size or 0)
     except WorkbookRefused as refused:
         status = 413 if (file.size or 0) > MAX_UPLOAD_BYTES else 400
-        return status, {"detail": refused.message}
+        return Status(status, {"detail": refused.message})
     content = file.read()
     expect = Expectation(set_id=set_id or None, period=period or None)
     try:
@@ -172,9 +172,9 @@ def import_file(
                 expect=expect,
             )
     except WorkbookRefused as refused:
-        return 400, {"detail": refused.message}
+        return Status(400, {"detail": refused.message})
     body = _result(result)
-    return (200 if result.is_valid else 422), body
+    return Status(200 if result.is_valid else 422, body)
 
 
 def _problem(problem) -> dict[str, Any]:

@@ -60,6 +60,19 @@ def _user(username: str | None):
     return user
 
 
+def _find(find_unit, code: str, on, level: str, children: bool):
+    """The unit of a code: at the set's level first, else at any level (the template
+    check then says why a district cannot take a commune set, say)."""
+    from ntm.core.hierarchy import HierarchyError
+
+    if not children:
+        try:
+            return find_unit(code, on=on, level=level)
+        except HierarchyError:
+            pass
+    return find_unit(code, on=on)
+
+
 def template_command(args: argparse.Namespace) -> int:
     from ntm.assessments.workbook import (
         TemplateRefused,
@@ -77,9 +90,7 @@ def template_command(args: argparse.Namespace) -> int:
         period = read_period(args.period)
         check_period_ended(period)
         criteria_set = get_set(args.set_id, args.version)
-        record = find_unit(
-            args.unit, on=period.observed_on, level=None if args.children else criteria_set.level
-        )
+        record = _find(find_unit, args.unit, period.observed_on, criteria_set.level, args.children)
     except TemplateRefused as refused:
         raise UserError(f"--period: {refused.message}") from None
     except (UnknownSet, HierarchyError) as error:

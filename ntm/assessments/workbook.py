@@ -546,7 +546,7 @@ def build_template(
         content=buffer.getvalue(),
         filename=template_filename(criteria_set, period, units, parent),
         codes=codes,
-        rows=last_row - FIRST_DATA_ROW + 1,
+        rows=len(units) * len(indicators),
     )
 
 
