@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -54,7 +55,7 @@ def table_xlsx(
     facts = [*facts, (_("Xuất lúc"), timezone.localtime().replace(tzinfo=None))]
     for label, value in facts:
         sheet.cell(row, 1, label).font = Font(color="555555")
-        cell = sheet.cell(row, 2, value)
+        cell = sheet.cell(row, 2, _cell_value(value))
         if isinstance(value, datetime):
             cell.number_format = FORMATS["datetime"]
             cell.alignment = Alignment(horizontal="left")
@@ -76,12 +77,14 @@ def table_xlsx(
 
     # One style per column, copied to each cell: styling attribute by attribute is slow.
     prototypes = []
+    scratch = workbook.create_sheet("scratch")
     for position, column in enumerate(columns, start=1):
-        cell = sheet.cell(header_row + 1, position)
+        cell = scratch.cell(1, position)
         cell.border = border
         cell.number_format = FORMATS[column.kind]
         cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
         prototypes.append(copy(cell._style))
+    workbook.remove(scratch)
     last = header_row
     for values in rows:
         last += 1
@@ -103,6 +106,8 @@ def table_xlsx(
 
 
 def _cell_value(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazy translation
+        return str(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, float) and value != value:  # NaN
