@@ -94,7 +94,7 @@ def columns() -> tuple[Column, ...]:
         Column("source", _("Nguồn số liệu"), 28, True),
         Column("note", _("Ghi chú"), 28, True),
         Column("observed_on", _("Số liệu hiện có, ngày"), 13),
-        Column("status", _("Đánh giá hiện tại"), 16),
+        Column("status", _("Đánh giá hiện tại"), 24),
         # Hidden: the unit's internal id, which tells apart units without an official code.
         Column("unit_id", _("ID đơn vị"), 9),
     )
@@ -453,6 +453,20 @@ def build_template(
     sheet.row_dimensions[HEADER_ROW].height = 32
 
     validations = _validations()
+    criterion_of = (
+        {c.number: i for i, c in enumerate(evaluation.definition.criteria)} if evaluation else {}
+    )
+
+    def status_text(p: int, number: str, status: Status) -> str:
+        """The indicator's status; for a criterion certified as a whole, the certificate's
+        verdict too (a value entered after it will decide instead)."""
+        text = statuses[status]
+        c = criterion_of.get(number)
+        if c is not None and bool(evaluation.certified[p, c]):
+            verdict = statuses[Status(int(evaluation.criterion_status[p, c]))]
+            text += " · " + _("tiêu chí theo văn bản xác nhận: %(status)s") % {"status": verdict}
+        return text
+
     shown: dict[tuple[str, float | None], str] = {}
 
     def shown_threshold(indicator: IndicatorDef, threshold: float) -> str:
@@ -493,7 +507,7 @@ def build_template(
                 "unit_code": unit.code,
                 "unit_name": unit.name,
                 "observed_on": value.observed_on if value else None,
-                "status": statuses[status],
+                "status": status_text(p, number, status),
                 "unit_id": unit.pk,
             }
             for key, content in fixed.items():
