@@ -920,17 +920,24 @@ def import_workbook(
     today: date | None = None,
 ) -> ImportResult:
     """Read a file and write every value of it in one transaction, or nothing."""
-    result = preview_workbook(content, user=actor.user, expect=expect, today=today)
-    if not result.is_valid:
-        return result
+    reading = read_workbook(content, expect=expect, today=today)
+    scope_problems = _scope_problems(reading, actor.user)
+    if reading.problems or scope_problems:
+        # Refused: the plan only completes the list of problems.
+        try:
+            plan = plan_values(reading.cells, user=actor.user)
+        except WriteDenied as error:
+            raise WorkbookRefused(str(error)) from None
+        return ImportResult(reading, plan, _problems_of(reading, plan) + scope_problems)
+    # apply_values checks every cell again inside its transaction: one plan, not two.
     plan = apply_cells(
-        result.reading.cells,
+        reading.cells,
         actor=actor,
-        reason=import_reason(filename, result.reading.criteria_set, result.reading.period),
+        reason=import_reason(filename, reading.criteria_set, reading.period),
     )
     if not plan.is_valid:
-        return ImportResult(result.reading, plan, _problems_of(result.reading, plan))
-    return ImportResult(reading=result.reading, plan=plan, problems=[], applied=True)
+        return ImportResult(reading, plan, _problems_of(reading, plan))
+    return ImportResult(reading=reading, plan=plan, problems=[], applied=True)
 
 
 def import_reason(filename: str, criteria_set: CriteriaSet, period: Period) -> str:
