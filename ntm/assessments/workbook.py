@@ -35,7 +35,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -552,7 +551,6 @@ def build_template(
     _write_guide(workbook.create_sheet(_("Hướng dẫn")), criteria_set, period, units, parent, codes)
     _write_codes(workbook.create_sheet(CODES_SHEET), codes)
     workbook.active = 0
-    workbook.security = WorkbookProtection(lockStructure=False)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -39,10 +39,10 @@ from ntm.audit.services import Actor
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.views_units import _visible_unit
+from ntm.web.xlsx import XLSX_TYPE
 
 #: The most changes and problems listed on the preview page; the counts cover them all.
 LIST_LIMIT = 300
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _writable_unit(request: HttpRequest, unit_id: int) -> AdminUnit:
