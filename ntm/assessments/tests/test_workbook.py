@@ -243,3 +243,49 @@ def test_percent_formatted_cell_and_numbers_typed_as_text_are_read_as_the_user_s
     }
     assert given[(ky_anh["ky_tay"].id, "test-commune:10")] == (47.5, None, None)
     assert given[(ky_anh["ky_lac"].id, "test-commune:2.1")] == (None, 8.25, 10.0)
+
+
+def test_a_percentage_formatted_cell_is_read_as_the_percent_it_shows(tmp_path):
+    load_criteria_sets(
+        write_sets(
+            tmp_path / "sets",
+            {
+                **COMMUNE_SET,
+                "revocation_key_criteria": [],
+                "criteria": [
+                    {
+                        "number": "17",
+                        "name_vi": "Môi trường",
+                        "indicators": [
+                            {
+                                "code": "17.1",
+                                "name_vi": "Tỷ lệ hộ dùng nước sạch",
+                                "kind": "number",
+                                "unit": "%",
+                                "comparator": ">=",
+                                "thresholds": [{"value": 95, "confidence": "verified"}],
+                            }
+                        ],
+                    }
+                ],
+            },
+        )
+    )
+    units = make_ky_anh()
+
+    def change(workbook):
+        sheet = workbook.worksheets[0]
+        cell = sheet.cell(find_row(sheet, "18850", "17.1"), column_index()["value"] + 1)
+        cell.value = 0.855  # typed "85,5%" in a cell formatted as a percentage
+        cell.number_format = "0.0%"
+        judgement = sheet.cell(find_row(sheet, "18793", "17.1"), column_index()["value"] + 1)
+        judgement.value = True  # TRUE where a number goes
+
+    from ntm.assessments.tests.workbook_helpers import edit
+
+    content = edit(template_bytes([units["ky_lac"], units["ky_tay"]]), change)
+    result = preview_workbook(content, user=None)
+    assert [(p.location.row, p.message) for p in result.problems] == [
+        (7, "Giá trị là giá trị đúng/sai (TRUE/FALSE), cần một số.")
+    ]
+    assert [(c.unit_id, c.value) for c in result.reading.cells] == [(units["ky_lac"].id, 85.5)]
