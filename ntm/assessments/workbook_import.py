@@ -23,10 +23,12 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -95,14 +97,20 @@ class Location:
 
     @property
     def where(self) -> str:
-        text = _("Sheet “%(sheet)s”, dòng %(row)d, cột %(column)s") % {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-        }
+        place, value = _where_formats(get_language() or "")
+        text = place % {"sheet": self.sheet, "row": self.row, "column": self.column}
         if self.shown:
-            text += _(", giá trị “%(value)s”") % {"value": self.shown}
+            text += value % {"value": self.shown}
         return text
+
+
+@lru_cache(maxsize=8)
+def _where_formats(language: str) -> tuple[str, str]:
+    """The two phrases of a cell's place, translated once per language (10,000 rows)."""
+    return (
+        _("Sheet “%(sheet)s”, dòng %(row)d, cột %(column)s"),
+        _(", giá trị “%(value)s”"),
+    )
 
 
 @dataclass(frozen=True)
@@ -430,6 +438,116 @@ def read_judgement(cell) -> bool:
 
 Progress = Callable[[int, int], None]
 
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DIGITS = "0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetCell:
+    """A cell as the data rows need it: its value, whether it holds a formula, its format."""
+
+    value: Any
+    data_type: str
+    number_format: str
+
+
+def sheet_rows(
+    workbook, sheet, *, max_col: int, columns: set[int] | None = None, full_row: int = 0
+):
+    """(row number, cells A..max_col) for every row of a read-only sheet, parsed with lxml.
+
+    openpyxl reads the workbook, its styles, shared strings and the codes sheet; the data
+    rows (10,000 for 200 communes, each cell of them turned into an object by openpyxl's
+    pure-Python parser) are read here about four times faster. Values follow openpyxl's
+    rules: shared and inline strings, numbers, booleans, dates by their number format,
+    formulas as "=..." with the data type "f". Only `columns` (1-based) are read, except
+    on `full_row` (the header), where every column is.
+    """
+    from lxml import etree
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+    from openpyxl.utils import column_index_from_string
+    from openpyxl.utils.datetime import from_excel
+
+    shared = sheet._shared_strings
+    styles = workbook._cell_styles
+    custom_formats = workbook._number_formats
+    date_styles = workbook._date_formats
+    formats: dict[int, str] = {}
+
+    def number_format(style: int) -> str:
+        if style not in formats:
+            format_id = styles[style].numFmtId if style < len(styles) else 0
+            formats[style] = (
+                BUILTIN_FORMATS.get(format_id, "General")
+                if format_id < BUILTIN_FORMATS_MAX_SIZE
+                else custom_formats[format_id - BUILTIN_FORMATS_MAX_SIZE]
+            )
+        return formats[style]
+
+    def parse(cell) -> SheetCell:
+        kind = cell.get("t", "n")
+        style = int(cell.get("s") or 0)
+        formula = cell.find(f"{SHEET_NS}f")
+        if formula is not None:
+            return SheetCell("=" + (formula.text or ""), "f", number_format(style))
+        if kind == "inlineStr":
+            holder = cell.find(f"{SHEET_NS}is")
+            text = "".join(
+                t.text or ""
+                for t in (holder.iter(f"{SHEET_NS}t") if holder is not None else ())
+                if t.getparent().tag != f"{SHEET_NS}rPh"
+            )
+            return SheetCell(text, "s", number_format(style))
+        raw = cell.findtext(f"{SHEET_NS}v")
+        value: Any = raw
+        if raw is None or raw == "":
+            value = None
+        elif kind == "s":
+            value = shared[int(raw)]
+        elif kind == "b":
+            value = bool(int(raw))
+        elif kind == "n":
+            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            if style in date_styles:
+                try:
+                    value, kind = from_excel(value, workbook.epoch), "d"
+                except (OverflowError, ValueError):
+                    value, kind = "#VALUE!", "e"
+        elif kind == "d":
+            value = datetime.fromisoformat(raw)
+        return SheetCell(value, "s" if kind == "str" else kind, number_format(style))
+
+    cell_tag = f"{SHEET_NS}c"
+    indexes: dict[str, int] = {}
+    with sheet._get_source() as source:
+        expected_row = 0
+        for _event, row in etree.iterparse(
+            source,
+            tag=f"{SHEET_NS}row",
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+        ):
+            number = int(row.get("r") or expected_row + 1)
+            expected_row = number
+            cells: list[SheetCell | None] = [None] * max_col
+            position = 0
+            for cell in row.iterchildren(cell_tag):
+                reference = cell.get("r")
+                if reference:
+                    letters = reference.rstrip(_DIGITS)
+                    position = indexes.get(letters) or indexes.setdefault(
+                        letters, column_index_from_string(letters)
+                    )
+                else:
+                    position += 1
+                if position <= max_col and (
+                    columns is None or position in columns or number == full_row
+                ):
+                    cells[position - 1] = parse(cell)
+            row.clear()
+            yield number, cells
+
 
 def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = None) -> None:
     """Every data row into cells, problems and warnings (no database access).
@@ -443,11 +561,26 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
             % {"sheet": codes.data_sheet}
         )
     sheet = workbook[codes.data_sheet]
-    sheet.reset_dimensions()
     width = len(codes.columns)
-    rows = sheet.iter_rows(min_row=codes.header_row, max_col=max(width, 1))
-    header = next(rows, ())
-    found = [_text(c.value) for c in header] + [""] * width
+    rows = (
+        (number, cells)
+        for number, cells in sheet_rows(
+            workbook,
+            sheet,
+            max_col=max(width, 1),
+            columns={
+                p + 1
+                for p, (key, _header) in enumerate(codes.columns)
+                if key in (*INPUT_KEYS, "unit_code", "unit_id", "indicator_code")
+            },
+            full_row=codes.header_row,
+        )
+        if number >= codes.header_row
+    )
+    header_number, header = next(rows, (0, []))
+    if header_number != codes.header_row:
+        header = []
+    found = [_text(c.value) if c is not None else "" for c in header] + [""] * width
     for position, (_key, expected) in enumerate(codes.columns):
         if found[position] != expected:
             letter = codes.column_letter(_key)
@@ -478,7 +611,7 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
         reading.problems.append(Problem(location, message))
 
     expected = max(len(codes.units) * len(codes.indicators), 1)
-    for row_number, cells in enumerate(rows, start=codes.header_row + 1):
+    for row_number, cells in rows:
         if progress is not None and row_number % 500 == 0:
             progress(min(row_number - codes.header_row, expected), expected)
         cells = list(cells) + [None] * (width - len(cells))
