@@ -52,6 +52,7 @@ test: install browser lint
 bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/ntm bench --output var/bench/evaluation.json
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-demo.sqlite3 $(BIN)/ntm bench-dashboard --output var/bench/dashboard.json
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/ntm bench-workbook --output var/bench/workbook.json
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from ntm.assessments.api import router as values_router
 from ntm.assessments.api_dashboard import router as dashboards_router
+from ntm.assessments.api_workbook import router as workbook_router
 from ntm.criteria.api import router as criteria_router
 from ntm.units.api import router as units_router
 
@@ -17,3 +18,4 @@ api.add_router("/units", units_router, tags=["units"])
 api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
 api.add_router("/values", values_router, tags=["values"])
 api.add_router("/dashboards", dashboards_router, tags=["dashboards"])
+api.add_router("/workbooks", workbook_router, tags=["workbooks"])

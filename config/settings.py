@@ -124,6 +124,10 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("NTM_MEDIA_ROOT", VAR_DIR / "media"))
+# Excel imports: read and write in a background thread ("thread") or within the request
+# ("inline"); uploads above NTM_WORKBOOK_MAX_BYTES are refused.
+NTM_WORKBOOK_JOBS = os.environ.get("NTM_WORKBOOK_JOBS", "thread")
+NTM_WORKBOOK_MAX_BYTES = int(os.environ.get("NTM_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -17,6 +17,7 @@ from ntm.cli_support import UserError
 
 def build_parser() -> argparse.ArgumentParser:
     from ntm.assessments import commands as assessment_commands
+    from ntm.assessments import commands_workbook as workbook_commands
     from ntm.criteria import commands as criteria_commands
     from ntm.demo import commands as demo_commands
     from ntm.units import commands as unit_commands
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     unit_commands.register(sub)
     criteria_commands.register(sub)
     assessment_commands.register(sub)
+    workbook_commands.register(sub)
     demo_commands.register(sub)
     return parser
 
