@@ -276,7 +276,11 @@ def _base_definition(stored: CriteriaSet) -> CriteriaSetDef | None:
 
 def _lock_draft(stored: CriteriaSet) -> CriteriaSet:
     """The draft row, locked for the edit; a published version is refused."""
-    current = CriteriaSet.objects.select_for_update().select_related("extends").get(pk=stored.pk)
+    current = (
+        CriteriaSet.objects.select_for_update(of=("self",))
+        .select_related("extends")
+        .get(pk=stored.pk)
+    )
     if current.status != SetStatusChoices.DRAFT:
         raise NotADraft(
             _(
