@@ -21,8 +21,16 @@ from datetime import date
 import numpy as np
 from django.db.models import Q
 
-from ntm.assessments.models import CriterionCertification, Recognition
-from ntm.demo.synthetic import END_2020, END_2024, HA_TINH, SOURCE, THANH_HOA
+from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
+from ntm.demo.synthetic import (
+    END_2020,
+    END_2024,
+    HA_TINH,
+    INCOME_2016,
+    INCOME_THRESHOLD_BTB_2020,
+    SOURCE,
+    THANH_HOA,
+)
 from ntm.units.models import AdminUnit
 
 SEED = 20220308
@@ -50,7 +58,8 @@ def _flip(rng: np.random.Generator, keys: list[str], met: dict[str, bool], count
 
 
 def load_trends() -> int:
-    """Write the year-end certifications 2021-2023; returns how many rows were written."""
+    """Write the year-end certifications 2021-2023 (and the incomes behind income gained in
+    2021); returns how many rows were written."""
     rng = np.random.default_rng(SEED)
     in_provinces = Q(
         parent__parent__code__in=[HA_TINH, THANH_HOA], parent__parent__level="province"
@@ -66,6 +75,7 @@ def load_trends() -> int:
     ).values_list("unit_id", "decision_date"):
         standard_year[unit_id] = min(standard_year.get(unit_id, 9999), decided.year)
     rows: list[CriterionCertification] = []
+    incomes: list[IndicatorValue] = []
 
     def certify(unit_id: int, keys: list[str], met: dict[str, bool], on: date) -> None:
         rows.extend(
@@ -85,6 +95,17 @@ def load_trends() -> int:
             else _flip(rng, keys, state, int(rng.integers(0, 4)))
         )
         certify(unit_id, gained, dict.fromkeys(gained, True), END_2021)
+        if INCOME_2016 in gained:
+            # The income gained is backed by a value above the threshold, not only a decision.
+            incomes.append(
+                IndicatorValue(
+                    unit_id=unit_id,
+                    indicator_key=INCOME_2016,
+                    observed_on=END_2021,
+                    value=round(INCOME_THRESHOLD_BTB_2020 + float(rng.uniform(0.5, 6)), 1),
+                    source=SOURCE,
+                )
+            )
 
     # 2022 and 2023, under the 2021-2025 set, a little behind the end of 2024.
     for unit_id, state in sorted(_states(communes, END_2024).items()):
@@ -109,4 +130,5 @@ def load_trends() -> int:
         certify(unit_id, changed, in_2023, END_2023)
 
     CriterionCertification.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    IndicatorValue.objects.bulk_create(incomes, batch_size=5000)
+    return len(rows) + len(incomes)
