@@ -99,7 +99,7 @@ def evaluate_with_cells(
     """
     definition = criteria_set.to_domain()
     unit_rows = UnitRows.from_queryset(units)
-    inputs = gather_inputs(definition, units, unit_rows, as_of)
+    inputs = gather_inputs(definition, unit_rows, as_of)
     kinds = {i.key: i.kind for i in definition.indicators}
     for cell in cells:
         kind = kinds.get(cell.indicator_key)

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 from django.db.models import Q, QuerySet
 
-from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
+from ntm.assessments.inputs import read_inputs
+from ntm.assessments.models import Recognition
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import CriteriaSetDef, IndicatorKind, Tier
 from ntm.criteria.models import CriteriaSet
@@ -54,98 +55,9 @@ class UnitRows:
         return engine.UnitFrame.build(self.ids.tolist(), self.regions, self.groups)
 
 
-def _unit_filter(units: QuerySet[AdminUnit] | Sequence[AdminUnit], ids: np.ndarray) -> Q:
-    # A queryset becomes a subquery; a short list of units is passed by id.
-    if isinstance(units, QuerySet):
-        return Q(unit__in=units.values("id"))
-    return Q(unit_id__in=ids.tolist())
-
-
-def _latest_per_cell(
-    unit_ids: np.ndarray, rows: list[tuple[Any, ...]], keys: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For rows (unit_id, key, date, ...), the last row per (unit, key) by date.
-
-    Returns (unit position, key position, row index) for each kept cell.
-    """
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    key_index = {k: i for i, k in enumerate(keys)}
-    unit_col = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    key_col = np.fromiter((key_index[r[1]] for r in rows), dtype=np.int64, count=len(rows))
-    day_col = np.asarray([r[2] for r in rows], dtype="datetime64[D]")
-    unit_pos = np.searchsorted(unit_ids, unit_col)
-    cell = unit_pos * len(keys) + key_col
-    order = np.lexsort((day_col, cell))
-    cell_sorted = cell[order]
-    last = np.r_[cell_sorted[1:] != cell_sorted[:-1], True]
-    kept = order[last]
-    return unit_pos[kept], key_col[kept], kept
-
-
-def gather_inputs(
-    definition: CriteriaSetDef,
-    units: QuerySet[AdminUnit] | Sequence[AdminUnit],
-    unit_rows: UnitRows,
-    as_of: date,
-) -> engine.Inputs:
+def gather_inputs(definition: CriteriaSetDef, unit_rows: UnitRows, as_of: date) -> engine.Inputs:
     """Values and certifications in force on a date for all units, in two queries."""
-    n = len(unit_rows.ids)
-    keys = [i.key for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE]
-    values = {k: np.full(n, np.nan) for k in keys}
-    numerators = {k: np.full(n, np.nan) for k in keys}
-    denominators = {k: np.full(n, np.nan) for k in keys}
-    value_days = {k: np.full(n, np.nan) for k in keys}
-    if keys and n:
-        rows = list(
-            IndicatorValue.objects.filter(
-                _unit_filter(units, unit_rows.ids),
-                indicator_key__in=keys,
-                observed_on__lte=as_of,
-                is_current=True,
-            ).values_list(
-                "unit_id",
-                "indicator_key",
-                "observed_on",
-                "value",
-                "numerator",
-                "denominator",
-                "is_met",
-            )
-        )
-        unit_pos, _, kept = _latest_per_cell(unit_rows.ids, rows, keys)
-        kinds = {i.key: i.kind for i in definition.indicators}
-        for u, r in zip(unit_pos.tolist(), kept.tolist(), strict=True):
-            _, key, observed_on, value, numerator, denominator, is_met = rows[r]
-            value_days[key][u] = observed_on.toordinal()
-            if kinds[key] is IndicatorKind.JUDGEMENT:
-                values[key][u] = np.nan if is_met is None else float(is_met)
-            else:
-                values[key][u] = np.nan if value is None else value
-            numerators[key][u] = np.nan if numerator is None else numerator
-            denominators[key][u] = np.nan if denominator is None else denominator
-    criterion_keys = [c.key for c in definition.criteria]
-    certifications = {k: np.zeros(n, dtype=np.int8) for k in criterion_keys}
-    certification_days = {k: np.full(n, np.nan) for k in criterion_keys}
-    if n:
-        rows = list(
-            CriterionCertification.objects.filter(
-                _unit_filter(units, unit_rows.ids),
-                criterion_key__in=criterion_keys,
-                certified_on__lte=as_of,
-                is_current=True,
-            ).values_list("unit_id", "criterion_key", "certified_on", "is_met")
-        )
-        unit_pos, key_pos, kept = _latest_per_cell(unit_rows.ids, rows, criterion_keys)
-        for u, k, r in zip(unit_pos.tolist(), key_pos.tolist(), kept.tolist(), strict=True):
-            certifications[criterion_keys[k]][u] = (
-                engine.CERT_MET if rows[r][3] else engine.CERT_NOT_MET
-            )
-            certification_days[criterion_keys[k]][u] = rows[r][2].toordinal()
-    return engine.Inputs(
-        values, numerators, denominators, certifications, value_days, certification_days
-    )
+    return read_inputs(definition, unit_rows.ids, [as_of])[as_of]
 
 
 def recognized_tier_rank(unit_ids: np.ndarray, as_of: date) -> np.ndarray:
@@ -210,7 +122,7 @@ def evaluate_units(
     """Evaluate many units against one stored set version as of a date."""
     definition = criteria_set.to_domain()
     unit_rows = UnitRows.from_queryset(units)
-    inputs = gather_inputs(definition, units, unit_rows, as_of)
+    inputs = gather_inputs(definition, unit_rows, as_of)
     aggregates = child_aggregates(definition, unit_rows, as_of)
     if aggregates:
         # Keep the observation days: the newest evidence decides here too.

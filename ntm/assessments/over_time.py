@@ -1,11 +1,9 @@
 """Evaluate many units on several dates from one read of their values.
 
-``evaluation.evaluate_units`` reads the values in force on one date; a dashboard that
-shows the state at each year end would read the same rows once per year. Here the values
-and certifications of all units up to the last date are read once (as raw rows, without
-Django's per-value converters), and each date's inputs are cut from them with array
-operations, then run through the same engine. A test checks that every date gives the
-same result as ``evaluate_units``.
+A dashboard that shows the state at each year end reads the values and certifications of
+all units up to the last date once (``ntm.assessments.inputs``) and runs the engine on
+each date's inputs. A test checks that every date gives the same result as
+``evaluate_units``.
 
 Recognitions are read once too: the tier each unit holds on each date comes from the
 same rows (``ranks_on``).
@@ -14,112 +12,34 @@ same rows (``ranks_on``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 import numpy as np
-from django.db import connection
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
 
 from ntm.assessments.evaluation import TIER_RANK, UnitRows, child_aggregates
-from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
+from ntm.assessments.inputs import (
+    as_text,
+    day_numbers,
+    for_units,
+    positions_of,
+    raw_rows,
+    read_inputs,
+)
+from ntm.assessments.models import Recognition
 from ntm.core import dashboard
 from ntm.core.criteria import engine
-from ntm.core.criteria.model import IndicatorKind, Tier
+from ntm.core.criteria.model import Tier
 from ntm.criteria.models import CriteriaSet
 
-
-def as_text(field: str) -> Cast:
-    """A date column read as ISO text: parsed by numpy in one go rather than row by row."""
-    return Cast(field, output_field=CharField())
-
-
-def raw_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
-    """The rows of a values_list queryset, straight from the database cursor."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-#: Above this many units, queries read every unit's rows and drop the others afterwards:
-#: a list of ten thousand ids costs more to build and send than the rows it saves.
-LONG_LIST = 1000
-
-
-def for_units(unit_ids: np.ndarray, field: str = "unit_id") -> dict[str, list[int]]:
-    """Filter arguments restricting a query to the units, unless the list is long."""
-    if len(unit_ids) > LONG_LIST:
-        return {}
-    return {f"{field}__in": unit_ids.tolist()}
-
-
-def positions_of(unit_ids: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's position among the (sorted) unit ids, and whether it is one of them."""
-    if not len(unit_ids):
-        return np.zeros(len(column), dtype=np.int64), np.zeros(len(column), dtype=bool)
-    position = np.searchsorted(unit_ids, column)
-    inside = unit_ids[np.minimum(position, len(unit_ids) - 1)] == column
-    return position.astype(np.int64), inside
-
-
-def day_numbers(column: Sequence[Any]) -> np.ndarray:
-    """Dates as day ordinals (``date.toordinal``), whether the driver gave text or dates."""
-    if not len(column):
-        return np.zeros(0, dtype=np.int64)
-    if isinstance(column[0], str):
-        epoch = date(1970, 1, 1).toordinal()
-        return np.asarray(column, dtype="datetime64[D]").astype(np.int64) + epoch
-    return np.fromiter((d.toordinal() for d in column), dtype=np.int64, count=len(column))
-
-
-def _floats(column: Sequence[Any]) -> np.ndarray:
-    """Numbers (or booleans) with None as NaN."""
-    values = np.array(column, dtype=object)
-    values[np.equal(values, None)] = np.nan
-    return values.astype(float)
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """Rows (unit position, key position, day, fields...) as parallel arrays."""
-
-    unit: np.ndarray
-    key: np.ndarray
-    day: np.ndarray
-    fields: tuple[np.ndarray, ...]
-
-    def latest_on(self, day: int, n_keys: int) -> np.ndarray:
-        """Indices of the last row per (unit, key) observed on or before the day."""
-        rows = np.flatnonzero(self.day <= day)
-        if not len(rows):
-            return rows
-        cell = self.unit[rows] * n_keys + self.key[rows]
-        order = np.lexsort((self.day[rows], cell))
-        ordered = cell[order]
-        last = np.r_[ordered[1:] != ordered[:-1], True]
-        return rows[order[last]]
-
-
-def _cells(
-    rows: list[tuple[Any, ...]], unit_ids: np.ndarray, keys: Sequence[str], n_fields: int
-) -> _Cells:
-    """Rows of the units (others dropped) as arrays; keys become their positions in `keys`."""
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return _Cells(empty, empty, empty, tuple(np.zeros(0) for _ in range(n_fields)))
-    columns = list(zip(*rows, strict=True))
-    position, inside = positions_of(unit_ids, np.asarray(columns[0], dtype=np.int64))
-    key_index = {k: i for i, k in enumerate(keys)}
-    key = np.fromiter(map(key_index.__getitem__, columns[1]), dtype=np.int64, count=len(rows))
-    return _Cells(
-        unit=position[inside],
-        key=key[inside],
-        day=day_numbers(columns[2])[inside],
-        fields=tuple(_floats(c)[inside] for c in columns[3:]),
-    )
+__all__ = [
+    "RecognitionRows",
+    "as_text",
+    "day_numbers",
+    "evaluate_on_dates",
+    "for_units",
+    "raw_rows",
+]
 
 
 def evaluate_on_dates(
@@ -127,98 +47,12 @@ def evaluate_on_dates(
 ) -> dict[date, engine.Evaluation]:
     """The evaluation of every unit on each date: two reads of values, then arrays."""
     definition = criteria_set.to_domain()
-    n = len(unit_rows.ids)
-    last = max(dates)
-    keys = [i.key for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE]
-    criterion_keys = [c.key for c in definition.criteria]
-    judgement = np.array(
-        [
-            i.kind is IndicatorKind.JUDGEMENT
-            for i in definition.indicators
-            if i.kind is not IndicatorKind.AGGREGATE
-        ],
-        dtype=bool,
-    )
-    value_rows = (
-        raw_rows(
-            IndicatorValue.objects.filter(
-                **for_units(unit_rows.ids),
-                indicator_key__in=keys,
-                observed_on__lte=last,
-                is_current=True,
-            ).values_list(
-                "unit_id",
-                "indicator_key",
-                as_text("observed_on"),
-                "value",
-                "numerator",
-                "denominator",
-                "is_met",
-            )  # fmt: skip
-        )
-        if keys and n
-        else []
-    )
-    cert_rows = (
-        raw_rows(
-            CriterionCertification.objects.filter(
-                **for_units(unit_rows.ids),
-                criterion_key__in=criterion_keys,
-                certified_on__lte=last,
-                is_current=True,
-            ).values_list("unit_id", "criterion_key", as_text("certified_on"), "is_met")
-        )
-        if criterion_keys and n
-        else []
-    )
-    values = _cells(value_rows, unit_rows.ids, keys, 4)
-    certs = _cells(cert_rows, unit_rows.ids, criterion_keys, 1)
     frame = unit_rows.frame()
     results: dict[date, engine.Evaluation] = {}
-    for day in sorted(set(dates)):
-        ordinal = day.toordinal()
-        shape = (n, len(keys))
-        value = np.full(shape, np.nan)
-        numerator = np.full(shape, np.nan)
-        denominator = np.full(shape, np.nan)
-        value_day = np.full(shape, np.nan)
-        kept = values.latest_on(ordinal, len(keys))
-        if len(kept):
-            u, k = values.unit[kept], values.key[kept]
-            number, num, den, is_met = (f[kept] for f in values.fields)
-            value[u, k] = np.where(judgement[k], is_met, number)
-            numerator[u, k] = num
-            denominator[u, k] = den
-            value_day[u, k] = values.day[kept]
-        cert_shape = (n, len(criterion_keys))
-        certification = np.zeros(cert_shape, dtype=np.int8)
-        certification_day = np.full(cert_shape, np.nan)
-        kept = certs.latest_on(ordinal, len(criterion_keys))
-        if len(kept):
-            u, k = certs.unit[kept], certs.key[kept]
-            certification[u, k] = np.where(
-                certs.fields[0][kept] > 0, engine.CERT_MET, engine.CERT_NOT_MET
-            )
-            certification_day[u, k] = certs.day[kept]
-        inputs = engine.Inputs(
-            values={key: value[:, j] for j, key in enumerate(keys)},
-            numerators={key: numerator[:, j] for j, key in enumerate(keys)},
-            denominators={key: denominator[:, j] for j, key in enumerate(keys)},
-            certifications={key: certification[:, j] for j, key in enumerate(criterion_keys)},
-            value_days={key: value_day[:, j] for j, key in enumerate(keys)},
-            certification_days={
-                key: certification_day[:, j] for j, key in enumerate(criterion_keys)
-            },
-        )
+    for day, inputs in read_inputs(definition, unit_rows.ids, dates).items():
         aggregates = child_aggregates(definition, unit_rows, day)
         if aggregates:
-            # As evaluate_units does: aggregate values are computed, with no dates.
-            inputs = engine.Inputs(
-                {**inputs.values, **aggregates},
-                inputs.numerators,
-                inputs.denominators,
-                inputs.certifications,
-            )
+            inputs = replace(inputs, values={**inputs.values, **aggregates})
         results[day] = engine.evaluate(definition, frame, inputs, day)
     return results
 

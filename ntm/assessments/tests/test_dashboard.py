@@ -147,10 +147,10 @@ def test_trend_days_are_year_ends_up_to_the_date_within_the_units_life(units):
 
 
 def test_the_figures_are_the_same_when_units_are_too_many_to_list(units, monkeypatch):
-    from ntm.assessments import over_time
+    from ntm.assessments import inputs
 
     normal = build_dashboard(units["province"], scope=EVERYTHING, as_of=AS_OF)
-    monkeypatch.setattr(over_time, "LONG_LIST", 1)
+    monkeypatch.setattr(inputs, "LONG_LIST", 1)
     many = build_dashboard(units["province"], scope=EVERYTHING, as_of=AS_OF)
     assert many.tiers == normal.tiers == TierCounts(none=3, standard=1, advanced=1, model=0)
     assert (many.average_met, many.weak, many.distribution) == (
