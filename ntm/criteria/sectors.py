@@ -3,7 +3,8 @@
 Read from ``data/sectors.yaml``: a conventional assignment (which ministry guides which
 criterion, hence which provincial department verifies it), not a legal rule, so every
 province can assign a criterion to another department (``CriterionResponsibility``).
-A provincial variant inherits the sectors of its base set's criteria.
+A provincial variant inherits the sectors of its base set's criteria (their keys name
+the set they come from).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from django.utils.translation import get_language
 
 from ntm.core.criteria.model import CriteriaSetDef
-from ntm.criteria.models import CriteriaSet
 from ntm.criteria.services import DATA_DIR, SECTORS_FILE, CriteriaDataError, read_yaml
 
 
@@ -103,31 +103,17 @@ def sector_map() -> SectorMap:
     return read_sectors(DATA_DIR / SECTORS_FILE)
 
 
-def lineage(definition: CriteriaSetDef) -> list[str]:
-    """The set's id, then its base's, and so on (a variant of a variant is possible)."""
-    chain = [definition.set_id]
-    extends = definition.extends
-    while extends is not None and extends[0] not in chain:
-        chain.append(extends[0])
-        stored = CriteriaSet.objects.filter(set_id=extends[0], version=extends[1]).first()
-        extends = stored.to_domain().extends if stored is not None else None
-    return chain
-
-
 def criterion_sectors(definition: CriteriaSetDef) -> dict[str, Sector | None]:
-    """Each criterion key of a set with its conventional sector (None: no sector)."""
+    """Each criterion key of a set with its conventional sector (None: no sector).
+
+    A criterion is looked up under the set it comes from (its key's prefix), so a
+    provincial variant's inherited criteria take their base set's sectors.
+    """
     mapping = sector_map()
-    chain = lineage(definition)
     found: dict[str, Sector | None] = {}
     for criterion in definition.criteria:
-        code = next(
-            (
-                mapping.by_set[set_id][criterion.number]
-                for set_id in chain
-                if criterion.number in mapping.by_set.get(set_id, {})
-            ),
-            None,
-        )
+        origin = criterion.key.partition(":")[0]
+        code = mapping.by_set.get(origin, {}).get(criterion.number)
         found[criterion.key] = mapping.sectors[code] if code else None
     return found
 
