@@ -45,6 +45,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write, role_of
@@ -446,7 +447,7 @@ def submit_period(
         )
         submission = _locked_row(submission)
         if submission.status != Status.DRAFT:
-            raise _state_refusal(submission, _("gửi lại"))
+            raise _state_refusal(submission, pgettext("refused step", "gửi lại"))
         user = _user(actor)
         rows = _start_round(submission, version)
         previous = _move(submission, Status.SUBMITTED, Action.SUBMIT, user)
@@ -462,7 +463,7 @@ def submit_period(
             Action.SUBMIT,
             previous,
             comment=_comment(comment),
-            data={"set_version": version.version, "criteria": len(rows)},
+            data={"set_version": version.version, "criteria_count": len(rows)},
         )
     return submission
 
@@ -484,7 +485,7 @@ def withdraw_submission(*, submission: Submission, actor: Actor, comment: str = 
     with transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.SUBMITTED:
-            raise _state_refusal(submission, _("rút về bản nháp"))
+            raise _state_refusal(submission, pgettext("refused step", "rút về bản nháp"))
         verified = (
             submission.verifications.filter(is_current=True, verified_at__isnull=False)
             .select_related("verified_by", "department")
@@ -541,7 +542,7 @@ def verify_criteria(
     with transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.SUBMITTED:
-            raise _state_refusal(submission, _("xác nhận tiêu chí"))
+            raise _state_refusal(submission, pgettext("refused step", "xác nhận tiêu chí"))
         _ensure_round(submission)
         rows = current_round(submission)
         by_number = {r.number: r for r in rows}
@@ -646,7 +647,7 @@ def return_submission(*, submission: Submission, actor: Actor, comment: str) -> 
         submission = _locked_row(submission)
         status = submission.status
         if status not in (Status.SUBMITTED, Status.VERIFIED, Status.APPROVED):
-            raise _state_refusal(submission, _("trả lại"))
+            raise _state_refusal(submission, pgettext("refused step", "trả lại"))
         if not office:
             _ensure_round(submission)
             theirs = submission.verifications.filter(
@@ -702,7 +703,7 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
                 % {"count": len(pending), "list": listing}
             )
         if submission.status != Status.VERIFIED:
-            raise _state_refusal(submission, _("phê duyệt"))
+            raise _state_refusal(submission, pgettext("refused step", "phê duyệt"))
         stored = CriteriaSet.objects.filter(
             set_id=submission.set_id, version=submission.set_version
         ).first()
@@ -732,7 +733,7 @@ def lock_submission(*, submission: Submission, actor: Actor, comment: str = "") 
                     _("%(what)s chưa được phê duyệt: phê duyệt trước rồi mới khóa.")
                     % {"what": period_text(submission)}
                 )
-            raise _state_refusal(submission, _("khóa"))
+            raise _state_refusal(submission, pgettext("refused step", "khóa"))
         user = _user(actor)
         previous = _move(submission, Status.LOCKED, Action.LOCK, user)
         submission.locked_by, submission.locked_at = user, submission.status_changed_at

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ntm.assessments.models import Submission
 from ntm.units.models import AdminUnit, Department
@@ -129,14 +130,16 @@ class CriterionVerification(models.Model):
 
 
 class SubmissionActionChoices(models.TextChoices):
-    CREATE = "create", _("Tạo bản nháp")
-    SUBMIT = "submit", _("Gửi")
-    WITHDRAW = "withdraw", _("Rút về bản nháp")
-    VERIFY = "verify", _("Xác nhận tiêu chí")
-    RETURN = "return", _("Trả lại")
-    APPROVE = "approve", _("Phê duyệt")
-    LOCK = "lock", _("Khóa")
-    UNLOCK = "unlock", _("Mở khóa")
+    """A step of a submission's history, named as the history reads it."""
+
+    CREATE = "create", pgettext_lazy("approval history", "Tạo bản nháp")
+    SUBMIT = "submit", pgettext_lazy("approval history", "Gửi lên")
+    WITHDRAW = "withdraw", pgettext_lazy("approval history", "Rút về bản nháp")
+    VERIFY = "verify", pgettext_lazy("approval history", "Xác nhận tiêu chí")
+    RETURN = "return", pgettext_lazy("approval history", "Trả lại")
+    APPROVE = "approve", pgettext_lazy("approval history", "Phê duyệt")
+    LOCK = "lock", pgettext_lazy("approval history", "Khóa")
+    UNLOCK = "unlock", pgettext_lazy("approval history", "Mở khóa")
 
 
 class SubmissionEvent(models.Model):

@@ -43,6 +43,8 @@ class Responsible:
     department: Department | None
     #: the office whose explicit assignment decides (None: the sector default)
     assigned_by_office: AdminUnit | None = None
+    #: the department of the criterion's sector, whether or not an assignment overrides it
+    default: Department | None = None
 
     @property
     def is_assigned(self) -> bool:
@@ -81,19 +83,22 @@ def _resolve(
         per_criterion: dict[str, Responsible] = {}
         for criterion in definition.criteria:
             sector = sectors.get(criterion.key)
-            result = Responsible(criterion, sector, None)
+            default = None
+            if sector is not None:
+                default = next(
+                    (
+                        by_sector[(office.pk, sector.code)]
+                        for office in chain
+                        if (office.pk, sector.code) in by_sector
+                    ),
+                    None,
+                )
+            result = Responsible(criterion, sector, default, None, default)
             for office in chain:
                 row = explicit.get((office.pk, criterion.key))
                 if row is not None:
-                    result = Responsible(criterion, sector, row.department, office)
+                    result = Responsible(criterion, sector, row.department, office, default)
                     break
-            else:
-                if sector is not None:
-                    for office in chain:
-                        department = by_sector.get((office.pk, sector.code))
-                        if department is not None:
-                            result = Responsible(criterion, sector, department)
-                            break
             per_criterion[criterion.key] = result
         found[unit_id] = per_criterion
     return found
