@@ -56,8 +56,15 @@ class QueueItem:
     since: datetime
     criteria: list[CriterionVerification] = field(default_factory=list)
     criteria_set: CriteriaSet | None = None
+    #: criterion number -> name, for the criteria to verify
+    criterion_names: dict[str, str] = field(default_factory=dict)
     comment: str = ""
     comment_by: str = ""
+
+    @property
+    def criteria_named(self) -> list[tuple[str, str]]:
+        """The criteria to verify as (number, name)."""
+        return [(r.number, self.criterion_names.get(r.number, "")) for r in self.criteria]
 
     @property
     def unit(self) -> AdminUnit:
@@ -248,8 +255,13 @@ def _name_sets(items: Iterable[QueueItem]) -> None:
     names: dict[str, CriteriaSet] = {}
     for stored in CriteriaSet.objects.filter(set_id__in=set_ids).order_by("version"):
         names[stored.set_id] = stored
+    criteria: dict[str, dict[str, str]] = {}
     for item in items:
-        item.criteria_set = names.get(item.submission.set_id)
+        stored = item.criteria_set = names.get(item.submission.set_id)
+        if item.criteria and stored is not None:
+            if stored.set_id not in criteria:
+                criteria[stored.set_id] = {c.number: c.name_vi for c in stored.to_domain().criteria}
+            item.criterion_names = criteria[stored.set_id]
 
 
 def _last_comments(items: list[QueueItem]) -> None:

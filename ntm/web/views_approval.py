@@ -91,9 +91,12 @@ def approval_step(request: HttpRequest, unit_id: int, step: str) -> HttpResponse
         panel.notice, panel.error = notice, error
         if error:
             panel.posted = {"step": step, "comment": comment}
-        return render(
+        response = render(
             request, "web/approval/_panel.html", {"panel": panel, "unit": unit, "target": target}
         )
+        if not error:
+            response["HX-Trigger"] = "ntm-queue-changed"  # the navigation's count follows
+        return response
     if error:
         messages.error(request, error)
     else:

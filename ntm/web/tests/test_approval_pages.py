@@ -17,6 +17,10 @@ from ntm.units.models import Department
 __all__ = ["world"]
 
 QUERY = "set=test-commune&period=2021"
+#: Most queries of the queue (session, user, counts per kind, rows, set names) and of a
+#: period's page (session, unit, set, evaluation, round, history, responsibilities).
+QUEUE_QUERIES = 17
+PAGE_QUERIES = 16
 
 
 def page_url(w: World, unit: str = "ky_lac") -> str:
@@ -49,7 +53,7 @@ def test_the_commune_submits_from_its_approval_page_with_htmx(client, world):
     assert 'data-testid="step-submit"' in page.content.decode()
     assert "Sở Giao thông Vận tải Hà Tĩnh" in text(page)  # who will verify criterion 2
     response = client.post(step_url(world, "submit"), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
+    assert (response.status_code, response["HX-Trigger"]) == (200, "ntm-queue-changed")
     body = text(response)
     assert "Đã gửi kỳ này lên để thẩm tra" in body
     assert "Đã gửi, chờ thẩm tra" in body
@@ -171,13 +175,15 @@ def test_each_persona_sees_its_own_queue_with_counts(client, world):
     as_user(client, world, "sogtvt")
     page = client.get("/queue/")
     assert 'data-testid="count-verify">1<' in page.content.decode()
-    assert "1 tiêu chí: 2" in text(page)
-    assert client.get("/queue/count/").content.decode().count(">1<") == 1
+    assert "2. Giao thông" in text(page)
+    badge = client.get("/queue/count/").content.decode()
+    assert 'data-testid="queue-count"' in badge and ">1</span>" in badge
+    assert 'hx-trigger="ntm-queue-changed from:body"' in badge  # refreshed after each step
     as_user(client, world, "kyanh")
-    assert "2 tiêu chí: 10, 19" in text(client.get("/queue/"))
+    assert "10. Thu nhập 19. Quốc phòng và An ninh" in text(client.get("/queue/"))
     as_user(client, world, "kytay")
     assert 'data-testid="queue-empty"' in client.get("/queue/").content.decode()
-    assert client.get("/queue/count/").content.decode().strip() == ""
+    assert 'data-testid="queue-count"' not in client.get("/queue/count/").content.decode()
 
 
 def test_a_returned_period_waits_for_the_commune_with_the_comment(client, world):
@@ -242,4 +248,29 @@ def test_the_pages_answer_in_english(client, world):
     assert "Verify the selected criteria" in page
     assert "Draft created — kylac" in page and "Submitted — kylac" in page
     queue = text(client.get("/queue/"))
-    assert "Waiting for me" in queue and "1 criterion: 2" in queue
+    assert "Waiting for me" in queue and "2. Giao thông" in queue
+
+
+def test_the_queue_and_approval_pages_take_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    from ntm.units.models import AdminUnit
+
+    units = [world.units["ky_lac"], world.units["ky_tay"]] + [
+        AdminUnit.objects.create(
+            code=f"9{n:04d}", name=f"Xã Thử {n:02d}", short_name=f"Thử {n:02d}",
+            kind="commune", level="commune", parent=world.units["district"],
+            valid_to=world.units["ky_lac"].valid_to, region="BTB", source="user",
+        )
+        for n in range(25)
+    ]  # fmt: skip
+    for unit in units:
+        approval.submit_period(unit=unit, criteria_set=world.criteria_set, period=PERIOD,
+                               actor=world.actor("hatinh"))  # fmt: skip
+    as_user(client, world, "kyanh")
+    client.get("/queue/")  # the session is read once before counting
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        page = client.get("/queue/")
+    assert page.content.decode().count('data-testid="queue-row"') == 27
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        assert client.get(page_url(world)).status_code == 200
