@@ -212,7 +212,13 @@ def _office_sets(office: AdminUnit) -> list[CriteriaSet]:
             for s in latest_sets()
             if s.level in below and (not s.province_code or s.province_code == province.code)
         ),
-        key=lambda s: (order.get(s.level, 9), -(s.period_start or 0), s.set_id),
+        # The province's own sets first (those its units are assessed by), then newest.
+        key=lambda s: (
+            order.get(s.level, 9),
+            not s.province_code,
+            -(s.period_start or 0),
+            s.set_id,
+        ),
     )
 
 

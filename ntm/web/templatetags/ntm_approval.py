@@ -51,8 +51,8 @@ def entry_approval(
 
 @register.simple_tag(takes_context=True)
 def unit_periods(context, unit: AdminUnit) -> list[Submission]:
-    """The unit's latest periods with their verification progress, in one query."""
-    return list(
+    """The unit's latest periods with their verification progress and set (two queries)."""
+    periods = list(
         Submission.objects.filter(unit=unit)
         .annotate(
             criteria_total=Count("verifications", filter=Q(verifications__is_current=True)),
@@ -63,6 +63,15 @@ def unit_periods(context, unit: AdminUnit) -> list[Submission]:
         )
         .order_by("-observed_on", "set_id", "-id")[:UNIT_PAGE_PERIODS]
     )
+    sets = {
+        s.set_id: s
+        for s in CriteriaSet.objects.filter(set_id__in={p.set_id for p in periods}).order_by(
+            "version"
+        )
+    }
+    for period in periods:
+        period.criteria_set = sets.get(period.set_id)
+    return periods
 
 
 @register.filter
