@@ -8,6 +8,10 @@ definitions of the sets involved, the units, the current values.
 
 A cell identical to the current value (same numbers, source and note) is "unchanged" and
 writes nothing, so importing the same file twice changes nothing the second time.
+
+A cell that would write into a period under review or locked (``locking``) is a problem
+that says why, since when, by whom and who can unlock; an unchanged cell there is not,
+so a template downloaded before the lock can still be imported for the other units.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, WriteDenied, require_write
 from ntm.accounts.scope import scope_of
+from ntm.assessments.locking import frozen_cells
 from ntm.assessments.models import IndicatorValue
 from ntm.assessments.validation import AssessmentError, finite_number, validate_value
 from ntm.audit.services import Actor, Change, record_changes
@@ -139,7 +144,8 @@ def plan_values(
     """Check every cell and compare it with the current value; writes nothing.
 
     With a user, their role must allow data entry (else WriteDenied for the whole batch)
-    and each cell's unit must be in their scope (else a problem on that cell).
+    and each cell's unit must be in their scope (else a problem on that cell). A new or
+    changed cell of a period under review or locked is a problem (whoever the user).
     """
     if user is not None:
         require_write(user, [], roles=ENTRY_ROLES)
@@ -151,6 +157,7 @@ def plan_values(
     if lock:
         current_rows = current_rows.select_for_update()
     current = {(v.unit_id, v.indicator_key, v.observed_on): v for v in current_rows}
+    frozen = frozen_cells((c.cell_key for c in cells), lock=lock)
 
     seen: dict[tuple[int, str, date], CellInput] = {}
     for cell in cells:
@@ -166,6 +173,11 @@ def plan_values(
             kind = ChangeKind.UNCHANGED
         else:
             kind = ChangeKind.CHANGED
+        if kind is not ChangeKind.UNCHANGED and cell.cell_key in frozen:
+            plan.problems.append(
+                CellProblem(cell.where, frozen[cell.cell_key], cell.unit_id, cell.indicator_key)
+            )
+            continue
         plan.changes.append(
             PlannedChange(
                 cell, kind, previous, definitions[cell.indicator_key][0], units[cell.unit_id]

@@ -14,10 +14,10 @@ from datetime import date
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write
+from ntm.assessments import approval
 from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
 from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.assessments.evidence import CheckedUpload, discard_files, store_evidence
@@ -28,7 +28,7 @@ from ntm.assessments.models import (
     SubmissionStatusChoices,
 )
 from ntm.assessments.validation import AssessmentError
-from ntm.audit.services import Actor, Change, record_change
+from ntm.audit.services import Actor
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
@@ -187,65 +187,41 @@ def record_submission(
     actor: Actor,
     touched: bool = True,
 ) -> tuple[Submission | None, bool]:
-    """Set the status of a unit's entry for a set and period; returns it and whether the
-    status changed. An untouched draft that does not exist yet is not created."""
+    """Mark a unit's entry for a set and period draft or submitted; returns it and whether
+    the status changed. An untouched draft that does not exist yet is not created.
+
+    Submitting sends a draft upward (``approval.submit_period``); asking for draft takes a
+    submitted period back (``approval.withdraw_submission``), which is refused once a
+    criterion has been verified. A period further on is refused with the reason.
+    """
     require_write(actor.user, unit, roles=ENTRY_ROLES)
     check_target(unit, criteria_set, period)
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-    submitted = status == SubmissionStatusChoices.SUBMITTED
-    now = timezone.now()
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .filter(unit=unit, set_id=criteria_set.set_id, period=period.label)
+            .select_related("unit__parent", "submitted_by", "approved_by", "locked_by")
             .first()
         )
-        if submission is None:
-            if not submitted and not touched:
-                return None, False
-            submission = Submission.objects.create(
-                unit=unit,
-                set_id=criteria_set.set_id,
-                period=period.label,
-                observed_on=period.observed_on,
-                status=status,
-                created_by=user,
-                updated_by=user,
-                submitted_by=user if submitted else None,
-                submitted_at=now if submitted else None,
+        if status == SubmissionStatusChoices.SUBMITTED:
+            if submission is not None and submission.status == SubmissionStatusChoices.SUBMITTED:
+                return submission, False
+            submitted = approval.submit_period(
+                unit=unit, criteria_set=criteria_set, period=period, actor=actor
             )
-            _audit(actor, submission, "submission.create", None)
-            return submission, True
-        if submission.status == status:
+            return submitted, True
+        if submission is None:
+            if not touched:
+                return None, False
+            require_write(actor.user, unit, roles=approval.SUBMIT_ROLES)
+            created = approval.create_draft(
+                unit=unit, set_id=criteria_set.set_id, period=period, actor=actor
+            )
+            return created, True
+        if submission.status == SubmissionStatusChoices.DRAFT:
             if touched:
                 submission.updated_by = user
                 submission.save(update_fields=["updated_by", "updated_at"])
             return submission, False
-        previous = submission.status
-        submission.status = status
-        submission.updated_by = user
-        if submitted:
-            submission.submitted_by, submission.submitted_at = user, now
-        submission.save()
-        _audit(
-            actor,
-            submission,
-            "submission.submit" if submitted else "submission.reopen",
-            previous,
-        )
-        return submission, True
-
-
-def _audit(actor: Actor, submission: Submission, action: str, previous: str | None) -> None:
-    record_change(
-        actor,
-        Change(
-            action=action,
-            obj=submission,
-            unit_id=submission.unit_id,
-            unit_label=submission.unit.name,
-            summary=f"{submission.set_id} {submission.period}",
-            old={"status": previous} if previous else None,
-            new={"status": submission.status},
-        ),
-    )
+        return approval.withdraw_submission(submission=submission, actor=actor), True

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write
+from ntm.assessments.locking import refuse_frozen
 from ntm.assessments.models import EvidenceFile
 from ntm.audit.services import Actor, Change, record_change, record_changes
 from ntm.units.models import AdminUnit
@@ -221,6 +222,8 @@ class CheckedUpload:
 def store_evidence(files: Iterable[CheckedUpload], *, actor: Actor) -> list[EvidenceFile]:
     """Save checked uploads with their audit entries, inside the caller's transaction.
 
+    Refused whole (``PeriodFrozen``) when a file goes to a period under review or locked.
+
     Files written before a failure are deleted again; a caller whose transaction rolls
     back after this returns calls ``discard_files`` on the result.
     """
@@ -228,6 +231,7 @@ def store_evidence(files: Iterable[CheckedUpload], *, actor: Actor) -> list[Evid
     if not files:
         return []
     require_write(actor.user, {f.unit_id for f in files}, roles=ENTRY_ROLES)
+    refuse_frozen(((f.unit_id, f.key, f.observed_on) for f in files), lock=True)
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
     stored: list[EvidenceFile] = []
     try:
@@ -284,6 +288,7 @@ def remove_evidence(evidence: EvidenceFile, *, actor: Actor, reason: str = "") -
     """Take a file off a value (kept on disk and in the audit trail, no longer listed)."""
     require_write(actor.user, evidence.unit_id, roles=ENTRY_ROLES)
     with transaction.atomic():
+        refuse_frozen([(evidence.unit_id, evidence.key, evidence.observed_on)], lock=True)
         evidence.is_removed = True
         evidence.save(update_fields=["is_removed"])
         record_change(

@@ -99,10 +99,18 @@ class EvidenceFile(Recorded):
 
 
 class SubmissionStatusChoices(models.TextChoices):
-    """Where a unit's entry for a set and period stands; the approval steps come later."""
+    """Where a unit's entry for a set and period stands on its way to approval and lock.
+
+    draft -> submitted (by the unit) -> verified (every criterion by its department) ->
+    approved (by the coordination office of the level above) -> locked. Values can change
+    only in draft; see ``ntm.assessments.approval`` for who moves a period and how back.
+    """
 
     DRAFT = "draft", _("Bản nháp")
-    SUBMITTED = "submitted", _("Đã gửi")
+    SUBMITTED = "submitted", _("Đã gửi, chờ thẩm tra")
+    VERIFIED = "verified", _("Đã thẩm tra, chờ phê duyệt")
+    APPROVED = "approved", _("Đã phê duyệt")
+    LOCKED = "locked", _("Đã khóa")
 
 
 class Submission(models.Model):
@@ -151,6 +159,37 @@ class Submission(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    # The approval steps (ntm.assessments.approval): when the status last changed, by what
+    # action, and who approved and locked the period.
+    status_changed_at = models.DateTimeField(
+        _("tình trạng từ lúc"), null=True, blank=True, db_index=True
+    )
+    last_action = models.CharField(_("thao tác gần nhất"), max_length=16, blank=True)
+    set_version = models.PositiveIntegerField(_("phiên bản bộ tiêu chí"), null=True, blank=True)
+    keys = models.JSONField(
+        _("mã chỉ tiêu và tiêu chí"),
+        default=list,
+        blank=True,
+        help_text=_("Các chỉ tiêu và tiêu chí của phiên bản bộ tiêu chí khi gửi: phần bị khóa."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("thời điểm phê duyệt"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người khóa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("thời điểm khóa"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kỳ nhập số liệu")
@@ -163,7 +202,8 @@ class Submission(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["set_id", "period", "status"], name="submission_set_period")
+            models.Index(fields=["set_id", "period", "status"], name="submission_set_period"),
+            models.Index(fields=["unit", "observed_on"], name="submission_unit_day"),
         ]
 
     def __str__(self) -> str:
@@ -387,3 +427,11 @@ class ReportedFigure(Recorded):
     def __str__(self) -> str:
         shown = self.value_text or (f"{self.value:g}" if self.value is not None else "")
         return f"{self.unit}: {self.label} = {shown}"
+
+
+# The approval models live in their own module; importing them here registers them.
+from ntm.assessments.approval_models import (  # noqa: E402, F401
+    CriterionResponsibility,
+    CriterionVerification,
+    SubmissionEvent,
+)

@@ -107,8 +107,14 @@ def certify_criterion(
     note: str = "",
     user: AbstractBaseUser | None = None,
 ) -> CriterionCertification:
-    """A department certifies a whole criterion met or not met, with its document."""
+    """A department certifies a whole criterion met or not met, with its document.
+
+    Refused (``PeriodFrozen``) for a criterion of a period under review or locked.
+    """
+    from ntm.assessments.locking import refuse_frozen
+
     find_criterion(criterion_key)
+    refuse_frozen([(unit.pk, criterion_key, certified_on)], lock=True)
     if not unit_active(unit, certified_on):
         raise AssessmentError(_not_in_force(unit, certified_on))
     previous = (

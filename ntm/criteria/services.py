@@ -22,6 +22,8 @@ from ntm.core.criteria.schema import (
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Not a set: the conventional sector of each criterion (ntm.criteria.sectors).
+SECTORS_FILE = "sectors.yaml"
 
 
 @dataclass
@@ -116,7 +118,7 @@ def load_criteria_sets(directory: Path = DATA_DIR) -> LoadReport:
     A published version is never changed: a file whose content differs from the stored
     published version is refused and nothing is written.
     """
-    paths = list(directory.glob("*.yaml"))
+    paths = [p for p in directory.glob("*.yaml") if p.name != SECTORS_FILE]
     if not paths:
         raise CriteriaDataError(str(directory), "", "no criteria set files (*.yaml) found")
     report = LoadReport()

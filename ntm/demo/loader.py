@@ -14,6 +14,7 @@ from ntm.accounts.models import Profile, RoleChoices
 from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
 from ntm.criteria.selectors import get_set
 from ntm.demo import seeds
+from ntm.demo.departments import load_departments
 from ntm.demo.history import load_history
 from ntm.demo.synthetic import (
     INCOME_2016,
@@ -195,6 +196,7 @@ def load_demo() -> DemoReport:
     """Load everything once; a second run only refreshes the accounts."""
     started = time.perf_counter()
     history = load_history()
+    load_departments()
     if is_loaded():
         depts = seeds.departments(seeds.unit_on("42", date(2021, 1, 1), "province"))
         return DemoReport(

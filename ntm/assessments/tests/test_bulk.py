@@ -139,6 +139,7 @@ def test_planning_a_thousand_cells_takes_a_few_queries(units, django_assert_max_
         )
         for i in range(1000)
     ]
-    with django_assert_max_num_queries(3):
+    # Sets, units and current values; and the periods under review or locked.
+    with django_assert_max_num_queries(4):
         plan = plan_values(batch)
     assert plan.is_valid and plan.count(ChangeKind.NEW) == 1000

@@ -184,6 +184,7 @@ def test_saving_writes_values_files_and_submission_together(units, actor):
     assert sorted(AuditEntry.objects.values_list("action", flat=True)) == [
         "evidence.add",
         "submission.create",
+        "submission.submit",
         "value.create",
     ]
 
@@ -198,7 +199,7 @@ def test_an_untouched_draft_is_not_created_and_a_status_change_is_audited(units,
     submission, changed = record_submission(status="draft", **args)
     assert changed and submission.status == "draft"
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["submission.create", "submission.reopen"]
+    assert actions == ["submission.create", "submission.submit", "submission.reopen"]
 
 
 def test_a_user_of_another_commune_cannot_submit_it(units):

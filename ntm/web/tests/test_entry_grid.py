@@ -200,7 +200,7 @@ def _grid_queries(client, province, django_assert_max_num_queries, limit):
         data[f"c-{unit.pk}-10"] = f"{36 + n % 10},5"
         data[f"c-{unit.pk}-2-1-n"] = "9"
         data[f"c-{unit.pk}-2-1-d"] = "10"
-    with django_assert_max_num_queries(limit + 12):
+    with django_assert_max_num_queries(limit + 13):
         saved = client.post(grid_url(province, indicators="10,2.1"), data)
     assert saved.status_code == 302
     return len(rows)
