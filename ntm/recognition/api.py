@@ -851,7 +851,7 @@ def open_revocation(request: HttpRequest, payload: OpenRevocationIn) -> Any:
 
 @router.get(
     "/monitoring",
-    response={200: MonitoringOut, 404: Message},
+    response={200: MonitoringOut, 404: Message, 422: Message},
     summary="Recognized communes meeting the revocation rule of 18/2022 or close to it",
 )
 def monitoring(
@@ -865,8 +865,8 @@ def monitoring(
     scope = scope_of(request.user)
     unit_id = unit_id or scope.root_id
     root = _unit(request, unit_id) if unit_id else None
-    if root is None and not scope.is_national:
-        raise HttpError(404, "No unit in your scope.")
+    if root is None:
+        raise HttpError(422, "Give unit_id: a province, district or commune in your scope.")
     day = as_of or (default_as_of(root) if root is not None else timezone.localdate())
     report = monitor(root, scope=scope, as_of=day)
     return Status(

@@ -39,6 +39,7 @@ from ntm.recognition.models import (
 )
 from ntm.recognition.monitoring import CLOSE, DUE, NO_DATA, OK, monitor
 from ntm.recognition.procedure import (
+    CLOSE_SHARE,
     STAGE_STEP,
     document_kinds,
     procedure,
@@ -712,19 +713,31 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "flagged")
     if show not in MONITORING_SHOW:
         show = "flagged"
+    if root is None:
+        # A national account picks a province: the whole country is not computed at once.
+        return render(
+            request,
+            "recognition/monitoring.html",
+            {"root": None, "provinces": provinces_in_scope(scope), "as_of": as_of, "show": show},
+        )
     report = monitor(root, scope=scope, as_of=as_of)
     rows = report.flagged(show)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    province = province_of(root) if root is not None else None
+    province = province_of(root)
+    close_share = (
+        settings_in_force([province.pk], as_of)[province.pk][CLOSE_SHARE].value
+        if province is not None
+        else setting_defs()[CLOSE_SHARE].default
+    )
     return render(
         request,
         "recognition/monitoring.html",
         {
             "root": root,
             "unit": root,
-            "crumbs": unit_status.crumbs(root, scope) if root is not None else [],
+            "crumbs": unit_status.crumbs(root, scope),
             "report": report,
             "page": page,
             "rows": page.object_list,
@@ -738,9 +751,9 @@ def monitoring(request: HttpRequest) -> HttpResponse:
                 NO_DATA: report.count(NO_DATA),
                 OK: report.count(OK),
             },
-            "may_revoke": root is not None and services.may_act(request.user, root, PROVINCE),
+            "may_revoke": services.may_act(request.user, root, PROVINCE),
             "query_without_page": query.urlencode(),
-            "close_default": setting_defs()["monitoring_close_share"].default,
+            "close_share": close_share,
             "province": province,
             "after_2025": as_of.year >= 2026,
             "after_2025_note": procedure()["after_2025"],
