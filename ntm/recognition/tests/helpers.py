@@ -62,6 +62,8 @@ def certify(unit: AdminUnit, *, failing: tuple[int, ...] = (), on: dt.date) -> N
 
 def build_world(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Eight persona users: a slow password hash would dominate every test's set-up.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_criteria_sets(write_sets(tmp_path / "sets", TEN_SET))
     units = make_ky_anh()
     event = ReorganizationEvent.objects.create(
@@ -97,7 +99,7 @@ def actor(world, username: str) -> Actor:
 def case_at(world, stage: str, *, unit_key: str = "ky_lac", year: int = 2024, ready: bool = True):
     """A case brought to a stage by the right people, with its conditions documented."""
     unit = world[unit_key]
-    preparer = "newkylac" if unit_key == "new_ky_lac" else "kylac"
+    preparer = {"new_ky_lac": "newkylac", "ky_tay": "kytay"}.get(unit_key, "kylac")
     case = services.register_case(
         unit=unit, tier="standard", year=year, actor=actor(world, preparer),
         registered_on=D(year, 1, 15) if year < 2026 else None,
