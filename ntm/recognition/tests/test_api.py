@@ -115,7 +115,7 @@ def test_the_whole_flow_through_the_api(client, world):
         "announce", "start_revocation", "revoke",
     ]  # fmt: skip
     channels = set(
-        AuditEntry.objects.filter(action__startswith="recognition").values_list(
+        AuditEntry.objects.filter(action__startswith="recognition_case").values_list(
             "channel", flat=True
         )
     )
