@@ -27,15 +27,16 @@ from ntm.assessments.models import Recognition
 from ntm.audit.services import Actor
 from ntm.recognition import services
 from ntm.recognition.conditions import ConditionsReport
-from ntm.recognition.models import CLOSED_STAGES, CaseDocument, RecognitionCase
+from ntm.recognition.models import CaseDocument, RecognitionCase
 from ntm.recognition.monitoring import MONITORING_FLAGS, monitor
 from ntm.recognition.procedure import setting_defs
 from ntm.recognition.selectors import (
-    STAGE_ACTOR,
+    WAITING_STAGES,
     awaiting_reacknowledgement,
     cases_in_scope,
     filter_cases,
     settings_in_force,
+    waiting_for,
 )
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
@@ -139,7 +140,7 @@ class CaseOut(Schema):
     stage: StageName
     stage_since: dt.datetime
     waiting_for: Literal["commune", "district", "province"] | None = Field(
-        None, description="The level that acts at the current stage (None when closed)."
+        None, description="The level the case waits for (None in monitoring and when closed)."
     )
     registered_on: dt.date | None
     assessed_on: dt.date | None
@@ -356,7 +357,7 @@ def _case_out(case: RecognitionCase) -> dict[str, Any]:
         "set": case.set_id,
         "stage": case.stage,
         "stage_since": case.stage_since,
-        "waiting_for": None if case.stage in CLOSED_STAGES else STAGE_ACTOR.get(case.stage),
+        "waiting_for": waiting_for(case.stage) or None,
         "registered_on": case.registration.registered_on if case.registration else None,
         **{
             name: getattr(case, name)
@@ -519,7 +520,7 @@ def list_cases(
     limit: int = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Without `stage`, the open cases (neither revoked nor withdrawn)."""
+    """Without `stage`, the cases waiting for someone (not in monitoring, not closed)."""
     cases = filter_cases(
         cases_in_scope(scope_of(request.user)),
         stage=stage or "",
@@ -528,7 +529,7 @@ def list_cases(
         unit_id=unit_id,
     ).select_related("registration", "recognition__revocation")
     if not stage:
-        cases = cases.exclude(stage__in=CLOSED_STAGES)
+        cases = cases.filter(stage__in=WAITING_STAGES)
     limit = max(1, min(limit, 500))
     rows = cases.order_by("stage_since", "id")[max(offset, 0) : max(offset, 0) + limit]
     return [_case_out(c) for c in rows]

@@ -42,6 +42,26 @@ STAGE_ACTOR = {
     Stage.REVOCATION: PROVINCE,
 }
 
+#: Stages where a case waits for someone (monitoring is a standing state, closed stages
+#: wait for nobody).
+WAITING_STAGES = frozenset(
+    {
+        Stage.SELF_ASSESSMENT,
+        Stage.DOSSIER,
+        Stage.VERIFICATION,
+        Stage.APPRAISAL,
+        Stage.DECISION,
+        Stage.ANNOUNCEMENT,
+        Stage.REVOCATION,
+    }
+)
+
+
+def waiting_for(stage: str) -> str:
+    """The level a case at a stage waits for ("" when it waits for nobody)."""
+    return STAGE_ACTOR[stage] if stage in WAITING_STAGES else ""
+
+
 #: Unit paths up to a province: a commune's parent is a district (before 1 July 2025) or
 #: the province (after); a village adds a level.
 PARENT_CHAIN = "unit__parent__parent__parent"
@@ -156,7 +176,7 @@ def stage_counts(cases: QuerySet[RecognitionCase]) -> list[StageCount]:
         StageCount(
             stage=stage.value,
             label=str(stage.label),
-            actor=STAGE_ACTOR.get(stage, ""),
+            actor=waiting_for(stage),
             count=found[stage.value]["n"] if stage.value in found else 0,
             oldest_since=found[stage.value]["oldest"] if stage.value in found else None,
         )
@@ -192,7 +212,7 @@ def case_rows(cases: Sequence[RecognitionCase], *, now: dt.datetime | None = Non
     rows = []
     for case in cases:
         age = max((now - case.stage_since).days, 0)
-        row = CaseRow(case=case, age_days=age, actor=STAGE_ACTOR.get(case.stage, ""))
+        row = CaseRow(case=case, age_days=age, actor=waiting_for(case.stage))
         step = STAGE_STEP.get(case.stage)
         province = provinces[case.pk]
         if step is not None and case.stage not in CLOSED_STAGES:

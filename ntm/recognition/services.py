@@ -1000,6 +1000,11 @@ def announce_case(
 # --- Revocation ------------------------------------------------------------------------------
 
 
+def has_ended(unit: AdminUnit) -> bool:
+    """Whether a unit no longer exists today (merged or reorganized away)."""
+    return unit.valid_to is not None and unit.valid_to <= _today()
+
+
 def _require_comment(comment: str, doing: str) -> str:
     text = _text(comment)
     if not text:
@@ -1128,6 +1133,11 @@ def revoke_case(
         problems.append(
             _("Ngày thu hồi không thể trước ngày công nhận (%(date)s).")
             % {"date": recognition.decision_date.strftime("%d/%m/%Y")}
+        )
+    if decision_date and not _in_force(case.unit, decision_date):
+        problems.append(
+            _("%(unit)s không tồn tại vào ngày %(date)s.")
+            % {"unit": case.unit.name, "date": decision_date.strftime("%d/%m/%Y")}
         )
     if problems:
         raise CaseRefused(problems)

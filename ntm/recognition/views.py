@@ -50,6 +50,7 @@ from ntm.recognition.selectors import (
     COMMUNE,
     PROVINCE,
     STAGE_ACTOR,
+    WAITING_STAGES,
     awaiting_for_unit,
     awaiting_reacknowledgement,
     case_rows,
@@ -81,6 +82,11 @@ def actor_words(level: str) -> str:
         "district": _("Văn phòng NTM huyện"),
         PROVINCE: _("Văn phòng điều phối NTM tỉnh"),
     }.get(level, "")
+
+
+def _lower_first(name: str) -> str:
+    """ "Tỉnh Hà Tĩnh" -> "tỉnh Hà Tĩnh", as in "UBND tỉnh Hà Tĩnh"."""
+    return name[:1].lower() + name[1:]
 
 
 def _visible_unit(scope: Scope, unit_id: int | str | None) -> AdminUnit:
@@ -148,9 +154,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:100]
     every = cases_in_scope(scope)
     counts = stage_counts(every)
+    now = timezone.now()
     chosen = filter_cases(every, stage=stage, tier=tier, year=year, unit_id=unit_id, text=text)
     if not stage:
-        chosen = chosen.exclude(stage__in=CLOSED_STAGES)
+        chosen = chosen.filter(stage__in=WAITING_STAGES)
     chosen = chosen.order_by("stage_since", "id")
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = case_rows(list(page.object_list))
@@ -170,12 +177,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
                     "label": c.label,
                     "count": c.count,
                     "who": actor_words(c.actor),
-                    "oldest_since": c.oldest_since,
+                    "oldest_days": (now - c.oldest_since).days if c.oldest_since else None,
                 }
                 for c in counts
                 if c.count or c.stage == stage
             ],
-            "open_total": sum(c.count for c in counts if c.stage not in CLOSED_STAGES),
+            "open_total": sum(c.count for c in counts if c.stage in WAITING_STAGES),
             "filters": {"stage": stage, "tier": tier, "year": year or "", "q": text, "unit": unit},
             "stages": Stage.choices,
             "tiers": forms.tier_choices(),
@@ -342,7 +349,7 @@ def _default_forms(case: RecognitionCase) -> dict[str, Any]:
     last = default_as_of(case.unit)
     province = province_of(case.unit)
     decided = case.recognition
-    issuer = _("UBND %(province)s") % {"province": province.name} if province else ""
+    issuer = _("UBND %(province)s") % {"province": _lower_first(province.name)} if province else ""
     return {
         "self-assessment": forms.SelfAssessmentForm(initial={"assessed_on": min(today, last)}),
         "declare": forms.DeclarationForm(
@@ -397,12 +404,13 @@ def _documents(case: RecognitionCase) -> dict[str, Any]:
     kinds = document_kinds()
     present = {d.kind for d in documents}
     checklist = [
-        {"kind": k, "present": k in present}
+        {"kind": k, "present": k.code in present}
         for k in kinds.values()
         if k.source == "reference" or k.condition
     ]
     by_stage: dict[str, list[CaseDocument]] = {}
     for document in documents:
+        document.kind_name = kinds[document.kind].name if document.kind in kinds else document.kind
         by_stage.setdefault(document.stage, []).append(document)
     return {
         "documents": documents,
@@ -410,7 +418,6 @@ def _documents(case: RecognitionCase) -> dict[str, Any]:
             {"stage": Stage(s).label, "documents": docs} for s, docs in by_stage.items()
         ],
         "checklist": checklist,
-        "document_names": {code: kind.name for code, kind in kinds.items()},
     }
 
 
@@ -488,6 +495,7 @@ def render_case(
             Stage.DECISION,
         ),
         "has_district": has_district(case.unit),
+        "unit_ended": services.has_ended(case.unit),
         "skip_note": services.skip_note(case.unit) if not has_district(case.unit) else "",
         "after_2025": case.year >= 2026,
         "after_2025_note": procedure()["after_2025"],
@@ -880,7 +888,9 @@ def reacknowledge(request: HttpRequest, unit_id: int) -> HttpResponse:
             initial={
                 "tier": awaiting.lowest_tier_of_all() or "standard",
                 "recognitions": [pk for pk, _label in choices],
-                "issuer": _("UBND %(province)s") % {"province": province.name} if province else "",
+                "issuer": _("UBND %(province)s") % {"province": _lower_first(province.name)}
+                if province
+                else "",
                 "decision_date": timezone.localdate(),
             },
         )

@@ -313,3 +313,28 @@ def test_unknown_action_is_404(client, world):
         == 404
     )
     assert RecognitionCase.objects.get(pk=case.pk).stage == "dossier"
+
+
+def test_the_dossier_checklist_ticks_the_documents_present(client, world):
+    case = case_at(world, "dossier")
+    html = _html(_login(client, world, "kylac").get(f"/recognition/cases/{case.pk}/"))
+    assert '<li class="have">Báo cáo tình hình nợ đọng xây dựng cơ bản' in html
+    assert '<li class="lack">Tờ trình đề nghị xét công nhận</li>' in html
+
+
+def test_cases_in_monitoring_wait_for_nobody(client, world):
+    set_satisfaction(world)
+    from ntm.recognition import services
+    from ntm.recognition.tests.helpers import actor
+
+    case = case_at(world, "decision")
+    office = actor(world, "hatinh")
+    services.decide_case(
+        case=case, decision_number="1/QĐ", decision_date=D(2024, 11, 1), signer="A",
+        issuer="UBND", actor=office,
+    )  # fmt: skip
+    services.announce_case(case=case, announced_on=D(2024, 11, 2), where="Cổng", actor=office)
+    c = _login(client, world, "hatinh")
+    assert 'data-testid="case-table"' not in _html(c.get("/recognition/"))
+    listed = _html(c.get("/recognition/?stage=monitoring"))
+    assert "Xã Kỳ Lạc" in listed and "Văn phòng điều phối NTM tỉnh" not in listed
