@@ -928,7 +928,8 @@ def procedure_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if province is None:
             raise Http404
-        form = forms.SettingForm(request.POST)
+        key = request.POST.get("key", "")
+        form = forms.SettingForm(request.POST, auto_id=f"id_{key.replace('.', '-')}_%s")
         bound = form
         if form.is_valid():
             data = form.cleaned_data
@@ -963,7 +964,10 @@ def procedure_settings(request: HttpRequest) -> HttpResponse:
                 "step": step,
                 "form": bound
                 if bound is not None and bound.data.get("key") == key
-                else forms.SettingForm(initial={"key": key, "decision_date": timezone.localdate()}),
+                else forms.SettingForm(
+                    initial={"key": key, "decision_date": timezone.localdate()},
+                    auto_id=f"id_{key.replace('.', '-')}_%s",
+                ),
             }
         )
     return render(
