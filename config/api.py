@@ -7,6 +7,7 @@ from ntm.assessments.api_approval import router as approvals_router
 from ntm.assessments.api_dashboard import router as dashboards_router
 from ntm.assessments.api_workbook import router as workbook_router
 from ntm.criteria.api import router as criteria_router
+from ntm.recognition.api import router as recognition_router
 from ntm.units.api import router as units_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api.add_router("/values", values_router, tags=["values"])
 api.add_router("/dashboards", dashboards_router, tags=["dashboards"])
 api.add_router("/workbooks", workbook_router, tags=["workbooks"])
 api.add_router("/approvals", approvals_router, tags=["approvals"])
+api.add_router("/recognition", recognition_router, tags=["recognition"])

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ntm.assessments",
     "ntm.accounts",
     "ntm.audit",
+    "ntm.recognition",
     "ntm.web",
 ]
 

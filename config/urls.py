@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("recognition/", include("ntm.recognition.urls")),
     path("", include("ntm.web.urls")),
 ]

@@ -16,6 +16,7 @@ from ntm.criteria.selectors import get_set
 from ntm.demo import seeds
 from ntm.demo.departments import load_departments
 from ntm.demo.history import load_history
+from ntm.demo.recognition import load_recognition_demo
 from ntm.demo.synthetic import (
     INCOME_2016,
     INCOME_THRESHOLD_BTB_2020,
@@ -223,6 +224,7 @@ def load_demo() -> DemoReport:
     _ky_anh_advanced(found["ky_anh"], skip, model_targets)
     load_trends()
     accounts = _accounts(depts)
+    load_recognition_demo()
     return DemoReport(
         loaded=True,
         seconds=round(time.perf_counter() - started, 1),

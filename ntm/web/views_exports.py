@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from ntm.accounts.scope import scope_of
-from ntm.assessments.models import Recognition
 from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.templatetags.ntm_labels import (
@@ -196,9 +196,7 @@ def recognitions_xlsx(request: HttpRequest) -> HttpResponse:
         tier = ""
     text = request.GET.get("q", "").strip()[:100]
     recognitions = (
-        filter_recognitions(
-            Recognition.objects.all(), province_id=province_id, tier=tier, text=text
-        )
+        filter_recognitions(public_recognitions(), province_id=province_id, tier=tier, text=text)
         .select_related("unit__parent__parent__parent", "criteria_set", "revocation")
         .order_by("-decision_date", "unit__name", "id")
     )

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from ntm.assessments.models import Recognition
 from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
+from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
 
 PAGE_SIZE = 50
@@ -27,9 +28,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
         tier = ""
     text = request.GET.get("q", "").strip()[:100]
 
-    rows = filter_recognitions(
-        Recognition.objects.all(), province_id=province_id, tier=tier, text=text
-    )
+    rows = filter_recognitions(public_recognitions(), province_id=province_id, tier=tier, text=text)
     rows = rows.select_related(
         "unit__parent__parent__parent", "criteria_set", "revocation"
     ).order_by("-decision_date", "unit__name", "id")
