@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from ntm.accounts.api_auth import api_auth
 from ntm.assessments.api import router as values_router
 from ntm.assessments.api_dashboard import router as dashboards_router
 from ntm.assessments.api_workbook import router as workbook_router
@@ -11,8 +12,16 @@ from ntm.units.api import router as units_router
 api = NinjaAPI(
     title="ntm API",
     version="1",
-    description="Đơn vị hành chính, bộ tiêu chí và kết quả đánh giá nông thôn mới.",
+    description=(
+        "Đơn vị hành chính, bộ tiêu chí và kết quả đánh giá nông thôn mới.\n\n"
+        "Authentication: `Authorization: Bearer <token>` (a token from `ntm token create` "
+        "or the account page), or the web session with the CSRF token in `X-CSRFToken` "
+        "for writes. Units, criteria sets and published recognitions are public; "
+        "everything else needs authentication and is limited to the user's scope and role."
+    ),
     urls_namespace="api",
+    # Every operation needs a token or the session unless it says otherwise.
+    auth=api_auth,
 )
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
