@@ -80,7 +80,10 @@ def may_manage(actor: AbstractBaseUser | AnonymousUser | None, target: AbstractB
         return False
     if target.is_superuser and not actor.is_superuser:
         return False
-    profile = profile_of(target)
+    try:
+        profile = target.profile  # loaded with the user in lists: no query per row
+    except Profile.DoesNotExist:
+        profile = None
     unit_id = profile.unit_id if profile is not None else None
     if not scope_of(actor).allows(unit_id):
         return False

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ntm.web import (
+    views_audit,
     views_authoring,
     views_criteria,
     views_dashboard,
@@ -9,6 +10,7 @@ from ntm.web import (
     views_exports,
     views_public,
     views_units,
+    views_users,
     views_workbook,
 )
 
@@ -136,6 +138,31 @@ urlpatterns = [
     ),
     path("criteria/<slug:set_id>/xlsx/", views_exports.criteria_set_xlsx, name="criteria-set-xlsx"),
     path("recognitions/xlsx/", views_exports.recognitions_xlsx, name="recognitions-xlsx"),
+    # Users and roles (offices), one's own account and API tokens, the audit trail
+    # (views_users.py, views_audit.py)
+    path("users/", views_users.user_list, name="users"),
+    path("users/new/", views_users.user_new, name="user-new"),
+    path("users/<int:user_id>/", views_users.user_detail, name="user"),
+    path("users/<int:user_id>/active/", views_users.user_active, name="user-active"),
+    path("users/<int:user_id>/unlock/", views_users.user_unlock, name="user-unlock"),
+    path(
+        "users/<int:user_id>/password-link/",
+        views_users.user_password_link,
+        name="user-password-link",
+    ),
+    path("account/", views_users.account, name="account"),
+    path("account/tokens/", views_users.account_token_new, name="account-token-new"),
+    path("tokens/<int:token_id>/revoke/", views_users.token_revoke, name="token-revoke"),
+    path("accounts/password/", views_users.PasswordChange.as_view(), name="password-change"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        views_users.PasswordSet.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("accounts/password/done/", views_users.password_done, name="password-done"),
+    path("audit/", views_audit.audit_list, name="audit"),
+    path("audit/export.<str:file_format>", views_audit.audit_export, name="audit-export"),
+    path("units/<int:unit_id>/audit/", views_audit.audit_list, name="unit-audit"),
     # Accounts
     path(
         "accounts/login/",
