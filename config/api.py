@@ -2,12 +2,15 @@
 
 from ninja import NinjaAPI
 
+from ntm.accounts.api import router as accounts_router
 from ntm.accounts.api_auth import api_auth
 from ntm.assessments.api import router as values_router
 from ntm.assessments.api_dashboard import router as dashboards_router
+from ntm.assessments.api_evidence import router as evidence_router
 from ntm.assessments.api_workbook import router as workbook_router
 from ntm.criteria.api import router as criteria_router
 from ntm.units.api import router as units_router
+from ntm.units.api_boundaries import router as boundaries_router
 
 api = NinjaAPI(
     title="ntm API",
@@ -28,3 +31,7 @@ api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
 api.add_router("/values", values_router, tags=["values"])
 api.add_router("/dashboards", dashboards_router, tags=["dashboards"])
 api.add_router("/workbooks", workbook_router, tags=["workbooks"])
+api.add_router("/evidence", evidence_router, tags=["evidence"])
+api.add_router("/boundaries", boundaries_router, tags=["boundaries"])
+# Users, roles and tokens (tags per operation), and the audit trail.
+api.add_router("", accounts_router)

@@ -17,7 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Paginator
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -30,6 +30,7 @@ from ntm.accounts import lockout
 from ntm.accounts.models import ApiToken, Profile, RoleChoices
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import Scope, scope_of
+from ntm.accounts.selectors import users_in_scope
 from ntm.accounts.services import (
     UserAdminError,
     UserData,
@@ -55,17 +56,6 @@ USER_LEVELS = ("province", "district", "commune")
 
 
 # --------------------------------------------------------------------------- selectors
-
-
-def users_in_scope(viewer: AbstractBaseUser) -> QuerySet:
-    """Users whose unit is in the viewer's scope (everyone for a national office)."""
-    scope = scope_of(viewer)
-    users = User.objects.select_related("profile__unit__parent", "profile__department")
-    if not viewer.is_superuser:
-        users = users.filter(is_superuser=False)
-    if scope.is_national:
-        return users
-    return users.filter(profile__unit_id__in=scope.unit_ids)
 
 
 def unit_choices(scope: Scope) -> list[tuple[str, list[tuple[str, str]]]]:

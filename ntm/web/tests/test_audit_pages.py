@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ntm.assessments import services
@@ -94,7 +95,7 @@ def test_filters_by_actor_action_kind_record_and_date(world):
     assert len(seen(client, "/audit/", kind="users")) == 2
     record = seen(client, "/audit/", object_type="auth.user", object_id=world["kytay"].pk)
     assert record == [("kyanh", "Sửa người dùng")]
-    today = dt.date.today()
+    today = timezone.localdate()
     assert len(seen(client, "/audit/", **{"from": today.isoformat()})) == 4
     assert seen(client, "/audit/", to=(today - dt.timedelta(days=1)).isoformat()) == []
     bad = client.get("/audit/", {"from": "hôm qua"})
