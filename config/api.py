@@ -2,19 +2,31 @@
 
 from ninja import NinjaAPI
 
+from ntm.accounts.api import router as accounts_router
+from ntm.accounts.api_auth import api_auth
 from ntm.assessments.api import router as values_router
 from ntm.assessments.api_approval import router as approvals_router
 from ntm.assessments.api_dashboard import router as dashboards_router
+from ntm.assessments.api_evidence import router as evidence_router
 from ntm.assessments.api_workbook import router as workbook_router
 from ntm.criteria.api import router as criteria_router
 from ntm.recognition.api import router as recognition_router
 from ntm.units.api import router as units_router
+from ntm.units.api_boundaries import router as boundaries_router
 
 api = NinjaAPI(
     title="ntm API",
     version="1",
-    description="Đơn vị hành chính, bộ tiêu chí và kết quả đánh giá nông thôn mới.",
+    description=(
+        "Đơn vị hành chính, bộ tiêu chí và kết quả đánh giá nông thôn mới.\n\n"
+        "Authentication: `Authorization: Bearer <token>` (a token from `ntm token create` "
+        "or the account page), or the web session with the CSRF token in `X-CSRFToken` "
+        "for writes. Units, criteria sets and published recognitions are public; "
+        "everything else needs authentication and is limited to the user's scope and role."
+    ),
     urls_namespace="api",
+    # Every operation needs a token or the session unless it says otherwise.
+    auth=api_auth,
 )
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
@@ -23,3 +35,7 @@ api.add_router("/dashboards", dashboards_router, tags=["dashboards"])
 api.add_router("/workbooks", workbook_router, tags=["workbooks"])
 api.add_router("/approvals", approvals_router, tags=["approvals"])
 api.add_router("/recognition", recognition_router, tags=["recognition"])
+api.add_router("/evidence", evidence_router, tags=["evidence"])
+api.add_router("/boundaries", boundaries_router, tags=["boundaries"])
+# Users, roles and tokens (tags per operation), and the audit trail.
+api.add_router("", accounts_router)

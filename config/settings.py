@@ -1,9 +1,11 @@
 """Settings for ntm, read from environment variables (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,10 +21,17 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("NTM_DEBUG", True)
-# The development key only works with DEBUG on; production must set NTM_SECRET_KEY.
-SECRET_KEY = os.environ.get("NTM_SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("NTM_SECRET_KEY must be set when NTM_DEBUG is off")
+# The development key only works with DEBUG on; production must set a real NTM_SECRET_KEY.
+DEV_SECRET_KEY = "dev-only-insecure-key"
+SECRET_KEY = os.environ.get("NTM_SECRET_KEY", "").strip() or (DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or "CHANGE_ME" in SECRET_KEY.upper()
+):
+    raise RuntimeError(
+        "NTM_SECRET_KEY must be set to a long random value when NTM_DEBUG is off "
+        "(at least 50 characters), e.g. the output of: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = [
     h for h in os.environ.get("NTM_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
 ]
@@ -38,6 +47,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # Serves the API docs' Swagger UI from its own static files, never from a CDN.
     "ninja",
+    # Login throttling and lockout (failed attempts per username and address).
+    "axes",
     "ntm.units",
     "ntm.criteria",
     "ntm.assessments",
@@ -49,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,7 +70,11 @@ MIDDLEWARE = [
     "ntm.accounts.middleware.NtmLoginRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so an expired session can say why on the login page.
+    "ntm.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,3 +154,64 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # posts one field per cell, so a province's communes times a few indicators must fit.
 NTM_EVIDENCE_MAX_BYTES = int(os.environ.get("NTM_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
+# --------------------------------------------------------------------------- security
+# Production values apply when NTM_DEBUG is off; each can be overridden (see .env.example).
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before the password is tried.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NTM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NTM_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ntm.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ntm.accounts.lockout.attempt_ip"
+AXES_VERBOSE = False
+
+# A session ends after NTM_SESSION_IDLE_MINUTES without a request, and in any case
+# NTM_SESSION_MAX_HOURS after the login (ntm.accounts.middleware.SessionExpiryMiddleware).
+NTM_SESSION_IDLE_SECONDS = int(os.environ.get("NTM_SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("NTM_SESSION_MAX_HOURS", "10")) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Behind a reverse proxy that terminates TLS, set NTM_TRUSTED_PROXY=1: the client address
+# comes from X-Forwarded-For and the scheme from X-Forwarded-Proto.
+NTM_TRUSTED_PROXY = env_bool("NTM_TRUSTED_PROXY", False)
+if NTM_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("NTM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+SECURE_SSL_REDIRECT = env_bool("NTM_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("NTM_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("NTM_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NTM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("NTM_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), in every environment so a page that breaks it
+# shows in development and in the browser tests: everything comes from this origin;
+# scripts only from files or with the request's nonce; style attributes stay allowed
+# (bar widths are set inline).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

@@ -16,6 +16,7 @@ from ntm.cli_support import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ntm.accounts import commands as account_commands
     from ntm.assessments import commands as assessment_commands
     from ntm.assessments import commands_workbook as workbook_commands
     from ntm.criteria import commands as criteria_commands
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     assessment_commands.register(sub)
     workbook_commands.register(sub)
     demo_commands.register(sub)
+    account_commands.register(sub)
     return parser
 
 

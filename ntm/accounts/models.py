@@ -54,3 +54,36 @@ class Profile(models.Model):
     def __str__(self) -> str:
         where = self.unit.name if self.unit_id else _("toàn quốc")
         return f"{self.user.get_username()} — {self.get_role_display()}, {where}"
+
+
+class ApiToken(models.Model):
+    """A key for the HTTP API acting as its user, with the user's role and scope.
+
+    Only a SHA-256 hash of the key is stored: the key itself is shown once, when made.
+    The prefix (the key's first characters) lets a user tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("người dùng"),
+    )
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(_("tiền tố"), max_length=16)
+    key_hash = models.CharField(_("mã băm"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

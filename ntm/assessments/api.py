@@ -14,7 +14,6 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 from pydantic import StrictBool
 
 from ntm.accounts.permissions import WriteDenied
@@ -43,7 +42,7 @@ from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.models import AdminUnit
 
-router = Router(auth=django_auth)
+router = Router()
 
 
 class Message(Schema):

@@ -12,14 +12,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from ntm.accounts.scope import scope_of
 from ntm.assessments.dashboard import Dashboard, build_dashboard
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 
-router = Router(auth=django_auth)
+router = Router()
 
 
 class Tiers(Schema):

@@ -19,10 +19,35 @@ from ntm.assessments.models import (
     Target,
 )
 from ntm.assessments.validation import AssessmentError
-from ntm.audit.services import Actor
+from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import CriterionDef, IndicatorDef, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
+
+
+def _audit(
+    actor: Actor | None,
+    user: AbstractBaseUser | None,
+    action: str,
+    obj,
+    *,
+    unit: AdminUnit,
+    summary: str,
+    new: dict,
+    old: dict | None = None,
+    reason: str = "",
+) -> None:
+    """Every write here leaves an entry; without an actor, the user (or the system) acts."""
+    if actor is None:
+        actor = Actor(
+            user=user if getattr(user, "is_authenticated", False) else None, channel="system"
+        )
+    record_change(
+        actor,
+        Change(action=action, obj=obj, unit_id=unit.pk, unit_label=unit.name, summary=summary,
+               old=old, new=new),
+        reason=reason,
+    )  # fmt: skip
 
 
 def find_indicator(indicator_key: str) -> IndicatorDef:
@@ -106,6 +131,7 @@ def certify_criterion(
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
 ) -> CriterionCertification:
     """A department certifies a whole criterion met or not met, with its document.
 
@@ -125,7 +151,7 @@ def certify_criterion(
     if previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
-    return CriterionCertification.objects.create(
+    certification = CriterionCertification.objects.create(
         unit=unit,
         criterion_key=criterion_key,
         is_met=is_met,
@@ -137,6 +163,16 @@ def certify_criterion(
         entered_by=user,
         supersedes=previous,
     )
+    _audit(
+        actor, user, "certification.record", certification, unit=unit,
+        summary=f"{criterion_key} {'đạt' if is_met else 'chưa đạt'} ngày {certified_on:%d/%m/%Y}"
+        + (f" ({document_number})" if document_number else ""),
+        old={"is_met": previous.is_met, "certification": previous.pk} if previous else None,
+        new={"criterion_key": criterion_key, "is_met": is_met, "certified_on": certified_on,
+             "document_number": document_number,
+             "department": department.name if department else None},
+    )  # fmt: skip
+    return certification
 
 
 def _tier(value: str) -> Tier:
@@ -161,6 +197,7 @@ def record_recognition(
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
 ) -> Recognition:
     """Record a recognition decision (the workflow checks come with the recognition issue)."""
     _tier(tier)
@@ -168,7 +205,7 @@ def record_recognition(
         raise AssessmentError("A recognition needs its decision number.")
     if not unit_active(unit, decision_date):
         raise AssessmentError(_not_in_force(unit, decision_date))
-    return Recognition.objects.create(
+    recognition = Recognition.objects.create(
         unit=unit,
         tier=tier,
         decision_number=decision_number.strip(),
@@ -180,6 +217,14 @@ def record_recognition(
         note=note,
         entered_by=user,
     )
+    _audit(
+        actor, user, "recognition.record", recognition, unit=unit,
+        summary=f"{tier}: {recognition.decision_number} ngày {decision_date:%d/%m/%Y}",
+        new={"tier": tier, "decision_number": recognition.decision_number,
+             "decision_date": decision_date, "issuer": issuer, "signer": signer,
+             "criteria_set": criteria_set.label if criteria_set else None},
+    )  # fmt: skip
+    return recognition
 
 
 @transaction.atomic
@@ -191,12 +236,13 @@ def record_revocation(
     issuer: str = "",
     reason: str = "",
     user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
 ) -> Revocation:
     if decision_date < recognition.decision_date:
         raise AssessmentError("A revocation cannot precede the recognition it revokes.")
     if Revocation.objects.filter(recognition=recognition).exists():
         raise AssessmentError("This recognition has already been revoked.")
-    return Revocation.objects.create(
+    revocation = Revocation.objects.create(
         recognition=recognition,
         decision_number=decision_number,
         decision_date=decision_date,
@@ -204,8 +250,19 @@ def record_revocation(
         reason=reason,
         entered_by=user,
     )
+    _audit(
+        actor, user, "revocation.record", revocation, unit=recognition.unit,
+        summary=f"Thu hồi {recognition.decision_number}: {decision_number} "
+        f"ngày {decision_date:%d/%m/%Y}",
+        old={"recognition": recognition.pk, "revoked": False},
+        new={"recognition": recognition.pk, "revoked": True, "decision_number": decision_number,
+             "decision_date": decision_date, "issuer": issuer},
+        reason=reason,
+    )  # fmt: skip
+    return revocation
 
 
+@transaction.atomic
 def record_target(
     *,
     unit: AdminUnit,
@@ -218,6 +275,7 @@ def record_target(
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
 ) -> Target:
     """A target: the unit reaches a tier in a year, or has N (to M) child units at a tier."""
     _tier(tier)
@@ -225,13 +283,22 @@ def record_target(
         raise AssessmentError("An aggregate target needs both the child level and the count.")
     if child_count_max is not None and (child_count is None or child_count_max < child_count):
         raise AssessmentError("A target range needs a count and a maximum not below it.")
-    return Target.objects.create(
+    target = Target.objects.create(
         unit=unit, tier=tier, year=year, child_level=child_level, child_count=child_count,
         child_count_max=child_count_max, fields_of_excellence=fields_of_excellence.strip(),
         source=source, note=note, entered_by=user,
     )  # fmt: skip
+    _audit(
+        actor, user, "target.record", target, unit=unit,
+        summary=f"Mục tiêu {tier} năm {year}"
+        + (f": {child_count} {child_level}" if child_count is not None else ""),
+        new={"tier": tier, "year": year, "child_level": child_level or None,
+             "child_count": child_count, "child_count_max": child_count_max},
+    )  # fmt: skip
+    return target
 
 
+@transaction.atomic
 def record_registration(
     *,
     unit: AdminUnit,
@@ -243,10 +310,12 @@ def record_registration(
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
 ) -> Registration:
     _tier(tier)
     if status not in RegistrationStatusChoices.values:
         raise AssessmentError(f"Unknown registration status {status!r}.")
+    previous = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
     registration, _created = Registration.objects.update_or_create(
         unit=unit, tier=tier, year=year,
         defaults={
@@ -254,9 +323,17 @@ def record_registration(
             "source": source, "note": note, "entered_by": user,
         },
     )  # fmt: skip
+    _audit(
+        actor, user, "registration.record", registration, unit=unit,
+        summary=f"Đăng ký {tier} năm {year}: {status}",
+        old={"status": previous.status, "status_on": previous.status_on} if previous else None,
+        new={"tier": tier, "year": year, "status": status, "status_on": status_on,
+             "registered_on": registered_on},
+    )  # fmt: skip
     return registration
 
 
+@transaction.atomic
 def record_sponsorship(
     *,
     unit: AdminUnit,
@@ -266,10 +343,17 @@ def record_sponsorship(
     source: str = "",
     note: str = "",
     user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
 ) -> Sponsorship:
     if start_date and end_date and end_date < start_date:
         raise AssessmentError("A sponsorship cannot end before it starts.")
-    return Sponsorship.objects.create(
+    sponsorship = Sponsorship.objects.create(
         unit=unit, sponsor=sponsor, start_date=start_date, end_date=end_date,
         source=source, note=note, entered_by=user,
     )  # fmt: skip
+    _audit(
+        actor, user, "sponsorship.record", sponsorship, unit=unit,
+        summary=f"Đơn vị đỡ đầu: {sponsor.name}",
+        new={"sponsor": sponsor.name, "start_date": start_date, "end_date": end_date},
+    )  # fmt: skip
+    return sponsorship

@@ -1,6 +1,7 @@
 """API: criteria sets and evaluations; authoring of drafts by coordination offices.
 
-Reads of published sets are public. Authoring needs a signed-in user (session) with an
+Reads of published sets are public; evaluations need a token or the session and a unit
+in the user's scope. Authoring needs a signed-in user (session) with an
 office role whose scope holds the set's province: 401 when not signed in, 403 when the
 role or province is not theirs, 404 for a draft they may not see, 409 for an edit of a
 published version, 422 with the place and reason when the content is refused.
@@ -14,9 +15,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from ntm.accounts.api_auth import public_auth
 from ntm.accounts.permissions import WriteDenied
+from ntm.accounts.scope import scope_of
 from ntm.audit.services import Actor
 from ntm.core.criteria.schema import definition_to_dict
 from ntm.core.hierarchy import AmbiguousUnit, HierarchyError
@@ -96,6 +98,10 @@ class UnitRef(Schema):
     era: str
 
 
+class Detail(Schema):
+    detail: str
+
+
 class EvaluationOut(Schema):
     unit: UnitRef
     set: str
@@ -131,12 +137,21 @@ def _summary(s) -> dict[str, Any]:
     }
 
 
-@router.get("", response=list[SetSummary], summary="List criteria sets (latest versions)")
+@router.get(
+    "",
+    auth=public_auth,
+    response=list[SetSummary],
+    summary="List criteria sets (latest versions)",
+)
 def list_sets(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(s) for s in latest_sets()]
 
 
-@router.get("/{set_id}", summary="A criteria set with its criteria, indicators and thresholds")
+@router.get(
+    "/{set_id}",
+    auth=public_auth,
+    summary="A criteria set with its criteria, indicators and thresholds",
+)
 def set_detail(request: HttpRequest, set_id: str, version: int | None = None) -> dict[str, Any]:
     try:
         stored = get_set(set_id, version)
@@ -149,9 +164,10 @@ def set_detail(request: HttpRequest, set_id: str, version: int | None = None) ->
 
 @router.get(
     "/{set_id}/evaluation",
-    response=EvaluationOut,
+    response={200: EvaluationOut, 404: Detail, 409: Detail},
     summary="Evaluate a unit against the set as of a date",
-    description="Without `version`, the version of the set in force on `as_of`.",
+    description="Without `version`, the version of the set in force on `as_of`. Signed-in "
+    "users only, for a unit in their scope (404 otherwise: draft figures are not public).",
 )
 def evaluation(
     request: HttpRequest,
@@ -177,6 +193,8 @@ def evaluation(
         raise HttpError(409, str(error)) from None
     except HierarchyError as error:
         raise HttpError(404, str(error)) from None
+    if not scope_of(request.user).allows(record.id):
+        raise HttpError(404, f"No unit {unit!r} in your scope.")
     target = AdminUnit.objects.get(pk=record.id)
     report = evaluate_unit(target, stored, as_of)
     return {
@@ -408,7 +426,6 @@ def _actor(request: HttpRequest) -> Any:
 
 @router.get(
     "/authoring/drafts",
-    auth=django_auth,
     response=list[VersionOut],
     tags=["authoring"],
     summary="The drafts the signed-in user may edit",
@@ -420,7 +437,6 @@ def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/authoring/import",
-    auth=django_auth,
     response={201: ImportOut, 200: ImportOut, 403: Refusal, 422: Refusal},
     tags=["authoring"],
     summary="Import a YAML set file as a draft (a new set, or a new version); optionally publish",
@@ -451,6 +467,7 @@ def import_set(
 
 @router.get(
     "/{set_id}/export",
+    auth=public_auth,
     tags=["authoring"],
     summary="A set version as a YAML data file",
     description="The latest published version unless `version` is given; drafts only for "
@@ -473,7 +490,6 @@ def export_set(request: HttpRequest, set_id: str, version: int | None = None) ->
 
 @router.post(
     "/{set_id}/variants",
-    auth=django_auth,
     response=_CREATE,
     tags=["authoring"],
     summary="Create a province's draft variant of a national set (at its current version)",
@@ -498,7 +514,6 @@ def create_variant(request: HttpRequest, set_id: str, payload: VariantIn) -> Sta
 
 @router.post(
     "/{set_id}/versions",
-    auth=django_auth,
     response=_CREATE,
     tags=["authoring"],
     summary="Create a new draft version of a set, copied from its latest version",
@@ -515,7 +530,6 @@ def create_version(request: HttpRequest, set_id: str) -> Status:
 
 @router.patch(
     "/{set_id}/versions/{version}",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Change a draft's name, period and issuing decision",
@@ -529,7 +543,6 @@ def update_details(request: HttpRequest, set_id: str, version: int, payload: Det
 
 @router.delete(
     "/{set_id}/versions/{version}",
-    auth=django_auth,
     response={204: None, 403: Refusal, 404: Refusal, 409: Refusal},
     tags=["authoring"],
     summary="Discard a draft (a published version is never deleted)",
@@ -546,7 +559,6 @@ def delete_draft(request: HttpRequest, set_id: str, version: int) -> Status:
 
 @router.put(
     "/{set_id}/versions/{version}/thresholds/{code}",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Fill, change or confirm an indicator's thresholds, with the deciding document",
@@ -589,7 +601,6 @@ def set_thresholds(
 
 @router.post(
     "/{set_id}/versions/{version}/criteria",
-    auth=django_auth,
     response=_CREATE,
     tags=["authoring"],
     summary="Add a criterion to a draft",
@@ -605,7 +616,6 @@ def add_criterion(request: HttpRequest, set_id: str, version: int, payload: Crit
 
 @router.patch(
     "/{set_id}/versions/{version}/criteria/{number}",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Rename a criterion the draft added",
@@ -624,7 +634,6 @@ def rename_criterion(
 
 @router.delete(
     "/{set_id}/versions/{version}/criteria/{number}",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Remove a criterion the draft added, with its indicators",
@@ -637,7 +646,6 @@ def remove_criterion(request: HttpRequest, set_id: str, version: int, number: st
 
 @router.post(
     "/{set_id}/versions/{version}/criteria/{number}/indicators",
-    auth=django_auth,
     response=_CREATE,
     tags=["authoring"],
     summary="Add an indicator to a criterion the draft added",
@@ -658,7 +666,6 @@ def add_indicator(
 
 @router.patch(
     "/{set_id}/versions/{version}/indicators/{code}",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Change an indicator the draft added (its kind stays)",
@@ -676,7 +683,6 @@ def update_indicator(
 
 @router.delete(
     "/{set_id}/versions/{version}/indicators/{code}",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Remove an indicator the draft added",
@@ -689,7 +695,6 @@ def remove_indicator(request: HttpRequest, set_id: str, version: int, code: str)
 
 @router.get(
     "/{set_id}/versions/{version}/preview",
-    auth=django_auth,
     response={200: PreviewOut, 404: Refusal},
     tags=["authoring"],
     summary="What publishing the draft would change for the province's units",
@@ -722,7 +727,6 @@ def preview(
 
 @router.post(
     "/{set_id}/versions/{version}/publish",
-    auth=django_auth,
     response=_WRITE,
     tags=["authoring"],
     summary="Publish a draft: it becomes a version that never changes",

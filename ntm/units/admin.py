@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ntm.audit.services import Actor
 from ntm.units import services
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
 
@@ -26,9 +27,11 @@ class AdminUnitAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "region" in form.changed_data:
-            services.set_region(unit=obj, region=obj.region)
+            services.set_region(unit=obj, region=obj.region, actor=Actor.from_request(request))
         if "commune_group" in form.changed_data:
-            services.set_commune_group(unit=obj, group=obj.commune_group)
+            services.set_commune_group(
+                unit=obj, group=obj.commune_group, actor=Actor.from_request(request)
+            )
 
 
 class SuccessionInline(admin.TabularInline):

@@ -1,7 +1,9 @@
 """API: administrative units, their history, villages and reorganization events.
 
-Reads are public. Writes need a signed-in staff user for now (session auth; role scopes per
-unit come later): 401 when not signed in, 403 when not staff, 422 when the change is refused.
+Reads are public. Writes need a token or the session (401 otherwise) and are audited:
+villages, regions and commune groups by a coordination office (approver, administrator)
+whose scope holds the unit; reorganization events by an administrator whose scope holds
+every unit involved (403 otherwise); 422 when the change is refused.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from ntm.accounts.api_auth import public_auth
+from ntm.accounts.models import RoleChoices
+from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
+from ntm.audit.services import Actor
 from ntm.core.hierarchy import AmbiguousUnit, HierarchyError
 from ntm.units import selectors, services
 from ntm.units.models import AdminUnit, ReorganizationEvent
@@ -229,11 +234,21 @@ def _detail(detail: selectors.UnitDetail) -> dict[str, Any]:
     }
 
 
-def _require_staff(request: HttpRequest) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    if not getattr(user, "is_staff", False):
-        raise HttpError(403, "Only staff users may change administrative units for now.")
-    return user
+#: Reorganizations are legal acts recorded by an administrator of the units involved.
+EVENT_ROLES = frozenset({RoleChoices.ADMINISTRATOR})
+
+
+def _require(request: HttpRequest, units: list[AdminUnit | None], roles: frozenset[str]) -> Any:
+    """The user, if their role is one of `roles` and every unit is in their scope (else 403)."""
+    try:
+        require_write(request.user, units, roles=roles)
+    except WriteDenied as denied:
+        raise HttpError(403, str(denied)) from None
+    return request.user
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request, channel="api")
 
 
 def _get(unit_id: int, *, status: int = 422, field: str = "unit") -> AdminUnit:
@@ -280,7 +295,12 @@ def _recorded(result: services.RecordedEvent) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reads
 
 
-@router.get("", response=UnitPage, summary="List units (filter by level, date, name, parent)")
+@router.get(
+    "",
+    response=UnitPage,
+    auth=public_auth,
+    summary="List units (filter by level, date, name, parent)",
+)
 def list_units(
     request: HttpRequest,
     level: str | None = None,
@@ -302,13 +322,19 @@ def list_units(
     }
 
 
-@router.get("/stats", response=dict[str, dict[str, int]], summary="Unit counts per era and level")
+@router.get(
+    "/stats",
+    response=dict[str, dict[str, int]],
+    auth=public_auth,
+    summary="Unit counts per era and level",
+)
 def stats(request: HttpRequest) -> dict[str, dict[str, int]]:
     return selectors.unit_stats()
 
 
 @router.get(
     "/by-code/{code}",
+    auth=public_auth,
     response={200: UnitDetailOut, 404: Message, 409: AmbiguousOut, 422: Message},
     summary="The unit with an official code on a date or in an era",
 )
@@ -334,6 +360,7 @@ def by_code(
 
 @router.get(
     "/{int:unit_id}",
+    auth=public_auth,
     response={200: UnitDetailOut, 404: Message},
     summary="A unit with its children, predecessors and successors",
 )
@@ -347,13 +374,12 @@ def unit_detail(request: HttpRequest, unit_id: int, on: dt.date | None = None) -
 
 @router.post(
     "/villages",
-    auth=django_auth,
     response={201: UnitOut, 403: Message, 422: Message},
     summary="Add a village (thôn, xóm, bản, khu dân cư, tổ dân phố) to a commune",
 )
 def create_village(request: HttpRequest, payload: VillageIn) -> Any:
-    user = _require_staff(request)
     parent = _get(payload.parent_id, field="parent_id")
+    user = _require(request, [parent], OFFICE_ROLES)
     try:
         village = services.create_village(
             parent=parent,
@@ -362,6 +388,7 @@ def create_village(request: HttpRequest, payload: VillageIn) -> Any:
             code=payload.code,
             valid_from=payload.valid_from,
             user=user,
+            actor=_actor(request),
         )
     except HierarchyError as error:
         raise HttpError(422, str(error)) from None
@@ -379,78 +406,89 @@ def _record(call: Any, **arguments: Any) -> Status:
 _EVENT_RESPONSES = {201: EventOut, 403: Message, 422: Message}
 
 
-@router.post("/events/merge", auth=django_auth, response=_EVENT_RESPONSES, summary="Record a merge")
+@router.post("/events/merge", response=_EVENT_RESPONSES, summary="Record a merge")
 def record_merge(request: HttpRequest, payload: MergeIn) -> Any:
-    user = _require_staff(request)
+    units = [_get(pk, field="unit_ids") for pk in payload.unit_ids]
+    into = _get(payload.into_id, field="into_id") if payload.into_id else None
+    new_unit = _spec(payload.new_unit) if payload.new_unit else None
+    involved = [*units, into, new_unit.parent if new_unit else None]
+    user = _require(request, [u for u in involved if u is not None], EVENT_ROLES)
     return _record(
         services.record_merge,
-        units=[_get(pk, field="unit_ids") for pk in payload.unit_ids],
-        into=_get(payload.into_id, field="into_id") if payload.into_id else None,
-        new_unit=_spec(payload.new_unit) if payload.new_unit else None,
+        units=units,
+        into=into,
+        new_unit=new_unit,
         user=user,
+        actor=_actor(request),
         **_act(payload),
     )
 
 
-@router.post("/events/split", auth=django_auth, response=_EVENT_RESPONSES, summary="Record a split")
+@router.post("/events/split", response=_EVENT_RESPONSES, summary="Record a split")
 def record_split(request: HttpRequest, payload: SplitIn) -> Any:
-    user = _require_staff(request)
+    unit = _get(payload.unit_id, field="unit_id")
+    into = [_spec(spec) for spec in payload.into]
+    parents = [spec.parent for spec in into if spec.parent is not None]
+    user = _require(request, [unit, *parents], EVENT_ROLES)
     return _record(
         services.record_split,
-        unit=_get(payload.unit_id, field="unit_id"),
-        into=[_spec(spec) for spec in payload.into],
+        unit=unit,
+        into=into,
         user=user,
+        actor=_actor(request),
         **_act(payload),
     )
 
 
 @router.post(
     "/events/rename",
-    auth=django_auth,
     response=_EVENT_RESPONSES,
     summary="Record a rename (or a change of kind)",
 )
 def record_rename(request: HttpRequest, payload: RenameIn) -> Any:
-    user = _require_staff(request)
+    unit = _get(payload.unit_id, field="unit_id")
+    user = _require(request, [unit], EVENT_ROLES)
     return _record(
         services.record_rename,
-        unit=_get(payload.unit_id, field="unit_id"),
+        unit=unit,
         name=payload.name,
         short_name=payload.short_name,
         kind=payload.kind,
         code=payload.code,
         user=user,
+        actor=_actor(request),
         **_act(payload),
     )
 
 
 @router.post(
     "/events/move",
-    auth=django_auth,
     response=_EVENT_RESPONSES,
     summary="Record a move under another parent",
 )
 def record_move(request: HttpRequest, payload: MoveIn) -> Any:
-    user = _require_staff(request)
+    unit = _get(payload.unit_id, field="unit_id")
+    new_parent = _get(payload.new_parent_id, field="new_parent_id")
+    user = _require(request, [unit, new_parent], EVENT_ROLES)
     return _record(
         services.record_move,
-        unit=_get(payload.unit_id, field="unit_id"),
-        new_parent=_get(payload.new_parent_id, field="new_parent_id"),
+        unit=unit,
+        new_parent=new_parent,
         code=payload.code,
         user=user,
+        actor=_actor(request),
         **_act(payload),
     )
 
 
 @router.patch(
     "/{int:unit_id}",
-    auth=django_auth,
     response={200: UnitOut, 403: Message, 404: Message, 422: Message},
     summary="Set a unit's region or commune group by hand",
 )
 def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
-    _require_staff(request)
     unit = _get(unit_id, status=404)
+    _require(request, [unit], OFFICE_ROLES)
     changes = payload.model_dump(exclude_unset=True)
     if not changes:
         raise HttpError(422, "Give region and/or commune_group.")
@@ -458,9 +496,13 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
         # Both changes or neither: a refused commune group must not leave a new region behind.
         with transaction.atomic():
             if "region" in changes:
-                unit = services.set_region(unit=unit, region=changes["region"] or "")
+                unit = services.set_region(
+                    unit=unit, region=changes["region"] or "", actor=_actor(request)
+                )
             if "commune_group" in changes:
-                unit = services.set_commune_group(unit=unit, group=changes["commune_group"])
+                unit = services.set_commune_group(
+                    unit=unit, group=changes["commune_group"], actor=_actor(request)
+                )
     except HierarchyError as error:
         raise HttpError(422, str(error)) from None
     return Status(200, _unit(AdminUnit.objects.select_related("parent").get(pk=unit.pk)))

@@ -26,8 +26,9 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ntm.audit.services import Actor, Change, record_change
 from ntm.core import hierarchy
 from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, EventKind, HierarchyError, Level
 from ntm.units import package
@@ -55,6 +56,8 @@ VILLAGE_KINDS = (
     KindChoices.RESIDENTIAL_GROUP,
 )
 BATCH_SIZE = 2000
+#: How many units an audit entry of a reorganization names (it always gives the count).
+AUDIT_LISTED = 50
 
 # Nghị quyết 202/2025/QH15 on the arrangement of provincial units, adopted on 12/6/2025.
 PROVINCE_ACT = {
@@ -664,13 +667,52 @@ def _refuse_later_history(units: Iterable[AdminUnit], on: date, *, reason: str) 
         )
 
 
+def _vi(label: Any) -> str:
+    """A choice label in Vietnamese, the language of the audit trail's summaries."""
+    with translation.override("vi"):
+        return str(label())
+
+
+def _listed(units: Iterable[AdminUnit]) -> dict[str, Any]:
+    """Units for the audit trail: the first ones by id, name and code, and how many."""
+    units = list({u.pk: u for u in units}.values())
+    shown = [{"id": u.pk, "name": u.name, "code": u.code} for u in units[:AUDIT_LISTED]]
+    return {"count": len(units), "units": shown}
+
+
+def _audit_event(
+    actor: Actor, event: ReorganizationEvent, links: Sequence[tuple[AdminUnit, AdminUnit, bool]]
+) -> None:
+    """One entry per event, filed under the first unit it leads to (so its office sees it)."""
+    olds = [old for old, _new, _partial in links]
+    news = [new for _old, new, _partial in links]
+    if not news:
+        return
+    first = news[0]
+    names = ", ".join(u.name for u in list({u.pk: u for u in olds}.values())[:5])
+    record_change(
+        actor,
+        Change(
+            action=f"unit.{event.kind}",
+            obj=event,
+            unit_id=first.pk,
+            unit_label=first.name,
+            summary=f"{_vi(event.get_kind_display)} {event.effective_date:%d/%m/%Y}: {names}"
+            + (f" → {first.name}" if len({u.pk for u in news}) == 1 else ""),
+            old=_listed(olds),
+            new={**_listed(news), "legal_act": event.legal_act_number or None},
+        ),
+    )
+
+
 class _Recorder:
     """Closes records, opens their continuations and moves the descendants, in one go."""
 
-    def __init__(self, on: date, act: LegalAct, user: Any) -> None:
+    def __init__(self, on: date, act: LegalAct, user: Any, actor: Actor | None = None) -> None:
         self.on = on
         self.act = act
         self.user = user if getattr(user, "is_authenticated", False) else None
+        self.actor = actor or Actor(user=self.user, channel="system")
         self.now = timezone.now()
 
     def event(self, kind: EventKind, note: str = "") -> ReorganizationEvent:
@@ -693,10 +735,12 @@ class _Recorder:
     def link(
         self, event: ReorganizationEvent, links: Iterable[tuple[AdminUnit, AdminUnit, bool]]
     ) -> None:
+        links = list(links)
         Succession.objects.bulk_create(
             Succession(event=event, predecessor=old, successor=new, is_partial=is_partial)
             for old, new, is_partial in links
         )
+        _audit_event(self.actor, event, links)
 
     def repoint_later(self, continuation: Mapping[int, AdminUnit]) -> None:
         """Later events of a closed record now start from the record that continues it."""
@@ -785,6 +829,7 @@ def record_merge(
     note: str = "",
     confidence: str = ConfidenceChoices.VERIFIED,
     user: Any = None,
+    actor: Actor | None = None,
 ) -> RecordedEvent:
     """Merge units into an existing absorbing unit or into a new unit."""
     act = _act(legal_act_number, legal_act_date, issuer, note, confidence)
@@ -859,7 +904,7 @@ def record_merge(
     _check_code_free(record.code, level, on, closing=[u.pk for u in closed])
     children = _children_in_force_after(closed, on)
 
-    recorder = _Recorder(on, act, user)
+    recorder = _Recorder(on, act, user, actor)
     recorder.close(closed)
     record.save()
     event = recorder.event(EventKind.MERGE)
@@ -883,6 +928,7 @@ def record_split(
     note: str = "",
     confidence: str = ConfidenceChoices.VERIFIED,
     user: Any = None,
+    actor: Actor | None = None,
 ) -> RecordedEvent:
     """Split a unit into new units; every child must be assigned to one of them."""
     act = _act(legal_act_number, legal_act_date, issuer, note, confidence)
@@ -940,7 +986,7 @@ def record_split(
             )
         )
 
-    recorder = _Recorder(on, act, user)
+    recorder = _Recorder(on, act, user, actor)
     recorder.close([source])
     for record in records:
         record.save()
@@ -955,7 +1001,14 @@ def record_split(
 
 
 def _record_change(
-    *, unit: AdminUnit, event_kind: EventKind, on: date, act: LegalAct, user: Any, **changes: Any
+    *,
+    unit: AdminUnit,
+    event_kind: EventKind,
+    on: date,
+    act: LegalAct,
+    user: Any,
+    actor: Actor | None = None,
+    **changes: Any,
 ) -> RecordedEvent:
     """Close one unit and open its continuation with some fields changed (rename, move)."""
     old = _fresh(unit)
@@ -965,7 +1018,7 @@ def _record_change(
     _check_parent(parent, old.level, on, what=describe(old))
     _check_code_free(record.code, old.level, on, closing=[old.pk])
     children = _children_in_force_after([old], on)
-    recorder = _Recorder(on, act, user)
+    recorder = _Recorder(on, act, user, actor)
     recorder.close([old])
     record.save()
     event = recorder.event(event_kind)
@@ -991,6 +1044,7 @@ def record_rename(
     note: str = "",
     confidence: str = ConfidenceChoices.VERIFIED,
     user: Any = None,
+    actor: Actor | None = None,
 ) -> RecordedEvent:
     """Rename a unit (or change its kind, e.g. xã -> phường); the code stays unless given."""
     act = _act(legal_act_number, legal_act_date, issuer, note, confidence)
@@ -1009,6 +1063,7 @@ def record_rename(
         on=effective_date,
         act=act,
         user=user,
+        actor=actor,
         name=name,
         short_name=short_name.strip() or default_short_name(name),
         kind=kind,
@@ -1029,6 +1084,7 @@ def record_move(
     note: str = "",
     confidence: str = ConfidenceChoices.VERIFIED,
     user: Any = None,
+    actor: Actor | None = None,
 ) -> RecordedEvent:
     """Move a unit under another parent; its descendants follow; the code stays unless given."""
     act = _act(legal_act_number, legal_act_date, issuer, note, confidence)
@@ -1042,6 +1098,7 @@ def record_move(
         on=effective_date,
         act=act,
         user=user,
+        actor=actor,
         parent_id=parent.pk,
         code=code.strip() or old.code,
     )
@@ -1138,6 +1195,7 @@ def create_village(
     code: str = "",
     valid_from: date | None = None,
     user: Any = None,
+    actor: Actor | None = None,
 ) -> AdminUnit:
     """A village (thôn, xóm, bản, khu dân cư, tổ dân phố) under a commune-level unit.
 
@@ -1186,25 +1244,59 @@ def create_village(
         source=SourceChoices.USER,
     )
     village.save()
+    record_change(
+        actor or Actor(user=user if getattr(user, "is_authenticated", False) else None),
+        Change(
+            action="unit.create_village",
+            obj=village,
+            unit_id=village.pk,
+            unit_label=village.name,
+            summary=f"Thêm {_vi(village.get_kind_display).lower()} {village.name} vào {parent.name}",
+            new={"name": village.name, "kind": village.kind, "code": village.code,
+                 "parent_id": parent.pk, "valid_from": valid_from},
+        ),
+    )  # fmt: skip
     return village
 
 
 @transaction.atomic
-def set_region(*, unit: AdminUnit, region: str) -> AdminUnit:
+def set_region(*, unit: AdminUnit, region: str, actor: Actor | None = None) -> AdminUnit:
     """Set a unit's region by hand (the loader never overwrites it); "" clears it."""
     unit = _fresh(unit)
     if region and region not in RegionChoices.values:
         raise ReorganizationRefused(
             f"Unknown region {region!r}; use one of {', '.join(RegionChoices.values)}."
         )
+    old = {"region": unit.region, "region_source": unit.region_source}
     unit.region = region
     unit.region_source = USER_REGION_SOURCE if region else ""
     unit.save(update_fields=["region", "region_source", "search_name", "updated_at"])
+    if old["region"] != region:
+        _audit_unit_field(actor, unit, "unit.set_region", old, {"region": region})
     return unit
 
 
+def _audit_unit_field(
+    actor: Actor | None, unit: AdminUnit, action: str, old: dict, new: dict
+) -> None:
+    record_change(
+        actor or Actor.system(),
+        Change(
+            action=action,
+            obj=unit,
+            unit_id=unit.pk,
+            unit_label=unit.name,
+            summary=f"{unit.name}: " + ", ".join(f"{k} = {v!r}" for k, v in new.items()),
+            old=old,
+            new=new,
+        ),
+    )
+
+
 @transaction.atomic
-def set_commune_group(*, unit: AdminUnit, group: int | None) -> AdminUnit:
+def set_commune_group(
+    *, unit: AdminUnit, group: int | None, actor: Actor | None = None
+) -> AdminUnit:
     """Set the 2026-2030 commune group (1, 2 or 3) of a commune; None clears it."""
     unit = _fresh(unit)
     if group is not None and group not in CommuneGroupChoices.values:
@@ -1213,8 +1305,11 @@ def set_commune_group(*, unit: AdminUnit, group: int | None) -> AdminUnit:
         raise ReorganizationRefused(
             f"{describe(unit)} is not a commune: commune groups apply to communes only."
         )
+    old = {"commune_group": unit.commune_group}
     unit.commune_group = group
     unit.save(update_fields=["commune_group", "search_name", "updated_at"])
+    if old["commune_group"] != group:
+        _audit_unit_field(actor, unit, "unit.set_commune_group", old, {"commune_group": group})
     return unit
 
 
@@ -1233,6 +1328,7 @@ def record_earlier_history(
     confidence: str = ConfidenceChoices.VERIFIED,
     source_key: str = "",
     user: Any = None,
+    actor: Actor | None = None,
 ) -> ReorganizationEvent:
     """Link units that ended on a date to units already in the list that follow them.
 
@@ -1274,7 +1370,7 @@ def record_earlier_history(
         AdminUnit.objects.filter(pk__in=[n.pk for n in news], valid_from__isnull=True).update(
             valid_from=effective_date, updated_at=timezone.now()
         )
-    recorder = _Recorder(effective_date, act, user)
+    recorder = _Recorder(effective_date, act, user, actor)
     event = recorder.event(kind)
     if source_key:
         event.source_key = source_key

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from ntm.web import (
     views_approval,
+    views_audit,
     views_authoring,
     views_criteria,
     views_dashboard,
@@ -10,6 +11,7 @@ from ntm.web import (
     views_exports,
     views_public,
     views_units,
+    views_users,
     views_workbook,
 )
 
@@ -151,6 +153,31 @@ urlpatterns = [
         views_approval.responsibilities_page,
         name="unit-responsibilities",
     ),
+    # Users and roles (offices), one's own account and API tokens, the audit trail
+    # (views_users.py, views_audit.py)
+    path("users/", views_users.user_list, name="users"),
+    path("users/new/", views_users.user_new, name="user-new"),
+    path("users/<int:user_id>/", views_users.user_detail, name="user"),
+    path("users/<int:user_id>/active/", views_users.user_active, name="user-active"),
+    path("users/<int:user_id>/unlock/", views_users.user_unlock, name="user-unlock"),
+    path(
+        "users/<int:user_id>/password-link/",
+        views_users.user_password_link,
+        name="user-password-link",
+    ),
+    path("account/", views_users.account, name="account"),
+    path("account/tokens/", views_users.account_token_new, name="account-token-new"),
+    path("tokens/<int:token_id>/revoke/", views_users.token_revoke, name="token-revoke"),
+    path("accounts/password/", views_users.PasswordChange.as_view(), name="password-change"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        views_users.PasswordSet.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("accounts/password/done/", views_users.password_done, name="password-done"),
+    path("audit/", views_audit.audit_list, name="audit"),
+    path("audit/export.<str:file_format>", views_audit.audit_export, name="audit-export"),
+    path("units/<int:unit_id>/audit/", views_audit.audit_list, name="unit-audit"),
     # Accounts
     path(
         "accounts/login/",

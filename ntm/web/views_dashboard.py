@@ -430,6 +430,7 @@ def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
         raise Http404
     may_upload = can_write(request.user, unit, roles=OFFICE_ROLES)
     problems: list[str] = []
+    status = 200
     codes_on = boundaries.default_codes_on(unit)
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -450,6 +451,7 @@ def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
                 )
             except WriteDenied as denied:
                 problems.append(str(denied))
+                status = 403
             except boundaries.BoundaryRefused as refused:
                 problems.extend(refused.problems)
             else:
@@ -468,7 +470,8 @@ def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             "codes_on": codes_on,
             "max_megabytes": boundaries.MAX_BYTES // (1024 * 1024),
             "code_properties": boundaries.CODE_PROPERTIES,
-            "status": 400 if problems else 200,
+            "status": status if status != 200 else (400 if problems else 200),
         },
-        status=400 if problems else 200,
+        # A role that may not upload is a 403, a refused file a 400.
+        status=status if status != 200 else (400 if problems else 200),
     )

@@ -8,7 +8,7 @@ import pytest
 from ntm import cli
 from ntm.assessments import services
 from ntm.criteria.services import load_criteria_sets
-from ntm.testing import ADVANCED_SET, COMMUNE_SET, VARIANT_SET, make_ky_anh, write_sets
+from ntm.testing import ADVANCED_SET, COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -99,6 +99,7 @@ def test_evaluate_refuses_bad_input_with_a_message_and_no_traceback(ky_anh, caps
 
 
 def test_evaluation_api_returns_the_same_report(ky_anh, client):
+    client.force_login(make_user("kylac-viewer", unit=ky_anh["ky_lac"]))
     response = client.get(
         "/api/criteria/test-commune/evaluation", {"unit": "18850", "as_of": "2021-09-25"}
     )
@@ -109,7 +110,17 @@ def test_evaluation_api_returns_the_same_report(ky_anh, client):
     assert (income["status"], income["value"], income["threshold"]) == ("met", 40.0, 36.0)
 
 
+def test_evaluation_api_is_closed_to_anonymous_and_to_units_outside_the_scope(ky_anh, client):
+    query = {"unit": "18850", "as_of": "2021-09-25"}
+    anonymous = client.get("/api/criteria/test-commune/evaluation", query)
+    assert anonymous.status_code == 401
+    client.force_login(make_user("kytay-viewer", unit=ky_anh["ky_tay"]))
+    other = client.get("/api/criteria/test-commune/evaluation", query)
+    assert (other.status_code, other.json()) == (404, {"detail": "No unit '18850' in your scope."})
+
+
 def test_evaluation_api_unknown_set_and_unit(ky_anh, client):
+    client.force_login(make_user("national-viewer"))
     assert (
         client.get(
             "/api/criteria/nope/evaluation", {"unit": "18850", "as_of": "2021-09-25"}

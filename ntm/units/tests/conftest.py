@@ -88,12 +88,15 @@ def snapshot() -> tuple[list, list, list]:
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_user(
-        username="vpdp", password="not-used-here", is_staff=True
-    )
+    """A national administrator: records reorganizations anywhere."""
+    from ntm.accounts.models import Profile, RoleChoices
+
+    user = django_user_model.objects.create_user(username="vpdp", password="not-used-here")
+    Profile.objects.create(user=user, unit=None, role=RoleChoices.ADMINISTRATOR)
+    return user
 
 
 @pytest.fixture
 def officer(django_user_model):
-    """A signed-in user without staff rights."""
+    """A signed-in user without a role."""
     return django_user_model.objects.create_user(username="xa", password="not-used-here")

@@ -1,0 +1,1016 @@
+"""Every page and every API operation, tried by six personas, reads and writes.
+
+Personas (columns of the tables, in this order):
+  province  Hà Tĩnh coordination office (approver)
+  district  Kỳ Anh district office (approver)
+  kylac     Kỳ Lạc commune, data entry
+  kytay     Kỳ Tây commune, data entry
+  transport Hà Tĩnh Department of Transport (verifier)
+  anonymous nobody signed in
+
+Each table row gives the expected status per persona; "login" is a redirect to the
+login page. Writes carry a payload that succeeds for a persona allowed to make it, so a
+refusal is a real refusal; after every refused write nothing has changed (row counts of
+every data table, user and profile states, and the audit trail). Each persona's request
+runs in a savepoint that is rolled back, so one persona's write never affects the next.
+
+The coverage tests fail when a named route (Django's URL resolver) or an API operation
+(the OpenAPI schema) exists that these tables do not cover: a new route needs its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import yaml
+from axes.models import AccessAttempt
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ntm.accounts.models import ApiToken, Profile
+from ntm.accounts.services import create_token, password_link
+from ntm.assessments import services, workbook_jobs
+from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
+from ntm.assessments.workbook import make_template
+from ntm.assessments.workbook_import import Expectation
+from ntm.audit.services import Actor
+from ntm.core.periods import parse_period
+from ntm.criteria import authoring
+from ntm.criteria.exchange import export_yaml
+from ntm.criteria.models import CriteriaSet
+from ntm.criteria.services import load_criteria_sets
+from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.units.models import Department
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("province", "district", "kylac", "kytay", "transport", "anonymous")
+USERNAMES = {
+    "province": "hatinh",
+    "district": "kyanh",
+    "kylac": "kylac",
+    "kytay": "kytay",
+    "transport": "sogtvt",
+}
+PASSWORD = "demo-pass-123"
+SYSTEM = Actor(user=None, channel="system")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF"
+GEOJSON = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"ma_xa": "18850"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[106.24, 18.01], [106.26, 18.01], [106.26, 18.03], [106.24, 18.03],
+                     [106.24, 18.01]]
+                ],
+            },
+        }
+    ],
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@pytest.fixture(autouse=True)
+def fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NTM_WORKBOOK_JOBS = "inline"
+
+
+@dataclass
+class World:
+    units: dict
+    users: dict
+    ids: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(tmp_path) -> World:
+    load_criteria_sets(write_sets(tmp_path / "sets", COMMUNE_SET, ADVANCED_SET))
+    units = make_ky_anh()
+    gtvt = Department.objects.create(name="Sở Giao thông Vận tải", unit=units["province"])
+    users = {
+        "province": make_user("hatinh", role="approver", unit=units["province"]),
+        "district": make_user("kyanh", role="approver", unit=units["district"]),
+        "kylac": make_user("kylac", role="data_entry", unit=units["ky_lac"]),
+        "kytay": make_user("kytay", role="data_entry", unit=units["ky_tay"]),
+        "transport": make_user("sogtvt", role="verifier", unit=units["province"]),
+    }
+    Profile.objects.filter(user=users["transport"]).update(department=gtvt)
+    users["transport"].refresh_from_db()
+    w = World(units=units, users=users)
+    ky_lac = units["ky_lac"]
+    services.record_value(
+        unit=ky_lac, indicator_key="test-commune:10", observed_on=dt.date(2020, 12, 31),
+        value=40.0, source="Báo cáo xã", actor=SYSTEM,
+    )  # fmt: skip
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF)
+    stored = store_evidence(
+        [CheckedUpload(upload, check_upload(upload), ky_lac.pk, "test-commune:10",
+                       dt.date(2020, 12, 31))],
+        actor=Actor(user=users["kylac"], channel="web"),
+    )  # fmt: skip
+    w.ids["evidence"] = stored[0].pk
+    # A draft criteria set of the province, with a criterion and an indicator of its own.
+    office = Actor(user=users["province"], channel="web")
+    base = CriteriaSet.objects.get(set_id="test-commune")
+    draft = authoring.create_variant(base=base, province_code="42", actor=office)
+    draft = authoring.add_criterion(draft, number="21", name_vi="Chuyển đổi số", actor=office)
+    draft = authoring.add_indicator(
+        draft, criterion="21",
+        entry=authoring.IndicatorInput(code="21.1", name_vi="Có cổng thông tin", kind="judgement"),
+        actor=office,
+    )  # fmt: skip
+    draft = authoring.add_indicator(
+        draft, criterion="21",
+        entry=authoring.IndicatorInput(code="21.2", name_vi="Tỷ lệ hồ sơ trực tuyến",
+                                       kind="number", unit="%", comparator=">="),
+        actor=office,
+    )  # fmt: skip
+    w.ids["draft"] = (draft.set_id, draft.version)
+    # An Excel upload of the Kỳ Lạc user, read and waiting for confirmation.
+    template = make_template(
+        unit=ky_lac, criteria_set=base, period=parse_period("2021"), for_children=False,
+        user=users["kylac"],
+    ).content  # fmt: skip
+    w.files["template"] = template
+    saved = workbook_jobs.save_upload(
+        user_id=users["kylac"].pk, content=_filled(w), original_name="ky-lac.xlsx",
+        context={"unit_id": ky_lac.pk, "set_id": "test-commune", "period": "2021"},
+    )  # fmt: skip
+    workbook_jobs.start(
+        saved, phase="preview", actor=Actor(user=users["kylac"], channel="web"),
+        expect=Expectation(set_id="test-commune", period="2021", within=ky_lac),
+    )  # fmt: skip
+    w.ids["upload"] = saved.token
+    # The draft as a YAML file, renamed: importing it updates the draft.
+    document = yaml.safe_load(export_yaml(draft))
+    document["name_vi"] = "Bộ tiêu chí xã tỉnh Hà Tĩnh (nhập từ tệp)"
+    w.files["yaml"] = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
+    w.ids["kylac_token"] = create_token(
+        actor=Actor(user=users["kylac"], channel="web"), user=users["kylac"], name="báo cáo"
+    ).token.pk
+    # The Kỳ Lạc user mistyped their password too often: locked out, for an office to unlock.
+    AccessAttempt.objects.create(
+        username="kylac", ip_address="10.0.0.7", user_agent="", http_accept="", path_info="/",
+        get_data="", post_data="", failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )  # fmt: skip
+    link = password_link(actor=office, user=users["kylac"])
+    w.ids["set_password"] = link.path
+    for persona, user in users.items():
+        w.ids[f"key:{persona}"] = create_token(
+            actor=Actor(user=None, channel="cli"), user=user, name="persona"
+        ).key
+    return w
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a write could change: row counts of every ntm table, account states."""
+    counts = {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"units", "criteria", "assessments", "accounts", "audit", "axes"}
+    }
+    users = sorted(
+        get_user_model().objects.values_list("username", "is_active", "password", "first_name")
+    )
+    profiles = sorted(Profile.objects.values_list("user_id", "role", "unit_id", "department_id"))
+    tokens = sorted(ApiToken.objects.values_list("id", "revoked_at"))
+    sets = sorted(
+        CriteriaSet.objects.values_list("set_id", "version", "status", "content_hash", "updated_at")
+    )
+    return {"counts": counts, "users": users, "profiles": profiles, "tokens": tokens,
+            "sets": sets}  # fmt: skip
+
+
+def client_for(w: World, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(w.users[persona])
+    return client
+
+
+def outcome(response) -> str:
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith("/accounts/login/"):
+        return "login"
+    return str(response.status_code)
+
+
+def expected(row: str) -> dict[str, str]:
+    statuses = row.split()
+    assert len(statuses) == len(PERSONAS), row
+    return dict(zip(PERSONAS, statuses, strict=True))
+
+
+#: Statuses that refuse a write: nothing may have changed afterwards. A status written
+#: with an "r" (200r) is a page that answers 200 and shows the refusal in its form.
+REFUSED = {"login", "401", "403", "404", "405"}
+
+
+# --------------------------------------------------------------------------- web pages
+
+
+@dataclass(frozen=True)
+class Page:
+    """A named route: its URL, the GET and POST outcomes per persona, the POST payload.
+
+    ``post=READS`` marks a page that only reads: a POST is answered like a GET and must
+    change nothing for anyone.
+    """
+
+    url: Callable[[World], str]
+    get: str
+    post: str = "405 405 405 405 405 login"
+    data: Callable[[World], dict] | None = None
+
+    @property
+    def reads_only(self) -> bool:
+        return self.post == READS
+
+    @property
+    def post_row(self) -> str:
+        return self.get if self.reads_only else self.post
+
+
+READS = "reads"
+
+
+def unit(key: str, suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/units/{w.units[key].pk}/{suffix}"
+
+
+def draft(suffix: str) -> Callable[[World], str]:
+    return lambda w: f"/criteria/{w.ids['draft'][0]}/{w.ids['draft'][1]}/{suffix}"
+
+
+def upload_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/units/{w.units['ky_lac'].pk}/excel/{w.ids['upload']}/{suffix}"
+
+
+ENTRY_QUERY = "?set=test-commune&period=2021"
+ALL = "200 200 200 200 200 login"
+OFFICE_PROVINCE = "200 404 404 404 404 login"  # the province's own office only
+
+PAGES: dict[str, Page] = {
+    # Units, search, overviews
+    "web:home": Page(lambda w: "/", "302 302 302 302 302 login", READS),
+    "web:search": Page(lambda w: "/search/?q=ky", ALL, READS),
+    "web:unit": Page(unit("ky_lac"), "200 200 200 404 200 login", READS),
+    "web:unit-children": Page(unit("district", "children/"), "200 200 404 404 200 login", READS),
+    "web:unit-xlsx": Page(unit("ky_lac", "xlsx/"), "200 200 200 404 200 login", READS),
+    "web:unit-children-xlsx": Page(
+        unit("district", "children/xlsx/"), "200 200 404 404 200 login", READS
+    ),
+    # Data entry: a verifier enters data too (its department's criteria)
+    "web:unit-entry": Page(
+        lambda w: unit("ky_lac", "entry/")(w) + ENTRY_QUERY,
+        "200 200 200 404 200 login",
+        post="302 302 302 404 302 login",
+        data=lambda w: {"v-10": "41", "src-10": "Báo cáo xã", "action": "draft"},
+    ),
+    "web:unit-entry-preview": Page(
+        lambda w: unit("ky_lac", "entry/preview/")(w) + ENTRY_QUERY,
+        "405 405 405 405 405 login",
+        post="200 200 200 404 200 login",
+        data=lambda w: {"v-10": "41"},
+    ),
+    "web:unit-entry-history": Page(
+        lambda w: unit("ky_lac", "entry/history/")(w) + "?key=test-commune:10",
+        "200 200 200 404 200 login",
+        "405 405 405 405 405 login",
+    ),
+    "web:unit-grid": Page(
+        lambda w: unit("district", "grid/")(w) + ENTRY_QUERY + "&indicators=10",
+        "200 200 404 404 200 login",
+        post="302 302 404 404 302 login",
+        data=lambda w: {
+            f"c-{w.units['ky_lac'].pk}-10": "41",
+            "source": "Bảng tổng hợp",
+            "action": "save",
+        },  # fmt: skip
+    ),
+    "web:evidence": Page(lambda w: f"/evidence/{w.ids['evidence']}/", "200 200 200 404 200 login"),
+    "web:evidence-remove": Page(
+        lambda w: f"/evidence/{w.ids['evidence']}/remove/",
+        "405 405 405 405 405 login",
+        post="302 302 302 404 302 login",
+        data=lambda w: {},
+    ),
+    # Excel: templates and imports
+    "web:unit-workbook": Page(unit("ky_lac", "excel/"), "200 200 200 404 200 login"),
+    "web:workbook-template": Page(
+        lambda w: unit("ky_lac", "excel/template/")(w) + ENTRY_QUERY,
+        "200 200 200 404 200 login",
+    ),
+    "web:workbook-upload-file": Page(
+        unit("ky_lac", "excel/upload/"),
+        "405 405 405 405 405 login",
+        post="302 302 302 404 302 login",
+        data=lambda w: {
+            "set": "test-commune",
+            "period": "2021",
+            "file": SimpleUploadedFile("ky-lac.xlsx", w.files["template"]),
+        },  # fmt: skip
+    ),
+    # An upload belongs to the user who sent it: nobody else finds it.
+    "web:workbook-upload": Page(upload_url(), "404 404 200 404 404 login"),
+    # The upload was read already: the status fragment has nothing new (204).
+    "web:workbook-upload-status": Page(upload_url("status/"), "404 404 204 404 404 login"),
+    "web:workbook-confirm": Page(
+        upload_url("confirm/"),
+        "405 405 405 405 405 login",
+        post="404 404 302 404 404 login",
+        data=lambda w: {},
+    ),
+    "web:workbook-cancel": Page(
+        upload_url("cancel/"),
+        "405 405 405 405 405 login",
+        post="404 404 302 404 404 login",
+        data=lambda w: {},
+    ),
+    # Dashboards, maps, boundaries
+    "web:dashboard": Page(lambda w: "/dashboard/", "302 302 302 302 302 login", READS),
+    "web:map": Page(lambda w: "/map/", "302 302 302 302 302 login", READS),
+    "web:unit-dashboard": Page(unit("district", "dashboard/"), "200 200 404 404 200 login", READS),
+    "web:unit-map": Page(unit("district", "map/"), "200 200 404 404 200 login", READS),
+    "web:unit-boundaries": Page(
+        unit("province", "boundaries/"),
+        "200 404 404 404 200 login",
+        post="302 404 404 404 403 login",
+        data=lambda w: {
+            "codes_on": "2021-12-31",
+            "file": SimpleUploadedFile("ht.geojson", json.dumps(GEOJSON).encode()),
+        },  # fmt: skip
+    ),
+    # Criteria sets
+    "web:criteria": Page(lambda w: "/criteria/", ALL, READS),
+    "web:criteria-compare": Page(lambda w: "/criteria/compare/", ALL, READS),
+    "web:criteria-set": Page(lambda w: "/criteria/test-commune/", ALL, READS),
+    "web:criteria-set-xlsx": Page(lambda w: "/criteria/test-commune/xlsx/", ALL, READS),
+    "web:criteria-export": Page(lambda w: "/criteria/test-commune/export/", ALL, READS),
+    # Authoring: the province's office only; a district office authors nothing
+    # A district office is an author by role, but no province is in its scope: its drafts
+    # page and import form are empty of choices, and every write is refused.
+    "web:criteria-drafts": Page(lambda w: "/criteria/drafts/", "200 200 403 403 403 login", READS),
+    "web:criteria-import": Page(
+        lambda w: "/criteria/import/",
+        "200 200 403 403 403 login",
+        post="302 200r 403 403 403 login",
+        data=lambda w: {"file": SimpleUploadedFile("ha-tinh.yaml", w.files["yaml"])},
+    ),
+    "web:criteria-new-variant": Page(
+        lambda w: "/criteria/test-commune-advanced/variant/",
+        "200 403 403 403 403 login",
+        post="302 403 403 403 403 login",
+        data=lambda w: {"province_code": "42", "set_id": "hatinh-nang-cao", "name_vi": "Bộ thử"},
+    ),
+    # The province's set has a draft open: a new version opens that draft (no write).
+    "web:criteria-new-version": Page(
+        lambda w: f"/criteria/{w.ids['draft'][0]}/new-version/",
+        "405 405 405 405 405 login",
+        post="302 403 403 403 403 login",
+        data=lambda w: {},
+    ),
+    "web:draft-edit": Page(draft("edit/"), OFFICE_PROVINCE, READS),
+    "web:draft-details": Page(
+        draft("edit/details/"),
+        OFFICE_PROVINCE,
+        post="302 404 404 404 404 login",
+        data=lambda w: {
+            "details-name_vi": "Bộ tiêu chí xã của tỉnh (sửa)",
+            "details-period_start": "2016",
+            "details-period_end": "2020",
+        },
+    ),
+    "web:draft-add-criterion": Page(
+        draft("edit/criteria/"),
+        "405 405 405 405 405 login",
+        post="302 404 404 404 404 login",
+        data=lambda w: {"new-number": "22", "new-name_vi": "An ninh mạng"},
+    ),
+    "web:draft-criterion": Page(
+        draft("edit/criteria/21/"),
+        OFFICE_PROVINCE,
+        post="302 404 404 404 404 login",
+        data=lambda w: {"criterion-name_vi": "Chuyển đổi số (sửa)"},
+    ),
+    "web:draft-remove-criterion": Page(
+        draft("edit/criteria/21/remove/"),
+        "405 405 405 405 405 login",
+        post="302 404 404 404 404 login",
+        data=lambda w: {},
+    ),
+    "web:draft-add-indicator": Page(
+        draft("edit/criteria/21/indicators/"),
+        OFFICE_PROVINCE,
+        post="302 404 404 404 404 login",
+        data=lambda w: {
+            "indicator-code": "21.3",
+            "indicator-name_vi": "Có chữ ký số",
+            "indicator-kind": "judgement",
+        },  # fmt: skip
+    ),
+    "web:draft-indicator": Page(
+        draft("edit/indicators/21.1/"),
+        OFFICE_PROVINCE,
+        post="302 404 404 404 404 login",
+        data=lambda w: {
+            "indicator-code": "21.1",
+            "indicator-name_vi": "Có cổng thông tin điện tử",
+            "indicator-kind": "judgement",
+        },
+    ),
+    "web:draft-remove-indicator": Page(
+        draft("edit/indicators/21.1/remove/"),
+        "405 405 405 405 405 login",
+        post="302 404 404 404 404 login",
+        data=lambda w: {},
+    ),
+    "web:draft-thresholds": Page(
+        draft("edit/indicators/21.2/thresholds/"),
+        OFFICE_PROVINCE,
+        post="302 404 404 404 404 login",
+        data=lambda w: {
+            "cell-0-0": "80",
+            "decision-decision_number": "12/QĐ-UBND",
+            "decision-decision_date": "2022-03-01",
+            "decision-decision_issuer": "UBND tỉnh Hà Tĩnh",
+        },
+    ),
+    "web:draft-diff": Page(draft("compare/"), OFFICE_PROVINCE, READS),
+    "web:draft-preview": Page(draft("preview/"), OFFICE_PROVINCE, READS),
+    # Publishing is refused while the draft has problems (its own indicator's thresholds
+    # to confirm): 409 with the list, and nothing changes.
+    "web:draft-publish": Page(
+        draft("publish/"),
+        OFFICE_PROVINCE,
+        post="409 404 404 404 404 login",
+        data=lambda w: {"confirm": "1"},
+    ),
+    "web:draft-delete": Page(
+        draft("delete/"),
+        OFFICE_PROVINCE,
+        post="302 404 404 404 404 login",
+        data=lambda w: {"confirm": "1"},
+    ),
+    # Public recognitions
+    "web:recognitions": Page(lambda w: "/recognitions/", "200 200 200 200 200 200", READS),
+    "web:recognitions-xlsx": Page(
+        lambda w: "/recognitions/xlsx/", "200 200 200 200 200 200", READS
+    ),
+    # Users and roles: offices only, within their scope
+    "web:users": Page(lambda w: "/users/", "200 200 403 403 403 login"),
+    "web:user-new": Page(
+        lambda w: "/users/new/",
+        "200 200 403 403 403 login",
+        post="200 200 403 403 403 login",
+        data=lambda w: {"username": "kylac2", "unit": w.units["ky_lac"].pk, "role": "viewer"},
+    ),
+    "web:user": Page(
+        lambda w: f"/users/{w.users['kylac'].pk}/",
+        "200 200 403 403 403 login",
+        post="302 302 403 403 403 login",
+        data=lambda w: {"unit": w.units["ky_lac"].pk, "role": "viewer", "reason": "x"},
+    ),
+    "web:user-active": Page(
+        lambda w: f"/users/{w.users['kylac'].pk}/active/",
+        "405 405 405 405 405 login",
+        post="302 302 403 403 403 login",
+        data=lambda w: {"is_active": "0"},
+    ),
+    "web:user-unlock": Page(
+        lambda w: f"/users/{w.users['kylac'].pk}/unlock/",
+        "405 405 405 405 405 login",
+        post="302 302 403 403 403 login",
+        data=lambda w: {},
+    ),
+    "web:user-password-link": Page(
+        lambda w: f"/users/{w.users['kylac'].pk}/password-link/",
+        "405 405 405 405 405 login",
+        post="200 200 403 403 403 login",
+        data=lambda w: {},
+    ),
+    # One's own account, tokens and password
+    "web:account": Page(lambda w: "/account/", ALL),
+    "web:account-token-new": Page(
+        lambda w: "/account/tokens/",
+        "405 405 405 405 405 login",
+        post="200 200 200 200 200 login",
+        data=lambda w: {"name": "báo cáo", "expires": "30"},
+    ),
+    "web:token-revoke": Page(
+        lambda w: f"/tokens/{w.ids['kylac_token']}/revoke/",
+        "405 405 405 405 405 login",
+        post="302 302 302 404 404 login",
+        data=lambda w: {},
+    ),
+    "web:password-change": Page(
+        lambda w: "/accounts/password/",
+        ALL,
+        post="302 302 302 302 302 login",
+        data=lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": "ruong-lua-2026",
+            "new_password2": "ruong-lua-2026",
+        },  # fmt: skip
+    ),
+    "web:password-done": Page(
+        lambda w: "/accounts/password/done/", "200 200 200 200 200 200", "405 405 405 405 405 405"
+    ),
+    # The one-time link works for whoever holds it; its first visit moves the token into
+    # the session and redirects, so a POST to the link itself changes nothing. Signing in
+    # ends the link (Django's tokens change with the last login): the Kỳ Lạc user, signed
+    # in here, sees that the link no longer works.
+    "web:password-reset-confirm": Page(
+        lambda w: w.ids["set_password"],
+        "302 302 200 302 302 302",
+        post="302 302 200 302 302 302",
+        data=lambda w: {"new_password1": "ruong-lua-2026", "new_password2": "ruong-lua-2026"},
+    ),
+    # The audit trail
+    "web:audit": Page(lambda w: "/audit/", ALL),
+    "web:audit-export": Page(lambda w: "/audit/export.csv", ALL),
+    "web:unit-audit": Page(unit("ky_lac", "audit/"), "200 200 200 404 200 login"),
+    # Sign in and out, language
+    "web:login": Page(
+        lambda w: "/accounts/login/",
+        "200 200 200 200 200 200",
+        post="200 200 200 200 200 200",
+        data=lambda w: {"username": "kylac", "password": "wrong-password"},
+    ),
+    "web:logout": Page(
+        lambda w: "/accounts/logout/",
+        "405 405 405 405 405 login",
+        post="login login login login login login",
+        data=lambda w: {},
+    ),
+    "set_language": Page(
+        lambda w: "/i18n/setlang/",
+        "302 302 302 302 302 302",
+        post="302 302 302 302 302 302",
+        data=lambda w: {"language": "en", "next": "/recognitions/"},
+    ),
+}
+#: Writes that change nothing in the database even when allowed (no data behind them).
+NO_DATA_WRITES = {
+    # An Excel upload is kept on disk and previewed; the data changes on confirmation.
+    "web:workbook-upload-file",
+    "web:workbook-cancel",
+    "web:login",
+    "web:logout",
+    "set_language",
+    "web:unit-entry-preview",
+    "web:draft-publish",
+    "web:password-reset-confirm",
+    "web:criteria-new-version",
+}
+
+
+def _web_routes() -> set[str]:
+    def walk(resolver: URLResolver, prefix: str = ""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(
+                    pattern, prefix + (f"{pattern.namespace}:" if pattern.namespace else "")
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield prefix + pattern.name
+
+    return set(walk(get_resolver()))
+
+
+def test_every_named_route_is_in_the_persona_table():
+    routes = _web_routes()
+    # The Django admin (superusers only, test_django_admin_is_for_superusers_only) and
+    # the API (walked through its OpenAPI schema below) are covered on their own.
+    pages = {r for r in routes if not r.startswith(("admin:", "api:"))}
+    assert sorted(pages - set(PAGES)) == [], "routes without a row in PAGES"
+    assert sorted(set(PAGES) - pages) == [], "rows in PAGES for routes that no longer exist"
+
+
+def _request(client: Client, method: str, url: str, data: dict | None):
+    if method == "get":
+        return client.get(url)
+    return client.post(url, data or {})
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_per_persona(world, name):
+    page = PAGES[name]
+    url = page.url(world)
+    for method, row in (("get", page.get), ("post", page.post_row)):
+        wanted = expected(row)
+        for persona in PERSONAS:
+            with transaction.atomic():
+                client = client_for(world, persona)  # a login is logged (django-axes)
+                before = snapshot()
+                data = page.data(world) if (method == "post" and page.data) else None
+                got = outcome(_request(client, method, url, data))
+                after = snapshot()
+                transaction.set_rollback(True)
+            # "200r": the page answers 200 but shows the refusal (a form with the reason).
+            refused_on_page = wanted[persona].endswith("r")
+            assert got == wanted[persona].rstrip("r"), (
+                f"{method.upper()} {name} as {persona}: {got}"
+            )
+            if method == "post" and (got in REFUSED or page.reads_only or refused_on_page):
+                assert after == before, f"refused POST {name} as {persona} changed data"
+            if method == "get":
+                assert after["counts"] == before["counts"], f"GET {name} as {persona} wrote"
+
+
+def test_allowed_writes_really_write(world):
+    """The payloads are real: an allowed persona's write changes the data (else the
+    'nothing changed' checks on refusals would prove nothing)."""
+    unchanged = []
+    for name, page in PAGES.items():
+        if page.data is None or name in NO_DATA_WRITES:
+            continue
+        wanted = expected(page.post_row)
+        persona = next(
+            p for p in PERSONAS if wanted[p] not in REFUSED and not wanted[p].endswith("r")
+        )
+        with transaction.atomic():
+            client = client_for(world, persona)
+            before = snapshot()
+            client.post(page.url(world), page.data(world))
+            if snapshot() == before:
+                unchanged.append(f"{name} as {persona}")
+            transaction.set_rollback(True)
+    assert unchanged == [], unchanged
+
+
+def test_django_admin_is_for_superusers_only(world):
+    for persona in PERSONAS:
+        response = client_for(world, persona).get("/admin/")
+        assert response.status_code == 302, persona
+        assert response["Location"].startswith("/admin/login/"), persona
+
+
+# --------------------------------------------------------------------------- the API
+
+
+@dataclass(frozen=True)
+class Op:
+    """An API operation: the concrete path, expected statuses, and the request body."""
+
+    path: Callable[[World], str]
+    status: str
+    body: Callable[[World], Any] | None = None
+    files: Callable[[World], dict] | None = None
+
+
+def api_unit(key: str, suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/units/{w.units[key].pk}{suffix}"
+
+
+def values(w: World) -> dict:
+    return {"values": [{"unit_id": w.units["ky_lac"].pk, "indicator_key": "test-commune:10",
+                        "period": "2021", "value": 41.0, "source": "API"}]}  # fmt: skip
+
+
+def draft_api(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/criteria/{w.ids['draft'][0]}/versions/{w.ids['draft'][1]}{suffix}"
+
+
+PUBLIC = "200 200 200 200 200 200"
+SIGNED_IN = "200 200 200 200 200 401"
+
+OPERATIONS: dict[tuple[str, str], Op] = {
+    # Units: public reads; writes by offices (villages, regions), administrators (events)
+    ("GET", "/api/units"): Op(lambda w: "/api/units?q=ky", PUBLIC),
+    ("GET", "/api/units/stats"): Op(lambda w: "/api/units/stats", PUBLIC),
+    ("GET", "/api/units/by-code/{code}"): Op(
+        lambda w: "/api/units/by-code/18850?on=2021-09-25", PUBLIC
+    ),
+    ("GET", "/api/units/{unit_id}"): Op(api_unit("ky_lac"), PUBLIC),
+    ("PATCH", "/api/units/{unit_id}"): Op(
+        api_unit("ky_lac"), "200 200 403 403 403 401", body=lambda w: {"commune_group": 2}
+    ),
+    ("POST", "/api/units/villages"): Op(
+        lambda w: "/api/units/villages",
+        "201 201 403 403 403 401",
+        body=lambda w: {
+            "parent_id": w.units["ky_lac"].pk,
+            "name": "Thôn Tân Tiến",
+            "kind": "village",
+            "valid_from": "2020-01-01",
+        },  # fmt: skip
+    ),
+    ("POST", "/api/units/events/merge"): Op(
+        lambda w: "/api/units/events/merge",
+        "403 403 403 403 403 401",
+        body=lambda w: {
+            "unit_ids": [w.units["ky_tay"].pk],
+            "into_id": w.units["ky_lac"].pk,
+            "effective_date": "2024-01-01",
+        },  # fmt: skip
+    ),
+    ("POST", "/api/units/events/split"): Op(
+        lambda w: "/api/units/events/split",
+        "403 403 403 403 403 401",
+        body=lambda w: {
+            "unit_id": w.units["ky_tay"].pk,
+            "effective_date": "2024-01-01",
+            "into": [
+                {"name": "Xã Kỳ Tây A", "kind": "commune"},
+                {"name": "Xã Kỳ Tây B", "kind": "commune"},
+            ],
+        },  # fmt: skip
+    ),
+    ("POST", "/api/units/events/rename"): Op(
+        lambda w: "/api/units/events/rename",
+        "403 403 403 403 403 401",
+        body=lambda w: {
+            "unit_id": w.units["ky_tay"].pk,
+            "name": "Xã Kỳ Tây Mới",
+            "effective_date": "2024-01-01",
+        },  # fmt: skip
+    ),
+    ("POST", "/api/units/events/move"): Op(
+        lambda w: "/api/units/events/move",
+        "403 403 403 403 403 401",
+        body=lambda w: {
+            "unit_id": w.units["ky_tay"].pk,
+            "new_parent_id": w.units["province"].pk,
+            "effective_date": "2024-01-01",
+        },  # fmt: skip
+    ),
+    # Criteria sets: public reads; evaluations in scope; authoring by the province office
+    ("GET", "/api/criteria"): Op(lambda w: "/api/criteria", PUBLIC),
+    ("GET", "/api/criteria/{set_id}"): Op(lambda w: "/api/criteria/test-commune", PUBLIC),
+    ("GET", "/api/criteria/{set_id}/export"): Op(
+        lambda w: "/api/criteria/test-commune/export", PUBLIC
+    ),
+    ("GET", "/api/criteria/{set_id}/evaluation"): Op(
+        lambda w: "/api/criteria/test-commune/evaluation?unit=18850&as_of=2021-09-25",
+        "200 200 200 404 200 401",
+    ),
+    ("GET", "/api/criteria/authoring/drafts"): Op(
+        lambda w: "/api/criteria/authoring/drafts", SIGNED_IN
+    ),
+    ("POST", "/api/criteria/authoring/import"): Op(
+        lambda w: "/api/criteria/authoring/import",
+        "201 403 403 403 403 401",
+        files=lambda w: {"file": SimpleUploadedFile("ha-tinh.yaml", w.files["yaml"])},
+    ),
+    ("POST", "/api/criteria/{set_id}/variants"): Op(
+        lambda w: "/api/criteria/test-commune-advanced/variants",
+        "201 403 403 403 403 401",
+        body=lambda w: {"province_code": "42"},
+    ),
+    ("POST", "/api/criteria/{set_id}/versions"): Op(
+        lambda w: f"/api/criteria/{w.ids['draft'][0]}/versions",
+        "409 403 403 403 403 401",  # a draft is open already
+    ),
+    ("PATCH", "/api/criteria/{set_id}/versions/{version}"): Op(
+        draft_api(),
+        "200 404 404 404 404 401",
+        body=lambda w: {"name_vi": "Bộ tiêu chí xã của tỉnh (sửa)"},
+    ),  # fmt: skip
+    ("DELETE", "/api/criteria/{set_id}/versions/{version}"): Op(
+        draft_api(), "204 404 404 404 404 401"
+    ),
+    ("PUT", "/api/criteria/{set_id}/versions/{version}/thresholds/{code}"): Op(
+        draft_api("/thresholds/10"),
+        "200 404 404 404 404 401",
+        body=lambda w: {
+            "cells": [{"value": 50}],
+            "decision": {
+                "number": "12/QĐ-UBND",
+                "date": "2022-03-01",
+                "issuer": "UBND tỉnh Hà Tĩnh",
+            },
+        },
+    ),  # fmt: skip
+    ("POST", "/api/criteria/{set_id}/versions/{version}/criteria"): Op(
+        draft_api("/criteria"),
+        "201 404 404 404 404 401",
+        body=lambda w: {"number": "22", "name_vi": "An ninh mạng"},
+    ),  # fmt: skip
+    ("PATCH", "/api/criteria/{set_id}/versions/{version}/criteria/{number}"): Op(
+        draft_api("/criteria/21"),
+        "200 404 404 404 404 401",
+        body=lambda w: {"name_vi": "Chuyển đổi số (sửa)"},
+    ),  # fmt: skip
+    ("DELETE", "/api/criteria/{set_id}/versions/{version}/criteria/{number}"): Op(
+        draft_api("/criteria/21"), "200 404 404 404 404 401"
+    ),
+    ("POST", "/api/criteria/{set_id}/versions/{version}/criteria/{number}/indicators"): Op(
+        draft_api("/criteria/21/indicators"),
+        "201 404 404 404 404 401",
+        body=lambda w: {"code": "21.3", "name_vi": "Có chữ ký số", "kind": "judgement"},
+    ),  # fmt: skip
+    ("PATCH", "/api/criteria/{set_id}/versions/{version}/indicators/{code}"): Op(
+        draft_api("/indicators/21.1"),
+        "200 404 404 404 404 401",
+        body=lambda w: {
+            "code": "21.1",
+            "name_vi": "Có cổng thông tin điện tử",
+            "kind": "judgement",
+        },
+    ),  # fmt: skip
+    ("DELETE", "/api/criteria/{set_id}/versions/{version}/indicators/{code}"): Op(
+        draft_api("/indicators/21.1"), "200 404 404 404 404 401"
+    ),
+    ("GET", "/api/criteria/{set_id}/versions/{version}/preview"): Op(
+        draft_api("/preview"), "200 404 404 404 404 401"
+    ),
+    ("POST", "/api/criteria/{set_id}/versions/{version}/publish"): Op(
+        draft_api("/publish"),
+        "422 404 404 404 404 401",  # thresholds still to confirm
+    ),
+    # Values, submissions, evidence
+    ("GET", "/api/values/{unit_id}"): Op(
+        lambda w: f"/api/values/{w.units['ky_lac'].pk}?set=test-commune&period=2021",
+        "200 200 200 404 200 401",
+    ),
+    # A batch names its units: one outside the scope is a problem of the batch (422).
+    ("POST", "/api/values"): Op(lambda w: "/api/values", "200 200 200 422 200 401", body=values),
+    ("POST", "/api/values/{unit_id}/submit"): Op(
+        lambda w: f"/api/values/{w.units['ky_lac'].pk}/submit",
+        "200 200 200 404 200 401",
+        body=lambda w: {"set": "test-commune", "period": "2021"},
+    ),
+    ("GET", "/api/evidence"): Op(
+        lambda w: f"/api/evidence?unit_id={w.units['ky_lac'].pk}&period=2020",
+        "200 200 200 404 200 401",
+    ),
+    ("POST", "/api/evidence"): Op(
+        lambda w: "/api/evidence",
+        "201 201 201 404 201 401",
+        files=lambda w: {
+            "unit_id": w.units["ky_lac"].pk,
+            "set": "test-commune",
+            "period": "2021",
+            "indicator": "10",
+            "file": SimpleUploadedFile("bien-ban.pdf", PDF),
+        },  # fmt: skip
+    ),
+    ("GET", "/api/evidence/{evidence_id}"): Op(
+        lambda w: f"/api/evidence/{w.ids['evidence']}", "200 200 200 404 200 401"
+    ),
+    ("DELETE", "/api/evidence/{evidence_id}"): Op(
+        lambda w: f"/api/evidence/{w.ids['evidence']}", "200 200 200 404 200 401"
+    ),
+    # Dashboards
+    ("GET", "/api/dashboards/national"): Op(
+        lambda w: "/api/dashboards/national", "404 404 404 404 404 401"
+    ),
+    ("GET", "/api/dashboards/{unit_id}"): Op(
+        lambda w: f"/api/dashboards/{w.units['district'].pk}", "200 200 404 404 200 401"
+    ),
+    # Excel templates and imports
+    ("GET", "/api/workbooks/template"): Op(
+        lambda w: (
+            f"/api/workbooks/template?unit_id={w.units['ky_lac'].pk}&set_id=test-commune"
+            "&period=2021"
+        ),
+        "200 200 200 404 200 401",
+    ),
+    ("POST", "/api/workbooks/import"): Op(
+        lambda w: "/api/workbooks/import",
+        "200 200 200 422 200 401",  # Kỳ Tây's user: every row is out of scope
+        files=lambda w: {
+            "file": SimpleUploadedFile("ky-lac.xlsx", _filled(w)),
+            "dry_run": "false",
+        },  # fmt: skip
+    ),
+    # Boundaries
+    ("GET", "/api/boundaries/{province_id}"): Op(
+        lambda w: f"/api/boundaries/{w.units['province'].pk}", "200 404 404 404 200 401"
+    ),
+    ("POST", "/api/boundaries/{province_id}"): Op(
+        lambda w: f"/api/boundaries/{w.units['province'].pk}",
+        "201 404 404 404 403 401",
+        files=lambda w: {
+            "codes_on": "2021-12-31",
+            "file": SimpleUploadedFile("ht.geojson", json.dumps(GEOJSON).encode()),
+        },  # fmt: skip
+    ),
+    # Users and roles: offices; tokens: one's own; audit: in scope
+    ("GET", "/api/users"): Op(lambda w: "/api/users", "200 200 403 403 403 401"),
+    ("POST", "/api/users"): Op(
+        lambda w: "/api/users",
+        "201 201 403 403 403 401",
+        body=lambda w: {"username": "kylac2", "unit_id": w.units["ky_lac"].pk, "role": "viewer"},
+    ),
+    ("GET", "/api/users/{user_id}"): Op(
+        lambda w: f"/api/users/{w.users['kylac'].pk}", "200 200 403 403 403 401"
+    ),
+    ("PATCH", "/api/users/{user_id}"): Op(
+        lambda w: f"/api/users/{w.users['kylac'].pk}",
+        "200 200 403 403 403 401",
+        body=lambda w: {"is_active": False, "reason": "nghỉ việc"},
+    ),
+    ("POST", "/api/users/{user_id}/password-link"): Op(
+        lambda w: f"/api/users/{w.users['kylac'].pk}/password-link", "200 200 403 403 403 401"
+    ),
+    ("POST", "/api/users/{user_id}/unlock"): Op(
+        lambda w: f"/api/users/{w.users['kylac'].pk}/unlock", "200 200 403 403 403 401"
+    ),
+    ("GET", "/api/tokens"): Op(lambda w: "/api/tokens", SIGNED_IN),
+    ("POST", "/api/tokens"): Op(
+        lambda w: "/api/tokens", "201 201 201 201 201 401", body=lambda w: {"name": "cron"}
+    ),
+    ("DELETE", "/api/tokens/{token_id}"): Op(
+        lambda w: f"/api/tokens/{w.ids['kylac_token']}", "200 200 200 404 404 401"
+    ),
+    ("GET", "/api/audit"): Op(lambda w: "/api/audit", SIGNED_IN),
+}
+#: Operations refused by content for every persona here (a draft is open, publication
+#: waits for thresholds, reorganizations are for administrators only), so no allowed
+#: write exists to check.
+NO_DATA_OPERATIONS = {
+    ("POST", "/api/criteria/{set_id}/versions"),
+    ("POST", "/api/criteria/{set_id}/versions/{version}/publish"),
+    ("POST", "/api/units/events/merge"),
+    ("POST", "/api/units/events/split"),
+    ("POST", "/api/units/events/rename"),
+    ("POST", "/api/units/events/move"),
+}
+
+
+def _filled(w: World) -> bytes:
+    """The Kỳ Lạc template with the income filled in, as an official would."""
+    from ntm.assessments.tests.workbook_helpers import fill
+
+    return fill(w.files["template"], {("18850", "10"): {"value": 44}})
+
+
+def test_every_api_operation_is_in_the_persona_table(client):
+    schema = client.get("/api/openapi.json").json()
+    operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+    assert sorted(operations - set(OPERATIONS)) == [], "API operations without a row"
+    assert sorted(set(OPERATIONS) - operations) == [], "rows for operations that are gone"
+
+
+def _call(w: World, persona: str, method: str, op: Op):
+    headers = {}
+    if persona != "anonymous":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {w.ids['key:' + persona]}"
+    client = Client(**headers)
+    url = op.path(w)
+    if op.files is not None:
+        return client.post(url, op.files(w))
+    body = json.dumps(op.body(w)) if op.body else None
+    kwargs = {"content_type": "application/json"} if body is not None else {}
+    return client.generic(method, url, body or "", **kwargs)
+
+
+@pytest.mark.parametrize("key", sorted(OPERATIONS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_operation_per_persona(world, key):
+    method, _path = key
+    op = OPERATIONS[key]
+    wanted = expected(op.status)
+    for persona in PERSONAS:
+        with transaction.atomic():
+            before = snapshot()
+            response = _call(world, persona, method, op)
+            after = snapshot()
+            transaction.set_rollback(True)
+        got = str(response.status_code)
+        assert got == wanted[persona], (
+            f"{method} {key[1]} as {persona}: {got} {getattr(response, 'content', b'')[:300]!r}"
+        )
+        # A refusal by role or scope (401, 403, 404) or by content (409, 422) writes nothing.
+        if method != "GET" and (got in REFUSED or got in {"409", "422"}):
+            assert after == before, f"refused {method} {key[1]} as {persona} changed data"
+        if method == "GET":
+            assert after["counts"] == before["counts"], f"GET {key[1]} as {persona} wrote"
+
+
+def test_allowed_api_writes_really_write(world):
+    unchanged = []
+    for key, op in OPERATIONS.items():
+        method = key[0]
+        if method == "GET" or key in NO_DATA_OPERATIONS:
+            continue
+        wanted = expected(op.status)
+        persona = next(p for p in PERSONAS if wanted[p].startswith("2"))
+        with transaction.atomic():
+            before = snapshot()
+            _call(world, persona, method, op)
+            if snapshot() == before:
+                unchanged.append(f"{method} {key[1]} as {persona}")
+            transaction.set_rollback(True)
+    assert unchanged == [], unchanged
