@@ -16,7 +16,7 @@ import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.accounts.permissions import ENTRY_ROLES, require_write
+from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
 from ntm.assessments import approval
 from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
 from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
@@ -212,9 +212,9 @@ def record_submission(
             )
             return submitted, True
         if submission is None:
-            if not touched:
+            # A department entering its sector's figures does not open the unit's period.
+            if not touched or role_of(actor.user) not in approval.SUBMIT_ROLES:
                 return None, False
-            require_write(actor.user, unit, roles=approval.SUBMIT_ROLES)
             created = approval.create_draft(
                 unit=unit, set_id=criteria_set.set_id, period=period, actor=actor
             )

@@ -427,17 +427,10 @@ def register_case(
             source=source,
             note=comment,
             user=_user(actor),
+            actor=actor,
         )
         case.registration = registration
         case.save()
-        _audit(
-            actor,
-            case,
-            "registration.create",
-            f"{unit.name}: {tier} {year}",
-            new={"tier": tier, "year": year, "registered_on": registered_on},
-            obj=registration,
-        )
     else:
         case.registration = registration
         case.save()
@@ -898,6 +891,7 @@ def decide_case(
             source=case.source,
             note=_("Hồ sơ xét công nhận năm %(year)s") % {"year": case.year},
             user=_user(actor),
+            actor=actor,
         )
     except AssessmentError as error:
         raise CaseRefused([str(error)]) from None
@@ -921,22 +915,6 @@ def decide_case(
         to_stage=case.stage,
         comment=_text(comment),
         details=details,
-    )
-    _audit(
-        actor,
-        case,
-        "recognition.create",
-        f"{case.unit.name}: {case.tier} {number}",
-        new={
-            "tier": case.tier,
-            "decision_number": number,
-            "decision_date": decision_date,
-            "issuer": issuer,
-            "signer": signer,
-            "set": stored.label,
-        },
-        reason=_text(comment),
-        obj=recognition,
     )
     _audit(
         actor,
@@ -1149,6 +1127,7 @@ def revoke_case(
             issuer=issuer,
             reason=reason,
             user=_user(actor),
+            actor=actor,
         )
     except AssessmentError:
         raise CaseRefused([_("Quyết định công nhận này đã bị thu hồi.")]) from None
@@ -1167,15 +1146,6 @@ def revoke_case(
         to_stage=case.stage,
         comment=reason,
         details=details,
-    )
-    _audit(
-        actor,
-        case,
-        "revocation.create",
-        f"{case.unit.name}: {recognition.decision_number} / {number}",
-        new={**details, "recognition": recognition.pk},
-        reason=reason,
-        obj=revocation,
     )
     _audit(
         actor,
@@ -1498,6 +1468,7 @@ def reacknowledge(
             source=source,
             note=_("Thừa nhận công nhận của đơn vị trước sắp xếp: %(list)s") % {"list": listing},
             user=_user(actor),
+            actor=actor,
         )
     except AssessmentError as error:
         raise CaseRefused([str(error)]) from None
@@ -1523,11 +1494,11 @@ def reacknowledge(
         "acknowledged": [r.pk for r in acknowledged],
         "recognition": recognition.pk,
     }
-    for obj in (recognition, row):
+    for obj in (row,):
         record_change(
             actor,
             Change(
-                action="recognition.reacknowledge" if obj is row else "recognition.create",
+                action="recognition.reacknowledge",
                 obj=obj,
                 unit_id=unit.pk,
                 unit_label=unit.name,

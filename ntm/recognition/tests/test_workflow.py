@@ -116,12 +116,12 @@ def test_a_commune_with_a_district_goes_through_every_step(world):
         "kylac", "kylac", "kylac", "kylac", "kyanh", "hatinh", "hatinh", "hatinh", "hatinh", "hatinh",
     ]  # fmt: skip
     assert _audit_actions()[start:] == [
-        "registration.create", "recognition_case.register", "recognition_case.self_assess",
+        "registration.record", "recognition_case.register", "recognition_case.self_assess",
         "recognition_case.document.add", "recognition_case.document.add",
         "recognition_case.document.add", "recognition_case.declare", "recognition_case.submit",
         "recognition_case.verify", "registration.status", "recognition_case.appraise",
-        "registration.status", "recognition.create", "recognition_case.decide",
-        "recognition_case.announce", "recognition_case.start_revocation", "revocation.create",
+        "recognition.record", "registration.status", "recognition_case.decide",
+        "recognition_case.announce", "recognition_case.start_revocation", "revocation.record",
         "recognition_case.revoke",
     ]  # fmt: skip
     entry = AuditEntry.objects.get(action="recognition_case.verify")
@@ -545,7 +545,7 @@ def test_re_acknowledgement_records_the_decision_and_the_new_recognition(world, 
         recognition.note == "Thừa nhận công nhận của đơn vị trước sắp xếp: Xã Lâm Hợp (21/QĐ-UBND)"
     )
     assert {e.action for e in AuditEntry.objects.filter(unit_id=world["new_ky_lac"].pk)} == {
-        "recognition.create", "recognition.reacknowledge"
+        "recognition.record", "recognition.reacknowledge"
     }  # fmt: skip
 
 

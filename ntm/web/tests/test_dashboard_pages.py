@@ -224,7 +224,7 @@ def test_a_viewer_gets_no_upload_form_and_a_post_is_refused(client, units):
     response = client.post(
         url, {"file": SimpleUploadedFile("x.geojson", b"{}"), "codes_on": "2021-12-31"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Vai trò “Xem” không được làm việc này" in response.content.decode()
     assert not BoundaryUpload.objects.exists()
     map_html = page(client, f"/units/{units['province'].pk}/map/?{AS_OF}")
