@@ -6,6 +6,7 @@ from ntm.accounts.api import router as accounts_router
 from ntm.accounts.api_auth import api_auth
 from ntm.assessments.api import router as values_router
 from ntm.assessments.api_approval import router as approvals_router
+from ntm.assessments.api_certification import router as certifications_router
 from ntm.assessments.api_dashboard import router as dashboards_router
 from ntm.assessments.api_evidence import router as evidence_router
 from ntm.assessments.api_workbook import router as workbook_router
@@ -34,6 +35,7 @@ api.add_router("/values", values_router, tags=["values"])
 api.add_router("/dashboards", dashboards_router, tags=["dashboards"])
 api.add_router("/workbooks", workbook_router, tags=["workbooks"])
 api.add_router("/approvals", approvals_router, tags=["approvals"])
+api.add_router("/certifications", certifications_router, tags=["certifications"])
 api.add_router("/recognition", recognition_router, tags=["recognition"])
 api.add_router("/evidence", evidence_router, tags=["evidence"])
 api.add_router("/boundaries", boundaries_router, tags=["boundaries"])

@@ -5,6 +5,7 @@ from ntm.web import (
     views_approval,
     views_audit,
     views_authoring,
+    views_certification,
     views_criteria,
     views_dashboard,
     views_entry,
@@ -152,6 +153,12 @@ urlpatterns = [
         "units/<int:unit_id>/responsibilities/",
         views_approval.responsibilities_page,
         name="unit-responsibilities",
+    ),
+    # Whole criteria certified by a document (views_certification.py)
+    path(
+        "units/<int:unit_id>/certifications/",
+        views_certification.certifications_page,
+        name="unit-certifications",
     ),
     # Users and roles (offices), one's own account and API tokens, the audit trail
     # (views_users.py, views_audit.py)
