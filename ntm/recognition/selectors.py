@@ -106,13 +106,36 @@ def settings_in_force(
     province_ids: Iterable[int], on: dt.date
 ) -> dict[int, dict[str, SettingValue]]:
     """For each province, every setting's value in force on a date: the newest row taking
-    effect by then, else the data file's value (None for every legal setting). One query."""
+    effect by then, else the data file's value (None for every legal setting).
+
+    A province's settings include those recorded on the province it became or came from in
+    a reorganization: what Hà Tĩnh's office sets today, under a decision of 2022, also
+    applies to the cases of Hà Tĩnh's communes before 1 July 2025. Two queries.
+    """
     ids = sorted(set(province_ids))
+    linked: dict[int, set[int]] = {i: {i} for i in ids}
+    for before, after in Succession.objects.filter(
+        Q(predecessor_id__in=ids, successor__level="province")
+        | Q(successor_id__in=ids, predecessor__level="province")
+    ).values_list("predecessor_id", "successor_id"):
+        if before in linked:
+            linked[before].add(after)
+        if after in linked:
+            linked[after].add(before)
+    all_ids = set().union(*linked.values()) if linked else set()
+    by_province: dict[tuple[int, str], ProcedureSetting] = {}
+    for row in ProcedureSetting.objects.filter(
+        province_id__in=all_ids, decision_date__lte=on
+    ).order_by("decision_date", "set_at", "id"):
+        by_province[(row.province_id, row.key)] = row
     rows: dict[tuple[int, str], ProcedureSetting] = {}
-    for row in ProcedureSetting.objects.filter(province_id__in=ids, decision_date__lte=on).order_by(
-        "decision_date", "set_at", "id"
-    ):
-        rows[(row.province_id, row.key)] = row
+    for province_id, group in linked.items():
+        for key in setting_defs():
+            found = [by_province[(p, key)] for p in group if (p, key) in by_province]
+            if found:
+                rows[(province_id, key)] = max(
+                    found, key=lambda r: (r.decision_date, r.set_at, r.id)
+                )
     result: dict[int, dict[str, SettingValue]] = {}
     for province_id in ids:
         values = {}

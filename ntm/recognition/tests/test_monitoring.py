@@ -170,6 +170,7 @@ def test_monitoring_queries_do_not_grow_with_the_communes(world, django_assert_m
     many = _queries(world, 12)
     assert many == few
     scope = scope_for_unit(world["province"].pk)
-    # communes, recognitions, sets in force, settings, values, certifications, open cases
-    with django_assert_max_num_queries(7):
+    # communes, recognitions, sets in force, linked provinces, settings, values,
+    # certifications, open cases
+    with django_assert_max_num_queries(8):
         monitor(world["province"], scope=scope, as_of=AS_OF)

@@ -628,3 +628,19 @@ def test_only_a_provincial_office_sets_the_procedure(world):
             )  # fmt: skip
     assert ProcedureSetting.objects.count() == 0
     assert not AuditEntry.objects.filter(action="recognition.setting").exists()
+
+
+def test_a_setting_recorded_on_the_province_after_2025_applies_to_its_communes_before(world):
+    """Hà Tĩnh's office works on the province of today; a level it sets under a 2022
+    decision also decides the cases of Hà Tĩnh's communes of 2024 (the same province
+    before the reform), and not those of another province."""
+    from ntm.recognition.selectors import setting_value
+
+    services.set_procedure_setting(
+        province=world["province_2025"], key="satisfaction_min_percent", value=90,
+        decision_date=D(2022, 3, 1), decision_number="05/2022/QĐ-UBND", actor=actor(world, "hatinh"),
+    )  # fmt: skip
+    assert setting_value(world["province"], "satisfaction_min_percent", D(2024, 12, 31)).value == 90
+    assert setting_value(world["province"], "satisfaction_min_percent", D(2022, 1, 1)).value is None
+    other = setting_value(world["other_province"], "satisfaction_min_percent", D(2024, 12, 31))
+    assert other.value is None
