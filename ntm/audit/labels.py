@@ -41,7 +41,7 @@ ACTION_LABELS = {
     "recognition_case.document.remove": _("Gỡ tài liệu hồ sơ"),
     "recognition.reacknowledge": _("Thừa nhận công nhận sau sáp nhập"),
     "recognition.setting": _("Sửa thời hạn thủ tục"),
-    "certification.record": _("Xác nhận tiêu chí"),
+    "certification.record": _("Ghi văn bản xác nhận tiêu chí"),
     "recognition.record": _("Ghi quyết định công nhận"),
     "revocation.record": _("Ghi quyết định thu hồi"),
     "target.record": _("Ghi mục tiêu"),
