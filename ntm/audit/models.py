@@ -22,7 +22,7 @@ class AuditEntry(models.Model):
         verbose_name=_("người thực hiện"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,  # the entry keeps the id and name of a deleted user
         related_name="+",
         db_constraint=False,
     )

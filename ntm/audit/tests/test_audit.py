@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from ntm.audit.models import AuditEntry
@@ -20,15 +21,33 @@ def test_an_entry_cannot_be_changed_or_deleted():
     assert AuditEntry.objects.get().summary == "x"
 
 
+def test_the_database_refuses_to_rewrite_or_delete_entries_in_bulk():
+    """Bulk queries and plain SQL bypass the model; the database's triggers do not."""
+    record_change(Actor(None), Change(action="value.create", summary="x"))
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.update(summary="y")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.all().delete()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditentry")
+    assert AuditEntry.objects.get().summary == "x"
+
+
 def test_an_entry_survives_its_user_and_keeps_the_name():
     user = get_user_model().objects.create_user("kylac", password="x-long-password-1")
     record_change(
         Actor(user, "10.1.2.3", "web"),
         Change(action="value.create", unit_id=5, unit_label="Xã Kỳ Lạc"),
     )
+    user_id = user.pk
     user.delete()
     entry = AuditEntry.objects.get()
-    assert (entry.actor_id, entry.actor_name, entry.ip_address) == (None, "kylac", "10.1.2.3")
+    # The entry is not touched: it keeps the id (a per-user trail still finds it) and name.
+    assert (entry.actor_id, entry.actor_name, entry.ip_address) == (user_id, "kylac", "10.1.2.3")
     assert (entry.unit_id, entry.unit_label) == (5, "Xã Kỳ Lạc")
 
 
