@@ -1,8 +1,8 @@
 """API: approval and locking of a unit's period, the queue, and who verifies which criterion.
 
-Session authentication for now (401 when not signed in), the same checks as the pages:
-a unit outside the user's scope is a 404; a role, department or office that may not take
-a step is a 403; a step the period's state does not allow is a 409 (``detail`` says why
+The API's authentication (a bearer token or the session; 401 without) and the same checks
+as the pages: a unit outside the user's scope is a 404; a role, department or office that
+may not take a step is a 403; a step the period's state does not allow is a 409 (``detail`` says why
 and what to do); a missing comment or reason, or a bad period, is a 422.
 """
 
@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
@@ -37,7 +36,7 @@ from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.models import AdminUnit, Department
 
-router = Router(auth=django_auth)
+router = Router()
 
 
 class Message(Schema):

@@ -19,7 +19,6 @@ from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
@@ -41,7 +40,7 @@ from ntm.recognition.selectors import (
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 
-router = Router(auth=django_auth)
+router = Router()
 
 StageName = Literal[
     "self_assessment",
