@@ -111,6 +111,9 @@ def monitor(root: AdminUnit | None, *, scope: Scope, as_of: dt.date) -> Monitori
         Recognition.objects.filter(unit_id__in=list(by_id), decision_date__lte=as_of)
         .exclude(revocation__decision_date__lte=as_of)
         .select_related("criteria_set")
+        # Each recognition names its set; the set's whole definition is not needed here
+        # (decoding it once per recognition took most of a province's page).
+        .defer("criteria_set__definition", "criteria_set__source_document")
         .order_by("decision_date", "id")
     ):
         latest[(recognition.unit_id, recognition.tier)] = recognition

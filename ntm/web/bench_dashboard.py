@@ -1,4 +1,5 @@
-"""Benchmark of the dashboard and map pages on the demo data (run by `make bench`).
+"""Benchmark of the dashboard and map pages, and of the pages of approval, recognition and
+the audit trail, on the demo data (run by `make bench`).
 
 Each page is requested through Django's full stack (middleware, view, template) as the
 demo users see it: the Hà Tĩnh coordination office on its province (about 170 communes)
@@ -110,4 +111,24 @@ def run_dashboard_benchmark(*, repeat: int = 3) -> dict[str, Any]:
             "dashboard": _measure(client, f"{prefix}dashboard/{query}", repeat),
             "map": _measure(client, f"{prefix}map/{query}", repeat),
         }
+    # The pages an office opens every day to see what waits for it and who is at risk:
+    # its queue, the recognition cases and the monitoring of the revocation rule over its
+    # communes (Hà Tĩnh, and Thanh Hóa: the province with the most communes before 2025),
+    # and its audit trail.
+    thanh_hoa = users.objects.get(username="thanhhoa")
+    trust_pages = {
+        "queue_ha_tinh": (office, "/queue/"),
+        "queue_transport": (users.objects.get(username="sogtvt"), "/queue/"),
+        "recognition_cases_ha_tinh": (office, "/recognition/"),
+        "monitoring_ha_tinh": (office, f"/recognition/monitoring/?province={province.pk}"),
+        "monitoring_thanh_hoa": (
+            thanh_hoa,
+            f"/recognition/monitoring/?province={thanh_hoa.profile.unit_id}",
+        ),
+        "audit_ha_tinh": (office, "/audit/"),
+    }
+    for name, (user, url) in trust_pages.items():
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        results[name] = _measure(client, url, repeat)
     return results

@@ -198,6 +198,7 @@ def recognitions_xlsx(request: HttpRequest) -> HttpResponse:
     recognitions = (
         filter_recognitions(public_recognitions(), province_id=province_id, tier=tier, text=text)
         .select_related("unit__parent__parent__parent", "criteria_set", "revocation")
+        .defer("criteria_set__definition", "criteria_set__source_document")
         .order_by("-decision_date", "unit__name", "id")
     )
     columns = [
