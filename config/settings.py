@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ntm.accounts.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -154,6 +155,10 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # posts one field per cell, so a province's communes times a few indicators must fit.
 NTM_EVIDENCE_MAX_BYTES = int(os.environ.get("NTM_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# Any request body above this is refused from its Content-Length, before it is read (413):
+# the largest single upload is a province's boundary file (20 MB); an entry form may carry
+# a few evidence files at once.
+NTM_MAX_REQUEST_BYTES = int(os.environ.get("NTM_MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
 
 # --------------------------------------------------------------------------- security
 # Production values apply when NTM_DEBUG is off; each can be overridden (see .env.example).

@@ -1,4 +1,5 @@
-"""Every page needs a login, except the few that are public by nature; sessions expire."""
+"""Every page needs a login, except the few that are public by nature; sessions expire;
+oversized requests are refused before their body is read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 # The HTTP API authenticates on its own (tokens or the session, ntm.accounts.api_auth);
@@ -19,6 +21,36 @@ LOGIN_AT = "ntm_login_at"
 SEEN_AT = "ntm_seen_at"
 #: The last-use time is written at most this often, not on every request.
 SEEN_RESOLUTION = 60
+
+
+class RequestSizeMiddleware:
+    """Refuse a request whose declared body exceeds NTM_MAX_REQUEST_BYTES with a 413,
+    before anything reads it: a too-large upload is not received first and refused after.
+
+    The forms and the API still check each file's own limit and type by content; this is
+    the outer bound (a reverse proxy in front should set the same, e.g. nginx's
+    client_max_body_size).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.NTM_MAX_REQUEST_BYTES
+        if declared > limit:
+            message = _(
+                "Yêu cầu quá lớn (%(size)s MB); mỗi lần gửi tối đa %(limit)s MB. Hãy gửi "
+                "từng tệp nhỏ hơn."
+            ) % {
+                "size": f"{declared / 1024 / 1024:.1f}",
+                "limit": f"{limit / 1024 / 1024:.0f}",
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class NtmLoginRequiredMiddleware(LoginRequiredMiddleware):

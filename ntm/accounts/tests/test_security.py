@@ -194,3 +194,27 @@ def test_no_secret_is_committed_in_the_example_environment_file():
     example = (ROOT / ".env.example").read_text()
     assert "NTM_SECRET_KEY=CHANGE_ME" in example
     assert "dev-only-insecure-key" not in example
+
+
+@pytest.mark.django_db
+def test_a_request_above_the_size_limit_is_refused_before_its_body_is_read(client, settings):
+    settings.NTM_MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+    class Unreadable:
+        """A body that fails the test if anything reads it."""
+
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    response = client.generic(
+        "POST", "/api/values", "", CONTENT_TYPE="application/json",
+        CONTENT_LENGTH=str(5 * 1024 * 1024), **{"wsgi.input": Unreadable()},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert response.content.decode() == (
+        "Yêu cầu quá lớn (5.0 MB); mỗi lần gửi tối đa 2 MB. Hãy gửi từng tệp nhỏ hơn."
+    )
+    # Below the limit, requests go on as usual.
+    assert client.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 200
