@@ -14,6 +14,7 @@ from ntm.accounts.models import Profile, RoleChoices
 from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
 from ntm.criteria.selectors import get_set
 from ntm.demo import seeds
+from ntm.demo.approvals import load_approval_demo
 from ntm.demo.departments import load_departments
 from ntm.demo.history import load_history
 from ntm.demo.recognition import load_recognition_demo
@@ -225,6 +226,7 @@ def load_demo() -> DemoReport:
     load_trends()
     accounts = _accounts(depts)
     load_recognition_demo()
+    load_approval_demo()
     return DemoReport(
         loaded=True,
         seconds=round(time.perf_counter() - started, 1),

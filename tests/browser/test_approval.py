@@ -81,9 +81,10 @@ def test_a_period_goes_from_draft_to_locked_and_only_the_right_people_act(browse
     shot(page, "approval-01-ky-lac-submitted")
     context.close()
 
-    # The transport department finds it in its queue and verifies criterion 2, its only one.
+    # The transport department finds it in its queue (beside the demo's Kỳ Châu period)
+    # and verifies criterion 2, its only one.
     context, page = session("sogtvt")
-    expect(page.get_by_test_id("queue-count")).to_have_text("1")
+    expect(page.get_by_test_id("queue-count")).to_have_text("2")
     page.get_by_test_id("queue-link").click()
     row = page.get_by_test_id("queue-row").filter(has_text="Xã Kỳ Lạc")
     expect(row).to_contain_text("2. Giao thông")
