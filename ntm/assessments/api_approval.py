@@ -530,12 +530,8 @@ def verify(request: HttpRequest, unit_id: int, payload: VerifyIn):
     )
 
 
-@router.post(
-    "/{unit_id}/return",
-    response=STEP_RESPONSES,
-    summary="Return a period to draft with a comment (a verifier of it, or the office)",
-)
-def give_back(request: HttpRequest, unit_id: int, payload: PeriodIn):
+def _commented_step(request: HttpRequest, unit_id: int, payload: PeriodIn, service):
+    """A step that takes the period and a comment (return, approve, lock)."""
     unit = _visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
@@ -543,10 +539,17 @@ def give_back(request: HttpRequest, unit_id: int, payload: PeriodIn):
         unit,
         payload.set,
         payload.period,
-        lambda: approval.return_submission(
-            submission=submission, actor=_actor(request), comment=payload.comment
-        ),
+        lambda: service(submission=submission, actor=_actor(request), comment=payload.comment),
     )
+
+
+@router.post(
+    "/{unit_id}/return",
+    response=STEP_RESPONSES,
+    summary="Return a period to draft with a comment (a verifier of it, or the office)",
+)
+def give_back(request: HttpRequest, unit_id: int, payload: PeriodIn):
+    return _commented_step(request, unit_id, payload, approval.return_submission)
 
 
 @router.post(
@@ -555,17 +558,7 @@ def give_back(request: HttpRequest, unit_id: int, payload: PeriodIn):
     summary="Approve a verified period (the coordination office above the unit)",
 )
 def approve(request: HttpRequest, unit_id: int, payload: PeriodIn):
-    unit = _visible_unit(request, unit_id)
-    submission = _submission(unit, payload.set, payload.period)
-    return _step(
-        request,
-        unit,
-        payload.set,
-        payload.period,
-        lambda: approval.approve_submission(
-            submission=submission, actor=_actor(request), comment=payload.comment
-        ),
-    )
+    return _commented_step(request, unit_id, payload, approval.approve_submission)
 
 
 @router.post(
@@ -574,17 +567,7 @@ def approve(request: HttpRequest, unit_id: int, payload: PeriodIn):
     summary="Lock an approved period: nothing of it changes until unlocked",
 )
 def lock(request: HttpRequest, unit_id: int, payload: PeriodIn):
-    unit = _visible_unit(request, unit_id)
-    submission = _submission(unit, payload.set, payload.period)
-    return _step(
-        request,
-        unit,
-        payload.set,
-        payload.period,
-        lambda: approval.lock_submission(
-            submission=submission, actor=_actor(request), comment=payload.comment
-        ),
-    )
+    return _commented_step(request, unit_id, payload, approval.lock_submission)
 
 
 @router.post(

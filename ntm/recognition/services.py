@@ -248,6 +248,36 @@ def _audit(
     )
 
 
+def _record_step(
+    case: RecognitionCase,
+    action: EventAction,
+    actor: Actor,
+    left: str,
+    summary: str,
+    details: dict[str, Any],
+    comment: str,
+) -> None:
+    """A step that moved the case from `left` to its stage: its event and its audit entry."""
+    _event(
+        case,
+        action,
+        actor,
+        from_stage=left,
+        to_stage=case.stage,
+        comment=_text(comment),
+        details=details,
+    )
+    _audit(
+        actor,
+        case,
+        f"recognition_case.{action.value}",
+        summary,
+        old={"stage": left},
+        new={"stage": case.stage, **details},
+        reason=_text(comment),
+    )
+
+
 def _move(case: RecognitionCase, to_stage: str) -> str:
     """Put the case at a stage (from now); returns the stage it left."""
     left = case.stage
@@ -491,23 +521,14 @@ def complete_self_assessment(
         "total": report["total"],
         "set": stored.label,
     }
-    _event(
+    _record_step(
         case,
         EventAction.SELF_ASSESS,
         actor,
-        from_stage=left,
-        to_stage=case.stage,
-        comment=_text(comment),
-        details=details,
-    )
-    _audit(
-        actor,
-        case,
-        "recognition_case.self_assess",
+        left,
         f"{case.unit.name}: {report['met']}/{report['total']} ({stored.label})",
-        old={"stage": left},
-        new={"stage": case.stage, **details},
-        reason=_text(comment),
+        details,
+        comment,
     )
     return case
 
@@ -736,23 +757,8 @@ def verify_case(
     left = _move(case, Stage.APPRAISAL)
     case.save()
     details = {"verified_on": verified_on.isoformat(), "report_number": number}
-    _event(
-        case,
-        EventAction.VERIFY,
-        actor,
-        from_stage=left,
-        to_stage=case.stage,
-        comment=_text(comment),
-        details=details,
-    )
-    _audit(
-        actor,
-        case,
-        "recognition_case.verify",
-        f"{case.unit.name}: {number}",
-        old={"stage": left},
-        new={"stage": case.stage, **details},
-        reason=_text(comment),
+    _record_step(
+        case, EventAction.VERIFY, actor, left, f"{case.unit.name}: {number}", details, comment
     )
     return case
 
@@ -809,23 +815,14 @@ def appraise_case(
         "members": council_members,
         "votes_for": votes_for,
     }
-    _event(
+    _record_step(
         case,
         EventAction.APPRAISE,
         actor,
-        from_stage=left,
-        to_stage=case.stage,
-        comment=_text(comment),
-        details=details,
-    )
-    _audit(
-        actor,
-        case,
-        "recognition_case.appraise",
+        left,
         f"{case.unit.name}: {number}, {votes_for}/{council_members}",
-        old={"stage": left},
-        new={"stage": case.stage, **details},
-        reason=_text(comment),
+        details,
+        comment,
     )
     return case
 
@@ -954,23 +951,14 @@ def announce_case(
     left = _move(case, Stage.MONITORING)
     case.save()
     details = {"announced_on": announced_on.isoformat(), "where": case.announced_where}
-    _event(
+    _record_step(
         case,
         EventAction.ANNOUNCE,
         actor,
-        from_stage=left,
-        to_stage=case.stage,
-        comment=_text(comment),
-        details=details,
-    )
-    _audit(
-        actor,
-        case,
-        "recognition_case.announce",
+        left,
         f"{case.unit.name}: {announced_on.isoformat()} {case.announced_where}",
-        old={"stage": left},
-        new={"stage": case.stage, **details},
-        reason=_text(comment),
+        details,
+        comment,
     )
     return case
 
