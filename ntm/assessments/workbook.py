@@ -25,7 +25,6 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -515,14 +514,12 @@ def build_template(
                 "unit_id": unit.pk,
             }
             for key, content in fixed.items():
-                style = styles["wrap" if key == "indicator_name" else key]
-                write_cell(sheet, row, index[key], content, style=style)
+                named = {"indicator_name": "wrap", "status": f"status-{int(status)}"}
+                write_cell(sheet, row, index[key], content, style=styles[named.get(key, key)])
             inputs = _inputs(indicator, value, met_word, not_met_word)
             for key in ("value", "numerator", "denominator", "source", "note"):
                 style = styles[f"input-{key}" if key in inputs else "closed"]
                 write_cell(sheet, row, index[key], inputs.get(key), style=style)
-            cell = sheet.cell(row, index["status"])
-            cell._style = copy(styles[f"status-{int(status)}"])
             validation_rows[_validation_kind(indicator)].append(row)
             validation_rows["any"].append(row)
             row += 1

@@ -81,6 +81,8 @@ def test_sources_notes_and_unit_names_are_text_cells_in_the_template(ky_anh):
         for key, text in (("source", source), ("note", note)):
             cell = sheet.cell(row, index[key] + 1)
             assert (cell.value, cell.data_type) == (text, "s"), (code, key)
+    status = sheet.cell(find_row(sheet, "18850", "10"), index["status"] + 1)
+    assert (status.value, status.fill.fgColor.rgb) == ("Đạt", "00D8F0DC")  # styles kept
     name = sheet.cell(find_row(sheet, "18793", "10"), index["unit_name"] + 1)
     assert (name.value, name.data_type) == (UNIT_NAME, "s")
     codes = [c for row in workbook[CODES_SHEET].iter_rows() for c in row if c.value == UNIT_NAME]
