@@ -13,6 +13,10 @@ A hidden, protected sheet of codes names the set version, the period, the units 
 internal id with code and validity, the indicator keys and the column headers, signed
 with an HMAC of the server's secret key: the import reads exactly what was sent out and
 refuses a workbook whose structure was edited.
+
+Every cell is written by `ntm.core.spreadsheet.write_cell`: a source, a note or a unit name
+that starts with "=" is a text cell, shown as typed, never a formula; the import reads such
+a cell back as the same text, so an untouched template round-trips.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -43,6 +46,7 @@ from ntm.assessments.models import IndicatorValue
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
+from ntm.core.spreadsheet import write_cell
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 
@@ -443,7 +447,7 @@ def build_template(
     index = {c.key: p for p, c in enumerate(cols, start=1)}
     _write_title(sheet, criteria_set, period, units, parent, len(cols))
     for position_, column in enumerate(cols, start=1):
-        cell = sheet.cell(HEADER_ROW, position_, column.header)
+        cell = write_cell(sheet, HEADER_ROW, position_, column.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -510,14 +514,12 @@ def build_template(
                 "unit_id": unit.pk,
             }
             for key, content in fixed.items():
-                cell = sheet.cell(row, index[key], content)
-                cell._style = copy(styles["wrap" if key == "indicator_name" else key])
+                named = {"indicator_name": "wrap", "status": f"status-{int(status)}"}
+                write_cell(sheet, row, index[key], content, style=styles[named.get(key, key)])
             inputs = _inputs(indicator, value, met_word, not_met_word)
             for key in ("value", "numerator", "denominator", "source", "note"):
-                cell = sheet.cell(row, index[key], inputs.get(key))
-                cell._style = copy(styles[f"input-{key}" if key in inputs else "closed"])
-            cell = sheet.cell(row, index["status"])
-            cell._style = copy(styles[f"status-{int(status)}"])
+                style = styles[f"input-{key}" if key in inputs else "closed"]
+                write_cell(sheet, row, index[key], inputs.get(key), style=style)
             validation_rows[_validation_kind(indicator)].append(row)
             validation_rows["any"].append(row)
             row += 1
@@ -563,14 +565,15 @@ def build_template(
 
 
 def _write_title(sheet, criteria_set, period, units, parent, width: int) -> None:
-    title = sheet.cell(1, 1, _("Mẫu nhập số liệu: %(set)s") % {"set": criteria_set.name_vi})
+    title = write_cell(sheet, 1, 1, _("Mẫu nhập số liệu: %(set)s") % {"set": criteria_set.name_vi})
     title.font = Font(bold=True, size=14)
     who = (
         _("%(count)d xã của %(parent)s") % {"count": len(units), "parent": parent.name}
         if parent is not None
         else ", ".join(u.name for u in units)
     )
-    sheet.cell(
+    write_cell(
+        sheet,
         2,
         1,
         _("Kỳ %(period)s, số liệu tại ngày %(date)s · %(who)s · bộ %(set)s, phiên bản %(version)s")
@@ -582,7 +585,8 @@ def _write_title(sheet, criteria_set, period, units, parent, width: int) -> None
             "version": criteria_set.version,
         },
     )
-    legend = sheet.cell(
+    legend = write_cell(
+        sheet,
         3,
         1,
         _(
@@ -599,7 +603,7 @@ def _band(sheet, row: int, number: str, name: str, width: int) -> None:
         cell = sheet.cell(row, column)
         cell.fill = BAND_FILL
         cell.border = BORDER
-    cell = sheet.cell(row, 1, text)
+    cell = write_cell(sheet, row, 1, text)
     cell.font = Font(bold=True)
 
 
@@ -888,7 +892,7 @@ def _write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCode
             )
         )
     for row, (text, bold) in enumerate(lines, start=1):
-        cell = sheet.cell(row, 1, text)
+        cell = write_cell(sheet, row, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=13 if row == 1 else 11)
@@ -896,10 +900,10 @@ def _write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCode
 
 
 def _write_codes(sheet, codes: TemplateCodes) -> None:
-    rows = codes.rows()
-    for row in rows:
-        sheet.append(row)
-    sheet.append(["signature", codes.signature()])
+    rows = [*codes.rows(), ["signature", codes.signature()]]
+    for number, row in enumerate(rows, start=1):
+        for column, text in enumerate(row, start=1):
+            write_cell(sheet, number, column, text)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
 

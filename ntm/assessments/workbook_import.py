@@ -382,11 +382,11 @@ def _is_blank(value: Any) -> bool:
 
 
 def _is_formula(cell) -> bool:
-    value = cell.value
-    return (
-        getattr(cell, "data_type", None) == "f"
-        or (isinstance(value, str) and value.startswith("="))
-        or type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+    """A formula cell. A text cell (data type "s", shared or inline string) that starts with
+    "=" is text: the templates write sources and notes typed that way as text."""
+    return getattr(cell, "data_type", None) == "f" or type(cell.value).__name__ in (
+        "ArrayFormula",
+        "DataTableFormula",
     )
 
 

@@ -25,6 +25,7 @@ from ntm.accounts.scope import scope_of
 from ntm.audit.labels import action_label
 from ntm.audit.models import AuditEntry
 from ntm.audit.selectors import KINDS, AuditFilter, actions_seen, filtered_entries
+from ntm.core.spreadsheet import csv_text
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.views_units import _visible_unit
@@ -202,13 +203,6 @@ def _headers() -> list[str]:
     ]  # fmt: skip
 
 
-def _safe(value: Any) -> Any:
-    """A text a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -232,7 +226,7 @@ def audit_export(request: HttpRequest, file_format: str) -> HttpResponse:
             yield writer.writerow(_headers())
             for row in _export_rows(entries):
                 yield writer.writerow(
-                    [_safe(v.strftime("%Y-%m-%d %H:%M:%S") if hasattr(v, "strftime") else v)
+                    [csv_text(v.strftime("%Y-%m-%d %H:%M:%S") if hasattr(v, "strftime") else v)
                      for v in row]
                 )  # fmt: skip
 
@@ -263,7 +257,7 @@ def audit_export(request: HttpRequest, file_format: str) -> HttpResponse:
             (_("Lưu ý"), _("Chỉ %(count)s dòng mới nhất; tải CSV để có đủ.")
              % {"count": f"{XLSX_MAX_ROWS:,}".replace(",", ".")})
         )  # fmt: skip
-    rows = ([_safe(v) for v in row] for row in _export_rows(entries[:XLSX_MAX_ROWS]))
+    rows = _export_rows(entries[:XLSX_MAX_ROWS])  # written as text cells by table_xlsx
     content = table_xlsx(
         title=_("Nhật ký thay đổi"),
         facts=facts,

@@ -1,11 +1,13 @@
 """Tables to XLSX: a title, what the table shows (filters, date), a frozen header row and
-typed cells (numbers as numbers, dates as dates) with readable column widths."""
+typed cells (numbers as numbers, dates as dates) with readable column widths.
+
+Every cell is written by `ntm.core.spreadsheet.write_cell`: text is always a text cell, so
+a source or a name typed as "=..." is shown as typed and never runs as a formula."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +18,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from ntm.core.spreadsheet import write_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,12 +54,12 @@ def table_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = (sheet_name or _("Bảng"))[:31]
-    sheet.cell(1, 1, title).font = Font(bold=True, size=13)
+    write_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
     row = 2
     facts = [*facts, (_("Xuất lúc"), timezone.localtime().replace(tzinfo=None))]
     for label, value in facts:
-        sheet.cell(row, 1, label).font = Font(color="555555")
-        cell = sheet.cell(row, 2, _cell_value(value))
+        write_cell(sheet, row, 1, label).font = Font(color="555555")
+        cell = write_cell(sheet, row, 2, _cell_value(value))
         if isinstance(value, datetime):
             cell.number_format = FORMATS["datetime"]
             cell.alignment = Alignment(horizontal="left")
@@ -67,7 +71,7 @@ def table_xlsx(
     thin = Side(style="thin", color="C9CED6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for position, column in enumerate(columns, start=1):
-        cell = sheet.cell(header_row, position, column.header)
+        cell = write_cell(sheet, header_row, position, column.header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -83,14 +87,13 @@ def table_xlsx(
         cell.border = border
         cell.number_format = FORMATS[column.kind]
         cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
-        prototypes.append(copy(cell._style))
+        prototypes.append(cell._style)
     workbook.remove(scratch)
     last = header_row
     for values in rows:
         last += 1
         for position, value in enumerate(values, start=1):
-            cell = sheet.cell(last, position, _cell_value(value))
-            cell._style = copy(prototypes[position - 1])
+            write_cell(sheet, last, position, _cell_value(value), style=prototypes[position - 1])
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     sheet.auto_filter.ref = (
         f"A{header_row}:{get_column_letter(len(columns))}{max(last, header_row)}"
@@ -110,6 +113,4 @@ def _cell_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, float) and value != value:  # NaN
-        return None
     return value
