@@ -179,6 +179,9 @@ AXES_CLIENT_IP_CALLABLE = "ntm.accounts.lockout.attempt_ip"
 # many addresses is slowed too (0: none); ntm.accounts.lockout.LockoutHandler.
 AXES_HANDLER = "ntm.accounts.lockout.LockoutHandler"
 NTM_LOGIN_USERNAME_LIMIT = int(os.environ.get("NTM_LOGIN_USERNAME_LIMIT", "20"))
+# API tokens made without a number of days last this long (web, API, `ntm token create`);
+# one without an end only with `ntm token create --never-expires`.
+NTM_TOKEN_DEFAULT_DAYS = int(os.environ.get("NTM_TOKEN_DEFAULT_DAYS", "180"))
 AXES_VERBOSE = False
 
 # A session ends after NTM_SESSION_IDLE_MINUTES without a request, and in any case

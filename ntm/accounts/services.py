@@ -365,16 +365,36 @@ class NewToken:
 
 @transaction.atomic
 def create_token(
-    *, actor: Actor, user: AbstractBaseUser, name: str = "", expires_in_days: int | None = None
+    *,
+    actor: Actor,
+    user: AbstractBaseUser,
+    name: str = "",
+    expires_in_days: int | None = None,
+    never_expires: bool = False,
 ) -> NewToken:
     """A new API key for the user; the key is returned once and only its hash is kept.
 
     A user makes their own tokens (web, API); the command line makes one for any user.
+    Without a number of days a token lasts NTM_TOKEN_DEFAULT_DAYS (180); a token that
+    never expires is made only on the command line, by whoever runs the server, on
+    request (``ntm token create --never-expires``), e.g. for a reporting job.
     """
+    from django.conf import settings
+
     if actor.channel != "cli" and getattr(actor.user, "pk", None) != user.pk:
         raise WriteDenied(_("Mỗi người chỉ tạo mã truy cập API cho chính mình."))
     if not user.is_active:
         raise UserAdminError(_("Tài khoản đang bị khóa: không thể tạo mã truy cập."), "user")
+    if never_expires and (actor.channel != "cli" or expires_in_days is not None):
+        raise UserAdminError(
+            _(
+                "Mã truy cập không thời hạn chỉ được tạo bằng dòng lệnh trên máy chủ "
+                "(ntm token create --never-expires), không kèm số ngày hiệu lực."
+            ),
+            "expires_in_days",
+        )
+    if expires_in_days is None and not never_expires:
+        expires_in_days = settings.NTM_TOKEN_DEFAULT_DAYS
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         raise UserAdminError(_("Số ngày hiệu lực phải từ 1 đến 3650."), "expires_in_days")
     name = name.strip()[:100] or _("Mã truy cập %(date)s") % {
