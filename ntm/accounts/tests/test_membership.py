@@ -304,3 +304,21 @@ def test_a_verifier_outside_the_rules_verifies_nothing_for_the_department(world)
         submission=submission, numbers=["2"], actor=world.actor("sogtvt")
     )
     assert [(r.number, r.on_behalf) for r in done] == [("2", False)]
+
+
+def test_another_provinces_office_gives_neither_a_unit_nor_a_department_of_ha_tinh(world):
+    before = state()
+    with pytest.raises(UserAdminError) as raised:
+        create(world, "thanhhoa", "ht1", unit=world.units["ky_lac"], role="viewer")
+    assert raised.value.field == "unit" and state() == before
+    refused(
+        lambda: create(
+            world,
+            "thanhhoa",
+            "ht2",
+            unit=world.units["thanh_hoa"],
+            role="viewer",
+            department=world.gtvt,
+        ),  # fmt: skip
+        "Chỉ văn phòng điều phối của Tỉnh Hà Tĩnh",
+    )
