@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: no-store on everything an authenticated user gets.
+    "ntm.accounts.middleware.PrivateCacheMiddleware",
     "ntm.accounts.middleware.NtmLoginRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -173,6 +175,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ntm.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "ntm.accounts.lockout.attempt_ip"
+# A ceiling per username over every address within the same cool-off, so a guesser with
+# many addresses is slowed too (0: none); ntm.accounts.lockout.LockoutHandler.
+AXES_HANDLER = "ntm.accounts.lockout.LockoutHandler"
+NTM_LOGIN_USERNAME_LIMIT = int(os.environ.get("NTM_LOGIN_USERNAME_LIMIT", "20"))
+# API tokens made without a number of days last this long (web, API, `ntm token create`);
+# one without an end only with `ntm token create --never-expires`.
+NTM_TOKEN_DEFAULT_DAYS = int(os.environ.get("NTM_TOKEN_DEFAULT_DAYS", "180"))
 AXES_VERBOSE = False
 
 # A session ends after NTM_SESSION_IDLE_MINUTES without a request, and in any case
@@ -188,6 +197,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 NTM_TRUSTED_PROXY = env_bool("NTM_TRUSTED_PROXY", False)
 if NTM_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies append to X-Forwarded-For in front of ntm (1 with one nginx): the client
+# is that many entries from the right, what the client wrote itself is ignored
+# (ntm.accounts.addresses). 0: the connection's address, so everyone behind one proxy
+# shares one address and one login lockout.
+NTM_PROXY_COUNT = int(os.environ.get("NTM_PROXY_COUNT", "1" if NTM_TRUSTED_PROXY else "0"))
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("NTM_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

@@ -120,7 +120,9 @@ class NewTokenOut(TokenOut):
 
 class TokenIn(Schema):
     name: str = ""
-    expires_in_days: int | None = Field(None, ge=1, le=3650)
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="valid this many days; null: NTM_TOKEN_DEFAULT_DAYS (180)"
+    )
 
 
 class AuditEntryOut(Schema):

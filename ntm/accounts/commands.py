@@ -18,7 +18,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--user", required=True, metavar="USERNAME")
     create.add_argument("--name", default="", help="what the token is for, e.g. 'báo cáo tháng'")
     create.add_argument(
-        "--expires", type=int, default=None, metavar="DAYS", help="valid this many days"
+        "--expires",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="valid this many days (default NTM_TOKEN_DEFAULT_DAYS, 180)",
+    )
+    create.add_argument(
+        "--never-expires",
+        action="store_true",
+        help="a token without an end (only here, never on the web or the API); revoke it "
+        "when no longer needed",
     )
     create.add_argument("--json", action="store_true")
     create.set_defaults(func=create_command)
@@ -79,6 +89,7 @@ def create_command(args: argparse.Namespace) -> int:
             user=user,
             name=args.name,
             expires_in_days=args.expires,
+            never_expires=args.never_expires,
         )
     except (UserAdminError, WriteDenied) as error:
         raise UserError(str(error)) from None
@@ -87,7 +98,11 @@ def create_command(args: argparse.Namespace) -> int:
         return 0
     print(made.key)
     expires = made.token.expires_at
-    until = f", valid until {timezone.localtime(expires):%Y-%m-%d %H:%M}" if expires else ""
+    until = (
+        f", valid until {timezone.localtime(expires):%Y-%m-%d %H:%M}"
+        if expires
+        else ", never expires (revoke it with `ntm token revoke` when no longer needed)"
+    )
     print(
         f"token {made.token.pk} “{made.token.name}” for {user.get_username()}{until}. "
         "It is shown only this once: keep it in a safe place.",

@@ -1,5 +1,6 @@
 """Every page needs a login, except the few that are public by nature; sessions expire;
-oversized requests are refused before their body is read."""
+oversized requests are refused before their body is read; what a signed-in user sees is
+never kept by a browser or a shared cache."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 # The HTTP API authenticates on its own (tokens or the session, ntm.accounts.api_auth);
@@ -51,6 +53,29 @@ class RequestSizeMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: no-store, private`` (and no-cache, max-age=0) on every response to
+    an authenticated user: pages, htmx fragments, API answers (session or token), exports
+    and evidence downloads. A shared office computer's browser, a proxy or the back button
+    after logging out then never shows a unit's figures to the next person.
+
+    Placed after the authentication middleware, so static files (whitenoise, further out)
+    are untouched; the API sets ``request.user`` from a token inside the view, which is
+    why the user is looked at on the way out. Public pages to anonymous visitors keep
+    their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 class NtmLoginRequiredMiddleware(LoginRequiredMiddleware):

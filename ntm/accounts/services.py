@@ -26,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ntm.accounts import lockout
+from ntm.accounts.membership import department_refusal
 from ntm.accounts.models import ApiToken, Profile, RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, role_of
 from ntm.accounts.scope import scope_of
@@ -99,21 +100,6 @@ def require_manage(actor: Actor, target: AbstractBaseUser) -> None:
         )
 
 
-def province_of(unit: AdminUnit | None) -> AdminUnit | None:
-    """The province a unit lies in (itself for a province)."""
-    while unit is not None and unit.level != "province":
-        unit = unit.parent
-    return unit
-
-
-def departments_for(unit: AdminUnit | None) -> list[Department]:
-    """The departments a user of this unit may belong to: those of its province."""
-    province = province_of(unit)
-    if province is None:
-        return []
-    return list(Department.objects.filter(unit=province).order_by("name"))
-
-
 @dataclass(frozen=True)
 class UserData:
     """What an office sets on a user."""
@@ -125,7 +111,9 @@ class UserData:
     department: Department | None = None
 
 
-def _check_data(actor: Actor, data: UserData) -> None:
+def _check_data(actor: Actor, data: UserData, current_department_id: int | None = None) -> None:
+    """Refuse a role above the office's, a unit outside its scope, a department it does not
+    own or that does not fit the unit and role (``ntm.accounts.membership``)."""
     if data.role not in RoleChoices.values:
         raise UserAdminError(_("Vai trò “%(role)s” không tồn tại.") % {"role": data.role}, "role")
     if data.role not in assignable_roles(actor.user):
@@ -143,18 +131,15 @@ def _check_data(actor: Actor, data: UserData) -> None:
             % {"unit": data.unit.name},
             "unit",
         )
-    if data.department is not None:
-        allowed = {d.pk for d in departments_for(data.unit)}
-        if data.department.pk not in allowed:
-            raise UserAdminError(
-                _("Sở, ngành “%(department)s” không thuộc tỉnh của đơn vị đã chọn.")
-                % {"department": data.department.name},
-                "department",
-            )
-    if data.role == RoleChoices.VERIFIER and data.department is None:
-        raise UserAdminError(
-            _("Người thẩm tra thuộc một sở, ngành: hãy chọn sở, ngành."), "department"
-        )
+    refusal = department_refusal(
+        actor.user,
+        unit=data.unit,
+        role=data.role,
+        department=data.department,
+        current_department_id=current_department_id,
+    )
+    if refusal:
+        raise UserAdminError(refusal, "department")
     if data.email:
         from django.core.validators import validate_email
 
@@ -267,7 +252,7 @@ def update_user(
             _("Không thể tự đổi vai trò hay đơn vị của chính mình; hãy nhờ một quản trị khác."),
             "role",
         )
-    _check_data(actor, data)
+    _check_data(actor, data, current_department_id=profile.department_id if profile else None)
     user.first_name = data.full_name.strip()[:150]
     user.email = data.email
     user.save(update_fields=["first_name", "email"])
@@ -380,16 +365,36 @@ class NewToken:
 
 @transaction.atomic
 def create_token(
-    *, actor: Actor, user: AbstractBaseUser, name: str = "", expires_in_days: int | None = None
+    *,
+    actor: Actor,
+    user: AbstractBaseUser,
+    name: str = "",
+    expires_in_days: int | None = None,
+    never_expires: bool = False,
 ) -> NewToken:
     """A new API key for the user; the key is returned once and only its hash is kept.
 
     A user makes their own tokens (web, API); the command line makes one for any user.
+    Without a number of days a token lasts NTM_TOKEN_DEFAULT_DAYS (180); a token that
+    never expires is made only on the command line, by whoever runs the server, on
+    request (``ntm token create --never-expires``), e.g. for a reporting job.
     """
+    from django.conf import settings
+
     if actor.channel != "cli" and getattr(actor.user, "pk", None) != user.pk:
         raise WriteDenied(_("Mỗi người chỉ tạo mã truy cập API cho chính mình."))
     if not user.is_active:
         raise UserAdminError(_("Tài khoản đang bị khóa: không thể tạo mã truy cập."), "user")
+    if never_expires and (actor.channel != "cli" or expires_in_days is not None):
+        raise UserAdminError(
+            _(
+                "Mã truy cập không thời hạn chỉ được tạo bằng dòng lệnh trên máy chủ "
+                "(ntm token create --never-expires), không kèm số ngày hiệu lực."
+            ),
+            "expires_in_days",
+        )
+    if expires_in_days is None and not never_expires:
+        expires_in_days = settings.NTM_TOKEN_DEFAULT_DAYS
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         raise UserAdminError(_("Số ngày hiệu lực phải từ 1 đến 3650."), "expires_in_days")
     name = name.strip()[:100] or _("Mã truy cập %(date)s") % {

@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from ntm.accounts.membership import no_department_reason, verifier_department_id
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write, role_of
 from ntm.accounts.scope import scope_of
@@ -173,11 +174,9 @@ def require_approver(user: AbstractBaseUser | AnonymousUser | None, unit: AdminU
 
 
 def user_department_id(user: AbstractBaseUser | AnonymousUser | None) -> int | None:
-    """The department of a verifier (None for other roles or without one)."""
-    if role_of(user) != RoleChoices.VERIFIER:
-        return None
-    profile = getattr(user, "profile", None)
-    return profile.department_id if profile is not None else None
+    """The department of a verifier who legitimately belongs to it (None for other roles,
+    without one, or with one of another unit: ``ntm.accounts.membership``)."""
+    return verifier_department_id(user)
 
 
 # --------------------------------------------------------------------------- reading
@@ -532,12 +531,7 @@ def verify_criteria(
     if not office:
         require_write(user, unit, roles=frozenset({RoleChoices.VERIFIER}))
         if department_id is None:
-            raise WriteDenied(
-                _(
-                    "Tài khoản thẩm tra này chưa gắn với sở, ngành nào nên không xác nhận được "
-                    "tiêu chí; đề nghị quản trị gắn sở, ngành cho tài khoản."
-                )
-            )
+            raise WriteDenied(no_department_reason(user))
     comment = _comment(comment)
     with transaction.atomic():
         submission = _locked_row(submission)

@@ -27,6 +27,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ntm.accounts.membership import no_department_reason
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import (
     OFFICE_ROLES,
@@ -215,10 +216,7 @@ def _refusal(user: User, unit: AdminUnit, responsible: Responsible) -> str | Non
             if mine:
                 return None
             if department_id is None:
-                reason = _(
-                    "Tài khoản thẩm tra này chưa gắn với sở, ngành nào; đề nghị quản trị gắn "
-                    "sở, ngành cho tài khoản."
-                )
+                reason = no_department_reason(user)
             else:
                 own = Department.objects.filter(pk=department_id).values_list("name", flat=True)
                 reason = _("Tài khoản này thuộc %(department)s.") % {

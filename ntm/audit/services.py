@@ -39,12 +39,12 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind a proxy set NTM_TRUSTED_PROXY so X-Forwarded-For is read."""
-    if getattr(settings, "NTM_TRUSTED_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, always a valid IP or None: behind NTM_PROXY_COUNT proxies the
+    entry that many places from the right of X-Forwarded-For, else the connection's
+    (``ntm.accounts.addresses``). The login lockout counts failures by the same address."""
+    from ntm.accounts.addresses import client_address
+
+    return client_address(request.META, getattr(settings, "NTM_PROXY_COUNT", 0))
 
 
 @dataclass(frozen=True)

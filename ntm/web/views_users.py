@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ntm.accounts import lockout
+from ntm.accounts.membership import assignable_departments
 from ntm.accounts.models import ApiToken, Profile, RoleChoices
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import Scope, scope_of
@@ -85,16 +86,8 @@ def unit_label(unit: AdminUnit) -> str:
 
 
 def department_choices(scope: Scope, viewer: AbstractBaseUser) -> list[Department]:
-    """Departments of the provinces the viewer works in (the service checks the match)."""
-    departments = Department.objects.select_related("unit").order_by("unit__name", "name")
-    if scope.is_national:
-        return list(departments)
-    profile = getattr(viewer, "profile", None)
-    unit = profile.unit if profile is not None else None
-    while unit is not None and unit.level != "province":
-        unit = unit.parent
-    ids = set(scope.unit_ids or ()) | ({unit.pk} if unit else set())
-    return list(departments.filter(unit_id__in=ids))
+    """Departments the viewer's office owns (the service checks the match with the unit)."""
+    return list(assignable_departments(viewer))
 
 
 # --------------------------------------------------------------------------- form

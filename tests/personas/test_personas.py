@@ -62,6 +62,7 @@ from ntm.assessments.models import (
 from ntm.assessments.responsibility import assign_responsibility
 from ntm.assessments.workbook import make_template
 from ntm.assessments.workbook_import import Expectation
+from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
 from ntm.core.periods import parse_period
@@ -1753,3 +1754,136 @@ def test_allowed_api_writes_really_write(world):
                 unchanged.append(f"{method} {key[1]} as {persona}")
             transaction.set_rollback(True)
     assert unchanged == [], unchanged
+
+
+# --------------------------------------------------------------------------- trust model
+# Found attacking ntm (issue 9, §1 and §2): the Kỳ Anh office minted a verifier of the
+# province's transport department whose verifications counted as the department's own,
+# and a forged X-Forwarded-For escaped the login lockout.
+
+
+def _verify_criterion_2(client: Client, w: World) -> Any:
+    return client.post(
+        f"/api/approvals/{w.units['ky_lac'].pk}/verify",
+        json.dumps({"set": "test-commune", "period": PERIODS["submitted"], "criteria": ["2"]}),
+        content_type="application/json",
+    )
+
+
+def test_the_district_office_cannot_mint_the_transport_departments_verifier(world):
+    w = world
+    minted = {"username": "gtvt_fake", "role": "verifier", "unit_id": w.units["district"].pk,
+              "department_id": w.ids["gtvt"]}  # fmt: skip
+    office = client_for(w, "district")  # signing in is logged: before the snapshot
+    before = snapshot()
+    response = api_client(w, "district", ("POST", "/api/users")).post(
+        "/api/users", json.dumps(minted), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] == "department"
+    assert "Chỉ văn phòng điều phối của Tỉnh Hà Tĩnh" in response.json()["detail"]
+    page = office.post(
+        "/users/new/",
+        {"username": "gtvt_fake", "role": "verifier", "unit": w.units["district"].pk,
+         "department": w.ids["gtvt"]},
+    )  # fmt: skip
+    assert page.status_code == 200 and "gtvt_fake" not in str(snapshot()["users"])
+    assert snapshot() == before
+    # A verifier made that way before the rule (or by hand) verifies nothing for the
+    # department; the department's own verifier does, as its own (not on its behalf).
+    fake = get_user_model().objects.create_user("gtvt_fake", password=PASSWORD)
+    Profile.objects.create(user=fake, role="verifier", unit=w.units["district"],
+                           department_id=w.ids["gtvt"])  # fmt: skip
+    client = Client()
+    client.force_login(fake)
+    transport = client_for(w, "transport")
+    before = snapshot()
+    refused = _verify_criterion_2(client, w)
+    assert refused.status_code == 403, refused.content
+    assert "không thuộc đơn vị của sở, ngành đó (Tỉnh Hà Tĩnh)" in refused.json()["detail"]
+    assert snapshot() == before
+    assert _verify_criterion_2(transport, w).status_code == 200
+    row = CriterionVerification.objects.get(
+        submission__unit=w.units["ky_lac"], submission__period=PERIODS["submitted"],
+        number="2", is_current=True,
+    )  # fmt: skip
+    assert (row.verified_by.username, row.on_behalf) == ("sogtvt", False)
+
+
+def _other_province_department(w: World) -> int:
+    thanh_hoa = AdminUnit.objects.create(
+        code="38", name="Tỉnh Thanh Hóa", short_name="Thanh Hóa", kind="province",
+        level="province", source="user",
+    )  # fmt: skip
+    return Department.objects.create(unit=thanh_hoa, name="Sở GTVT Thanh Hóa").pk
+
+
+#: (persona, method, path, body, refused field): what an office may not give.
+NEIGHBOURS = {
+    "a role above its own": (
+        "district", "post", lambda w: "/api/users",
+        lambda w: {"username": "boss", "role": "administrator", "unit_id": w.units["district"].pk},
+        "role",
+    ),
+    "a unit outside its scope": (
+        "district", "post", lambda w: "/api/users",
+        lambda w: {"username": "tinh", "role": "viewer", "unit_id": w.units["province"].pk},
+        "unit",
+    ),
+    "a department of another province": (
+        "province", "post", lambda w: "/api/users",
+        lambda w: {"username": "th", "role": "data_entry", "unit_id": w.units["ky_lac"].pk,
+                   "department_id": _other_province_department(w)},
+        "department",
+    ),
+    "a verifier away from its department's unit": (
+        "province", "post", lambda w: "/api/users",
+        lambda w: {"username": "gtvt_huyen", "role": "verifier",
+                   "unit_id": w.units["district"].pk, "department_id": w.ids["gtvt"]},
+        "department",
+    ),
+    "moving a user into a department it does not own": (
+        "district", "patch", lambda w: f"/api/users/{w.users['kylac'].pk}",
+        lambda w: {"department_id": w.ids["gtvt"]},
+        "department",
+    ),
+    "making a user that department's verifier": (
+        "district", "patch", lambda w: f"/api/users/{w.users['kylac'].pk}",
+        lambda w: {"role": "verifier", "department_id": w.ids["gtvt"]},
+        "department",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(NEIGHBOURS))
+def test_an_office_gives_nothing_above_or_outside_its_own(world, case):
+    persona, method, path, body, field_name = NEIGHBOURS[case]
+    payload = json.dumps(body(world))  # may create the other province's department first
+    before = snapshot()
+    client = api_client(world, persona, ("POST", "/api/users"))
+    response = getattr(client, method)(path(world), payload, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] == field_name
+    assert snapshot() == before
+
+
+def test_forged_addresses_do_not_escape_the_lockout(world, settings):
+    """kytay's password guessed behind one proxy with a new forged address each time."""
+    settings.NTM_TRUSTED_PROXY, settings.NTM_PROXY_COUNT = True, 1
+    forged = ['=cmd|"/c calc"!A1', "<b>x</b>"] + [f"198.51.100.{n}" for n in range(28)]
+
+    def login(password: str, claimed: str):
+        return Client().post(
+            "/accounts/login/", {"username": "kytay", "password": password, "next": "/"},
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"{claimed}, 203.0.113.50",
+        )  # fmt: skip
+
+    statuses = {login("wrong-password", claimed).status_code for claimed in forged}
+    assert statuses == {200, 429}
+    assert login(PASSWORD, "198.51.100.250").status_code == 429
+    stored = set(
+        AccessAttempt.objects.filter(username="kytay").values_list("ip_address", flat=True)
+    )
+    assert stored == {"203.0.113.50"}
+    addresses = set(AuditEntry.objects.values_list("ip_address", flat=True))
+    assert not [a for a in addresses if a and ("=" in a or "<" in a)]

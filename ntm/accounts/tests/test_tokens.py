@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ntm import cli
 from ntm.accounts.models import ApiToken
-from ntm.accounts.services import create_token, revoke_token, user_for_key
+from ntm.accounts.services import UserAdminError, create_token, revoke_token, user_for_key
 from ntm.assessments.models import IndicatorValue
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
@@ -203,6 +203,10 @@ def test_cli_token_create_prints_the_key_once_then_list_and_revoke(kylac, capsys
     [
         (["token", "create", "--user", "nobody"], "--user: there is no user 'nobody'"),
         (["token", "create", "--user", "kylac", "--expires", "0"], "từ 1 đến 3650"),
+        (
+            ["token", "create", "--user", "kylac", "--expires", "9", "--never-expires"],
+            "không kèm số ngày hiệu lực",
+        ),
         (["token", "revoke", "999"], "there is no token with id 999"),
     ],
 )
@@ -212,3 +216,48 @@ def test_cli_token_errors_are_messages_not_tracebacks(kylac, capsys, argv, messa
     assert message in err
     assert "Traceback" not in err
     assert ApiToken.objects.count() == 0 or argv[1] == "revoke"
+
+
+# --------------------------------------------------------------------------- default expiry
+
+
+def _days_left(token: ApiToken) -> float:
+    return (token.expires_at - timezone.now()).total_seconds() / 86400
+
+
+def test_a_token_made_without_days_expires_after_the_default(kylac, settings):
+    """Found attacking ntm (issue 9, §7): tokens never expired unless asked to."""
+    made = create_token(actor=Actor(user=kylac, channel="web"), user=kylac, name="a")
+    assert 179.9 < _days_left(made.token) <= 180
+    settings.NTM_TOKEN_DEFAULT_DAYS = 30
+    made = create_token(actor=cli_actor(), user=kylac, name="b")
+    assert 29.9 < _days_left(made.token) <= 30
+    assert AuditEntry.objects.filter(action="token.create").latest("id").new["expires_at"]
+
+
+def test_the_api_the_account_page_and_the_cli_give_the_default_expiry(kylac, capsys):
+    key = create_token(actor=cli_actor(), user=kylac, name="khóa").key
+    made = Client(**bearer(key)).post(
+        "/api/tokens", json.dumps({"name": "cron"}), content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["expires_at"] is not None
+    page = Client()
+    page.force_login(kylac)
+    assert page.post("/account/tokens/", {"name": "trang", "expires": ""}).status_code == 200
+    assert cli.main(["token", "create", "--user", "kylac", "--name", "dòng lệnh"]) == 0
+    assert "valid until" in capsys.readouterr().err
+    tokens = ApiToken.objects.order_by("id")
+    assert [t.name for t in tokens] == ["khóa", "cron", "trang", "dòng lệnh"]
+    assert all(179.9 < _days_left(t) <= 180 for t in tokens)
+
+
+def test_a_token_without_an_end_only_from_the_command_line(kylac, capsys):
+    for channel in ("web", "api"):
+        with pytest.raises(UserAdminError) as refused:
+            create_token(actor=Actor(user=kylac, channel=channel), user=kylac, never_expires=True)
+        assert "chỉ được tạo bằng dòng lệnh" in refused.value.message
+    assert ApiToken.objects.count() == 0
+    assert cli.main(["token", "create", "--user", "kylac", "--never-expires"]) == 0
+    assert "never expires" in capsys.readouterr().err
+    assert ApiToken.objects.get().expires_at is None
