@@ -19,10 +19,11 @@ TOKEN = "tok_4f9a8b7c6d5e4f3a2b1c"
 def log_output():
     """The text written by the configured console handler while the test runs."""
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
+    # Swapped without setStream(): that flushes the previous stream, which may be a capture
+    # file pytest has already closed.
+    previous, handler.stream = handler.stream, io.StringIO()
+    yield handler.stream
+    handler.stream = previous
 
 
 @pytest.mark.django_db
