@@ -27,9 +27,8 @@ forwarded_allow_ips = _options["forwarded_allow_ips"]
 accesslog = "-"
 errorlog = "-"
 access_log_format = ACCESS_LOG_FORMAT
-# Restart workers now and then so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# No max_requests: a worker restarted on a request count would end the Excel import
+# running in its background thread (NTM_WORKBOOK_JOBS=thread, docs/deploy.md).
 # Request lines and headers beyond these are refused by gunicorn itself.
 limit_request_line = 8190
 limit_request_fields = 100
