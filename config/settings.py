@@ -175,6 +175,8 @@ LOGGING = {
             "()": "ntm.request_log.RedactingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [request=%(request_id)s "
             "user=%(user)s path=%(path)s] %(message)s",
+            # Local time (TIME_ZONE) with its offset.
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         }
     },
     "handlers": {
