@@ -119,7 +119,7 @@ def _dump_table(model, connection, path: Path) -> tuple[dict, set[str]]:
     return entry, names
 
 
-def _migration_state(connection) -> dict[str, list[str]]:
+def migration_state(connection) -> dict[str, list[str]]:
     state: dict[str, list[str]] = {}
     for app_label, name in sorted(MigrationRecorder(connection).applied_migrations()):
         state.setdefault(app_label, []).append(name)
@@ -132,7 +132,7 @@ def _read_database(connection, data_dir: Path) -> tuple[dict, set[str]]:
         if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        migrations = _migration_state(connection)
+        migrations = migration_state(connection)
         tables, names = [], set()
         for number, model in enumerate(backup_models(), start=1):
             entry, found = _dump_table(

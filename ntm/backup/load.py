@@ -27,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connections, transaction
 
-from ntm.backup.dump import media_path
+from ntm.backup.dump import media_path, migration_state
 from ntm.backup.tables import (
     CHECKSUMS,
     CREATED_BY_MIGRATE,
@@ -129,9 +129,7 @@ def _refuse_if(problems: list[str]) -> None:
 
 
 def _check_target(connection, manifest: dict) -> None:
-    from ntm.backup.dump import _migration_state
-
-    ours, theirs = _migration_state(connection), manifest["migrations"]
+    ours, theirs = migration_state(connection), manifest["migrations"]
     if ours != theirs:
         apps_differing = sorted(a for a in set(ours) | set(theirs) if ours.get(a) != theirs.get(a))
         raise BackupError(

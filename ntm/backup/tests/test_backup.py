@@ -272,3 +272,26 @@ def test_the_commands_write_an_archive_and_refuse_a_full_database(world, tmp_pat
     assert "already exists" in capsys.readouterr().err
     assert main(["restore", str(archive)]) == 2
     assert "the target database is not empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["../outside.txt", "/etc/outside.txt", "media/../../up.txt"])
+def test_an_archive_with_a_path_leaving_its_folder_is_refused(tmp_path, name):
+    archive = tmp_path / "evil.tar"
+    with tarfile.open(archive, "w") as tar:
+        info = tarfile.TarInfo(name)
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"bad"))
+    with pytest.raises(BackupError, match="outside its folder"):
+        restore_backup(archive)
+    assert not (tmp_path.parent / "outside.txt").exists()
+
+
+def test_an_archive_with_a_link_is_refused(tmp_path):
+    archive = tmp_path / "link.tar"
+    with tarfile.open(archive, "w") as tar:
+        info = tarfile.TarInfo("media/passwd")
+        info.type = tarfile.SYMTYPE
+        info.linkname = "/etc/passwd"
+        tar.addfile(info)
+    with pytest.raises(BackupError, match="not a plain file"):
+        restore_backup(archive)
