@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, even a refused one, carries the request id its logs show.
+    "ntm.request_log.RequestIdMiddleware",
     "ntm.accounts.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,12 +144,74 @@ STATICFILES_DIRS = [
 ]
 # In development whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG
+# In production `ntm serve --production` runs collectstatic first; the files get hashed
+# names (cached for a year by browsers) and compressed copies that whitenoise serves.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("NTM_MEDIA_ROOT", VAR_DIR / "media"))
 # Excel imports: read and write in a background thread ("thread") or within the request
 # ("inline"); uploads above NTM_WORKBOOK_MAX_BYTES are refused.
 NTM_WORKBOOK_JOBS = os.environ.get("NTM_WORKBOOK_JOBS", "thread")
 NTM_WORKBOOK_MAX_BYTES = int(os.environ.get("NTM_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024))
+
+# ----------------------------------------------------------------------------- logging
+# Console (stderr) by default, also a rotating file when NTM_LOG_FILE is set. Every record
+# carries the request id, user and path; secrets are removed (ntm.request_log). Unhandled
+# exceptions reach the log with their traceback through the django.request logger.
+NTM_LOG_LEVEL = os.environ.get("NTM_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+NTM_LOG_FILE = os.environ.get("NTM_LOG_FILE", "").strip()
+_LOG_HANDLERS = ["console"] + (["file"] if NTM_LOG_FILE else [])
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "ntm.request_log.RequestContextFilter"}},
+    "formatters": {
+        "ntm": {
+            "()": "ntm.request_log.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [request=%(request_id)s "
+            "user=%(user)s path=%(path)s] %(message)s",
+            # Local time (TIME_ZONE) with its offset.
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "ntm",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.RotatingFileHandler",
+                    "filename": NTM_LOG_FILE,
+                    "maxBytes": int(os.environ.get("NTM_LOG_FILE_BYTES", str(20 * 1024 * 1024))),
+                    "backupCount": int(os.environ.get("NTM_LOG_FILE_COUNT", "10")),
+                    "encoding": "utf-8",
+                    "filters": ["request_context"],
+                    "formatter": "ntm",
+                }
+            }
+            if NTM_LOG_FILE
+            else {}
+        ),
+    },
+    "root": {"handlers": _LOG_HANDLERS, "level": NTM_LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers are replaced: its records go to the root handlers above.
+        "django": {"handlers": [], "level": NTM_LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": NTM_LOG_LEVEL, "propagate": True},
+        # SQL statements may carry values; never logged, whatever the level.
+        "django.db.backends": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

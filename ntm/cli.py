@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ntm.accounts import commands as account_commands
     from ntm.assessments import commands as assessment_commands
     from ntm.assessments import commands_workbook as workbook_commands
+    from ntm.backup import commands as backup_commands
     from ntm.criteria import commands as criteria_commands
     from ntm.demo import commands as demo_commands
     from ntm.units import commands as unit_commands
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     workbook_commands.register(sub)
     demo_commands.register(sub)
     account_commands.register(sub)
+    backup_commands.register(sub)
     return parser
 
 

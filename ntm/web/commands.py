@@ -19,6 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--production",
+        action="store_true",
+        help="gunicorn with NTM_DEBUG=0: checks migrations, runs collectstatic (docs/deploy.md)",
+    )
+    serve.add_argument(
+        "--migrate", action="store_true", help="with --production: apply pending migrations"
+    )
     serve.set_defaults(func=serve_command)
 
     bench = sub.add_parser("bench", help="measure a national evaluation run")
@@ -68,6 +76,13 @@ def setup_command(args: argparse.Namespace) -> int:
 
 def serve_command(args: argparse.Namespace) -> int:
     from django.core.management import call_command
+
+    if args.production:
+        from ntm.production import serve_production
+
+        return serve_production(migrate=args.migrate)
+    if args.migrate:
+        raise UserError("--migrate only goes with --production (`ntm setup` migrates too)")
 
     url = f"http://{args.host}:{args.port}/"
     print(f"ntm is served at {url}  (Ctrl+C to stop)", flush=True)
