@@ -40,6 +40,7 @@ from ntm.assessments.workbook_import import (
     import_reason,
     preview_workbook,
 )
+from ntm.assessments.workbook_limits import MAX_PROBLEMS
 from ntm.audit.services import Actor
 
 logger = logging.getLogger(__name__)
@@ -241,8 +242,9 @@ def _apply(upload: Upload, actor: Actor) -> None:
                     "value": "",
                     "message": p.message,
                 }
-                for p in plan.problems
+                for p in plan.problems[:MAX_PROBLEMS]
             ],
+            more_problems=max(len(plan.problems) - MAX_PROBLEMS, 0),
             message=_("Không ghi gì: có ô không còn hợp lệ."),
         )
         return
@@ -289,6 +291,7 @@ def summary(result: ImportResult, filename: str = "") -> dict[str, Any]:
             for c in result.change_rows()
         ],
         "problems": [_problem(p) for p in result.problems],
+        "more_problems": result.more_problems,
         "warnings": [_problem(p) for p in result.reading.warnings],
         "cells": [_cell_data(c) for c in reading.cells] if result.is_valid else [],
     }

@@ -299,7 +299,7 @@ def _upload_context(request: HttpRequest, unit: AdminUnit, found: jobs.Upload) -
         "more_changes": max(len(state.get("changes", [])) - LIST_LIMIT, 0),
         "observed_label": _day(observed_on),
         "problems": problems[:LIST_LIMIT],
-        "more_problems": max(len(problems) - LIST_LIMIT, 0),
+        "more_problems": max(len(problems) - LIST_LIMIT, 0) + state.get("more_problems", 0),
         "warnings": state.get("warnings", [])[:LIST_LIMIT],
         "counts": state.get("counts", {}),
         "overview_url": overview,
