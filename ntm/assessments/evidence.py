@@ -29,6 +29,7 @@ from ntm.assessments.archives import ArchiveLimits, ArchiveRefused, open_checked
 from ntm.assessments.locking import refuse_frozen
 from ntm.assessments.models import EvidenceFile
 from ntm.audit.services import Actor, Change, record_change, record_changes
+from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
 
 
@@ -266,9 +267,9 @@ def store_evidence(files: Iterable[CheckedUpload], *, actor: Actor) -> list[Evid
                 size=item.upload.size or 0,
                 entered_by=user,
             )
-            item.upload.file.seek(0)
             # A random stored name: the original name is kept in the row, never in a path.
-            evidence.file.save(f"{uuid.uuid4().hex}{item.kind.extension}", item.upload, save=False)
+            # Written whole before the row (StorageFailed when the disk is full or locked).
+            save_field_file(evidence.file, f"{uuid.uuid4().hex}{item.kind.extension}", item.upload)
             stored.append(evidence)
             evidence.save()
         units = dict(
@@ -297,12 +298,7 @@ def store_evidence(files: Iterable[CheckedUpload], *, actor: Actor) -> list[Evid
 def discard_files(stored: Iterable[EvidenceFile]) -> None:
     """Delete the files of rows that will not be kept (their transaction rolled back)."""
     for evidence in stored:
-        if (
-            evidence.file
-            and evidence.file.name
-            and evidence.file.storage.exists(evidence.file.name)
-        ):
-            evidence.file.storage.delete(evidence.file.name)
+        discard(evidence.file)
 
 
 def remove_evidence(evidence: EvidenceFile, *, actor: Actor, reason: str = "") -> EvidenceFile:
