@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from ntm import cli
@@ -163,7 +164,7 @@ def _five_bad_cells_a_row(content: bytes) -> bytes:
 
 
 def test_5100_bad_cells_list_200_problems_and_count_the_others(
-    ky_anh, many_communes, client, tmp_path, capsys
+    ky_anh, many_communes, client, tmp_path, capsys, settings
 ):
     content = _five_bad_cells_a_row(template_bytes(many_communes, parent=ky_anh["district"]))
     result = preview_workbook(content, user=None)
@@ -184,6 +185,18 @@ def test_5100_bad_cells_list_200_problems_and_count_the_others(
     )
     assert body["more_problems_text"] == "… và 4900 lỗi khác."
     assert len(response.content) < 100 * 1024
+
+    settings.NTM_WORKBOOK_JOBS = "inline"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    district = ky_anh["district"]
+    posted = client.post(
+        reverse("web:workbook-upload-file", args=[district.id]),
+        {"file": SimpleUploadedFile("ky-anh.xlsx", content), "set": "test-commune",
+         "period": "2020"},
+    )  # fmt: skip
+    page = client.get(posted["Location"]).content.decode()
+    assert "5100 lỗi: không ghi gì cho đến khi sửa hết" in page
+    assert page.count("<tr>") < 400 and "… và 4900 lỗi khác." in page
 
     path = tmp_path / "ky-anh.xlsx"
     path.write_bytes(content)
