@@ -85,9 +85,7 @@ def _write(storage: FileSystemStorage, name: str, content: Any, *, max_length: i
     return name
 
 
-def _replace(
-    path: Path, chunks, *, mode: int = 0o644, directory_mode: int | None = None
-) -> None:
+def _replace(path: Path, chunks, *, mode: int = 0o644, directory_mode: int | None = None) -> None:
     """`path` holds the chunks, or is untouched and no temporary file is left (OSError)."""
     if directory_mode is not None:
         os.makedirs(path.parent, mode=directory_mode, exist_ok=True)
