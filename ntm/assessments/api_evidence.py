@@ -2,7 +2,8 @@
 
 The same rules as the data-entry page: a unit outside the user's scope is a 404, a role
 that does not enter data a 403, a refused file a 422 (or 413 when too large) naming the
-file and the reason; every upload and removal is audited.
+file and the reason, a period under review or locked a 409, a server that cannot store
+the file a 507 (nothing written); every upload and removal is audited.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from ntm.assessments.evidence import (
     remove_evidence,
     store_evidence,
 )
+from ntm.assessments.locking import PeriodFrozen
 from ntm.assessments.models import EvidenceFile
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import PeriodError, parse_period
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 
 router = Router()
@@ -112,10 +115,19 @@ def list_evidence(
 
 @router.post(
     "",
-    response={201: EvidenceOut, 403: Message, 404: Message, 413: Message, 422: Message},
+    response={
+        201: EvidenceOut,
+        403: Message,
+        404: Message,
+        409: Message,
+        413: Message,
+        422: Message,
+        507: Message,
+    },
     summary="Attach an evidence file to a unit's indicator for a period",
     description="PDF, images and office files, checked by their content (not their name), "
-    "at most NTM_EVIDENCE_MAX_BYTES. Audited as `evidence.add`.",
+    "at most NTM_EVIDENCE_MAX_BYTES. Audited as `evidence.add`. 409 when the period is "
+    "under review or locked; 507 when the server cannot store the file (nothing written).",
 )
 def upload_evidence(
     request: HttpRequest,
@@ -162,6 +174,10 @@ def upload_evidence(
     except WriteDenied as denied:
         discard_files(stored)
         return Status(403, {"detail": str(denied)})
+    except PeriodFrozen as frozen:
+        return Status(409, {"detail": str(frozen)})
+    except StorageFailed as failed:
+        return Status(507, {"detail": failed.message})
     evidence = EvidenceFile.objects.select_related("entered_by").get(pk=stored[0].pk)
     return Status(201, _out(evidence))
 
@@ -196,8 +212,9 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> Any:
 
 @router.delete(
     "/{evidence_id}",
-    response={200: EvidenceOut, 403: Message, 404: Message},
+    response={200: EvidenceOut, 403: Message, 404: Message, 409: Message},
     summary="Take an evidence file off its value (kept in the audit trail)",
+    description="409 when the file's period is under review or locked.",
 )
 def delete_evidence(request: HttpRequest, evidence_id: int, reason: str = "") -> Status:
     evidence = _visible_evidence(request, evidence_id)
@@ -205,4 +222,6 @@ def delete_evidence(request: HttpRequest, evidence_id: int, reason: str = "") ->
         remove_evidence(evidence, actor=Actor.from_request(request, channel="api"), reason=reason)
     except WriteDenied as denied:
         return Status(403, {"detail": str(denied)})
+    except PeriodFrozen as frozen:
+        return Status(409, {"detail": str(frozen)})
     return Status(200, _out(evidence))

@@ -78,6 +78,10 @@ class ImportOut(Schema):
     counts: CountsOut
     changes: list[ChangeOut]
     problems: list[ProblemOut]
+    #: problems past the first 200 are counted here, not listed
+    more_problems: int = 0
+    #: "… và N lỗi khác." when problems were left off the list
+    more_problems_text: str = ""
     warnings: list[ProblemOut]
 
 
@@ -214,5 +218,7 @@ def _result(result) -> dict[str, Any]:
         "counts": result.counts,
         "changes": changes,
         "problems": [_problem(p) for p in result.problems],
+        "more_problems": result.more_problems,
+        "more_problems_text": result.more_problems_text,
         "warnings": [_problem(p) for p in reading.warnings],
     }

@@ -157,6 +157,8 @@ def import_command(args: argparse.Namespace) -> int:
                 "units": len(reading.codes.units),
                 "counts": counts,
                 "problems": [{"where": p.where, "message": p.message} for p in result.problems],
+                "more_problems": result.more_problems,
+                "more_problems_text": result.more_problems_text,
                 "warnings": [{"where": p.where, "message": p.message} for p in reading.warnings],
             }
         )
@@ -166,9 +168,11 @@ def import_command(args: argparse.Namespace) -> int:
         f"kỳ {reading.period.label}, {len(reading.codes.units)} đơn vị"
     )
     if not result.is_valid:
-        print(f"{header}: không ghi gì, {len(result.problems)} lỗi:", file=sys.stderr)
+        print(f"{header}: không ghi gì, {counts['problems']} lỗi:", file=sys.stderr)
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
+        if result.more_problems:
+            print(f"  {result.more_problems_text}", file=sys.stderr)
         return 1
     for warning in reading.warnings:
         print(f"  lưu ý: {warning}", file=sys.stderr)

@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write
+from ntm.assessments.archives import ArchiveLimits, ArchiveRefused, open_checked, read_head
 from ntm.assessments.locking import refuse_frozen
 from ntm.assessments.models import EvidenceFile
 from ntm.audit.services import Actor, Change, record_change, record_changes
+from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
 
 
@@ -152,12 +154,21 @@ def detect_type(stream: IO[bytes]) -> FileType | None:
     return None
 
 
+def archive_limits() -> ArchiveLimits:
+    """What an office document may unpack to: twenty times the upload limit (a real
+    document with pictures unpacks to about its own size, text-heavy XML to a few times)."""
+    limit = max(20 * max_bytes(), 64 * 1024 * 1024)
+    return ArchiveLimits(total=limit, member=limit)
+
+
 def _zip_type(stream: IO[bytes]) -> FileType | None:
+    """The office type of a zip, from its central directory and at most 256 bytes of its
+    ``mimetype`` member; ArchiveRefused when it would unpack to an absurd size."""
     try:
-        with zipfile.ZipFile(stream) as archive:
+        with open_checked(stream, archive_limits()) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                declared = read_head(archive, "mimetype").decode("ascii", "replace").strip()
                 return ODF.get(declared)
             if "[Content_Types].xml" not in names:
                 return None
@@ -166,6 +177,8 @@ def _zip_type(stream: IO[bytes]) -> FileType | None:
             for part, kind in _OOXML_PARTS.items():
                 if part in names:
                     return kind
+    except ArchiveRefused:
+        raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
         return None
     finally:
@@ -196,7 +209,16 @@ def check_upload(upload: UploadedFile) -> FileType:
         )
     if not upload.size:
         raise EvidenceRefused(_("Tệp “%(name)s” rỗng.") % {"name": name})
-    kind = detect_type(upload.file)
+    try:
+        kind = detect_type(upload.file)
+    except ArchiveRefused as refused:
+        raise EvidenceRefused(
+            _(
+                "Tệp “%(name)s” bị từ chối: %(reason)s. Hãy lưu lại tài liệu bằng Word, Excel "
+                "hoặc LibreOffice rồi tải lên lại."
+            )
+            % {"name": name, "reason": refused}
+        ) from None
     if kind is None:
         raise EvidenceRefused(
             _(
@@ -245,9 +267,9 @@ def store_evidence(files: Iterable[CheckedUpload], *, actor: Actor) -> list[Evid
                 size=item.upload.size or 0,
                 entered_by=user,
             )
-            item.upload.file.seek(0)
             # A random stored name: the original name is kept in the row, never in a path.
-            evidence.file.save(f"{uuid.uuid4().hex}{item.kind.extension}", item.upload, save=False)
+            # Written whole before the row (StorageFailed when the disk is full or locked).
+            save_field_file(evidence.file, f"{uuid.uuid4().hex}{item.kind.extension}", item.upload)
             stored.append(evidence)
             evidence.save()
         units = dict(
@@ -276,12 +298,7 @@ def store_evidence(files: Iterable[CheckedUpload], *, actor: Actor) -> list[Evid
 def discard_files(stored: Iterable[EvidenceFile]) -> None:
     """Delete the files of rows that will not be kept (their transaction rolled back)."""
     for evidence in stored:
-        if (
-            evidence.file
-            and evidence.file.name
-            and evidence.file.storage.exists(evidence.file.name)
-        ):
-            evidence.file.storage.delete(evidence.file.name)
+        discard(evidence.file)
 
 
 def remove_evidence(evidence: EvidenceFile, *, actor: Actor, reason: str = "") -> EvidenceFile:

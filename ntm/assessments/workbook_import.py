@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,16 @@ from ntm.assessments.workbook import (
     signature_matches,
     values_in_force,
 )
+from ntm.assessments.workbook_limits import (
+    MAX_CODES_ROWS,
+    MAX_PROBLEMS,
+    LimitExceeded,
+    check_archive,
+    check_dimension,
+    data_row_limit,
+    more_text,
+    too_many_rows,
+)
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period, PeriodError, parse_period
@@ -72,8 +83,6 @@ logger = logging.getLogger(__name__)
 
 #: Upload limit; a template of 200 communes is well under 1 MB.
 MAX_UPLOAD_BYTES = getattr(settings, "NTM_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
-#: Limit on the unpacked size, against "zip bombs".
-MAX_UNPACKED_BYTES = 30 * MAX_UPLOAD_BYTES
 INPUT_KEYS = ("value", "numerator", "denominator", "source", "note")
 _TEXT_NUMBER = re.compile(r"([+-]?\d+)(?:[.,](\d+))?")
 
@@ -145,6 +154,20 @@ class WorkbookReading:
     #: data rows with no value given
     blank: int = 0
     in_force: dict[tuple[int, str], CurrentValue] = field(default_factory=dict)
+    #: problems and warnings found past the first MAX_PROBLEMS: counted, not kept
+    more_problems: int = 0
+    more_warnings: int = 0
+
+
+def add_problem(reading: WorkbookReading, problem: Problem, *, warning: bool = False) -> None:
+    """Keep the first MAX_PROBLEMS problems (or warnings) of a file; count the others."""
+    kept = reading.warnings if warning else reading.problems
+    if len(kept) < MAX_PROBLEMS:
+        kept.append(problem)
+    elif warning:
+        reading.more_warnings += 1
+    else:
+        reading.more_problems += 1
 
 
 @dataclass(frozen=True)
@@ -187,7 +210,6 @@ def open_workbook(content: bytes):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         raise WorkbookRefused(
             _(
@@ -198,11 +220,10 @@ def open_workbook(content: bytes):
         raise WorkbookRefused(
             _("Tệp nén này không phải sổ tính Excel .xlsx (thiếu phần xl/workbook.xml).")
         )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookRefused(
-            _("Tệp giải nén ra quá lớn (%(size)s MB): không phải một mẫu nhập liệu.")
-            % {"size": _megabytes(unpacked)}
-        )
+    try:
+        check_archive(content)
+    except LimitExceeded as exceeded:
+        raise WorkbookRefused(str(exceeded)) from None
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - any parser failure is a refusal, never a 500
@@ -229,9 +250,15 @@ def read_codes(workbook) -> TemplateCodes:
             )
             % {"sheet": CODES_SHEET}
         )
-    rows = canonical_rows(
-        [[_text(v) for v in row] for row in workbook[CODES_SHEET].iter_rows(values_only=True)]
-    )
+    codes_sheet = workbook[CODES_SHEET]
+    try:
+        check_dimension(codes_sheet, max_row=MAX_CODES_ROWS)
+    except LimitExceeded as exceeded:
+        raise WorkbookRefused(str(exceeded)) from None
+    read = list(islice(codes_sheet.iter_rows(values_only=True), MAX_CODES_ROWS + 1))
+    if len(read) > MAX_CODES_ROWS:
+        raise WorkbookRefused(too_many_rows(CODES_SHEET, len(read), MAX_CODES_ROWS))
+    rows = canonical_rows([[_text(v) for v in row] for row in read])
     if not rows or rows[0][:1] != [MARKER]:
         raise WorkbookRefused(
             _("Sheet “%(sheet)s” của tệp không phải sheet mã của mẫu ntm.") % {"sheet": CODES_SHEET}
@@ -546,6 +573,8 @@ def sheet_rows(
                 ):
                     cells[position - 1] = parse(cell)
             row.clear()
+            while row.getprevious() is not None:  # the parsed rows, not only their cells
+                del row.getparent()[0]
             yield number, cells
 
 
@@ -562,6 +591,11 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
         )
     sheet = workbook[codes.data_sheet]
     width = len(codes.columns)
+    last_row = data_row_limit(codes.header_row, len(codes.units), len(codes.indicators))
+    try:
+        check_dimension(sheet, max_row=last_row)
+    except LimitExceeded as exceeded:
+        raise WorkbookRefused(str(exceeded)) from None
     rows = (
         (number, cells)
         for number, cells in sheet_rows(
@@ -608,10 +642,13 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
         return Location(sheet_name, row_number, column or letters[key], _shown(value))
 
     def problem(location: Location, message: str) -> None:
-        reading.problems.append(Problem(location, message))
+        add_problem(reading, Problem(location, message))
 
     expected = max(len(codes.units) * len(codes.indicators), 1)
-    for row_number, cells in rows:
+    for count, (row_number, cells) in enumerate(rows, start=codes.header_row + 1):
+        if max(row_number, count) > last_row:
+            # Rows past the template's own (a sheet of a million rows): stop reading.
+            raise WorkbookRefused(too_many_rows(sheet_name, max(row_number, count), last_row))
         if progress is not None and row_number % 500 == 0:
             progress(min(row_number - codes.header_row, expected), expected)
         cells = list(cells) + [None] * (width - len(cells))
@@ -767,13 +804,15 @@ def _read_row(
     if not given:
         reading.blank += 1
         if source or note:
-            reading.warnings.append(
+            add_problem(
+                reading,
                 Problem(
                     Location(reading.codes.data_sheet, row_number, column, ""),
                     _(
                         "Có nguồn hoặc ghi chú nhưng không có giá trị: dòng này được bỏ qua (ô trống không xoá số liệu đã có)."
                     ),
-                )
+                ),
+                warning=True,
             )
         return
     location = Location(reading.codes.data_sheet, row_number, column, shown)
@@ -882,10 +921,17 @@ class ImportResult:
     plan: ValuePlan
     problems: list[Problem]
     applied: bool = False
+    #: problems past the first MAX_PROBLEMS, counted only
+    more_problems: int = 0
 
     @property
     def is_valid(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.more_problems
+
+    @property
+    def more_problems_text(self) -> str:
+        """ "… và 4.800 lỗi khác." when problems were left off the list, else ""."""
+        return more_text(self.more_problems)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -894,8 +940,8 @@ class ImportResult:
             "changed": self.plan.count(ChangeKind.CHANGED),
             "unchanged": self.plan.count(ChangeKind.UNCHANGED) + self.reading.kept,
             "blank": self.reading.blank,
-            "problems": len(self.problems),
-            "warnings": len(self.reading.warnings),
+            "problems": len(self.problems) + self.more_problems,
+            "warnings": len(self.reading.warnings) + self.reading.more_warnings,
         }
 
     @property
@@ -995,6 +1041,14 @@ def _problems_of(reading: WorkbookReading, plan: ValuePlan) -> list[Problem]:
     return found
 
 
+def _result(
+    reading: WorkbookReading, plan: ValuePlan, problems: list[Problem], **extra: Any
+) -> ImportResult:
+    """The result with the first MAX_PROBLEMS problems; the others are counted."""
+    more = max(len(problems) - MAX_PROBLEMS, 0) + reading.more_problems
+    return ImportResult(reading, plan, problems[:MAX_PROBLEMS], more_problems=more, **extra)
+
+
 def _scope_problems(reading: WorkbookReading, user) -> list[Problem]:
     """One problem per unit outside the user's scope that the file gives values for."""
     if user is None:
@@ -1040,8 +1094,7 @@ def preview_workbook(
         plan = plan_values(reading.cells, user=user)
     except WriteDenied as error:
         raise WorkbookRefused(str(error)) from None
-    problems = _problems_of(reading, plan) + scope_problems
-    return ImportResult(reading=reading, plan=plan, problems=problems)
+    return _result(reading, plan, _problems_of(reading, plan) + scope_problems)
 
 
 def import_workbook(
@@ -1061,7 +1114,7 @@ def import_workbook(
             plan = plan_values(reading.cells, user=actor.user)
         except WriteDenied as error:
             raise WorkbookRefused(str(error)) from None
-        return ImportResult(reading, plan, _problems_of(reading, plan) + scope_problems)
+        return _result(reading, plan, _problems_of(reading, plan) + scope_problems)
     # apply_values checks every cell again inside its transaction: one plan, not two.
     plan = apply_cells(
         reading.cells,
@@ -1069,7 +1122,7 @@ def import_workbook(
         reason=import_reason(filename, reading.criteria_set, reading.period),
     )
     if not plan.is_valid:
-        return ImportResult(reading, plan, _problems_of(reading, plan))
+        return _result(reading, plan, _problems_of(reading, plan))
     return ImportResult(reading=reading, plan=plan, problems=[], applied=True)
 
 

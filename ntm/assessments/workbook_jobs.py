@@ -9,19 +9,26 @@ Reading 200 communes (~10,000 rows) and writing them take several seconds, so th
 runs in a background thread and the page polls its state. `NTM_WORKBOOK_JOBS = "inline"`
 runs it inside the request instead (tests, where each test's database transaction is not
 visible to other threads).
+
+A job that crashed never stays "processing": an exception in the worker is recorded as
+failed, and a busy job whose worker is gone reads as failed at once: its thread is no
+longer running in this process, its process is gone, or (another machine) its heartbeat,
+touched every few seconds while it works, is older than ``STALE_AFTER``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
 import secrets
 import shutil
+import socket
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +47,20 @@ from ntm.assessments.workbook_import import (
     import_reason,
     preview_workbook,
 )
+from ntm.assessments.workbook_limits import MAX_PROBLEMS
 from ntm.audit.services import Actor
+from ntm.units.media import StorageFailed, write_bytes
 
 logger = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(days=1)
-#: A job not heard from for this long died with its process.
-STALE_AFTER = timedelta(minutes=15)
+#: A job whose heartbeat is older than this died with its process.
+STALE_AFTER = timedelta(minutes=1)
+#: How often a working job touches its heartbeat file.
+HEARTBEAT_EVERY = 10.0
+#: Tokens of the jobs whose worker runs in this process.
+_RUNNING: set[str] = set()
+_HOST = socket.gethostname()
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 QUEUED, RUNNING, PREVIEWED, REFUSED, APPLIED, FAILED = (
@@ -83,11 +97,15 @@ class Upload:
     def is_busy(self) -> bool:
         return self.status in (QUEUED, RUNNING)
 
+    @property
+    def heartbeat(self) -> Path:
+        return self.directory / "heartbeat"
+
     def save(self, **changes: Any) -> None:
+        """Record the state (StorageFailed when the disk is full or not writable)."""
         self.state.update(changes, updated_at=timezone.now().isoformat())
-        temporary = self.directory / "state.json.tmp"
-        temporary.write_text(json.dumps(self.state, ensure_ascii=False, default=str), "utf-8")
-        os.replace(temporary, self.directory / "state.json")
+        content = json.dumps(self.state, ensure_ascii=False, default=str).encode("utf-8")
+        write_bytes(self.directory / "state.json", content)
 
 
 def _user_directory(user_id: int) -> Path:
@@ -101,17 +119,22 @@ def save_upload(
     sweep()
     token = secrets.token_urlsafe(18)
     directory = _user_directory(user_id) / token
-    directory.mkdir(parents=True, exist_ok=False)
     upload = Upload(token, directory, {})
-    upload.file.write_bytes(content)
-    upload.save(
-        status=QUEUED,
-        original_name=Path(original_name or "upload.xlsx").name[:200],
-        size=len(content),
-        uploaded_at=timezone.now().isoformat(),
-        context=context,
-        progress=0,
-    )
+    try:
+        directory.mkdir(parents=True, exist_ok=False)
+        write_bytes(upload.file, content)
+        upload.save(
+            status=QUEUED,
+            original_name=Path(original_name or "upload.xlsx").name[:200],
+            size=len(content),
+            uploaded_at=timezone.now().isoformat(),
+            context=context,
+            progress=0,
+        )
+    except (OSError, StorageFailed) as error:
+        shutil.rmtree(directory, ignore_errors=True)
+        logger.error("could not keep an uploaded workbook: %s", error)
+        raise StorageFailed() from error
     return upload
 
 
@@ -125,9 +148,45 @@ def find_upload(*, user_id: int, token: str) -> Upload | None:
     except (OSError, ValueError):
         return None
     upload = Upload(token, directory, state)
-    if upload.is_busy and _age(state.get("updated_at")) > STALE_AFTER:
-        upload.save(status=FAILED, message=_("Việc xử lý tệp bị gián đoạn; hãy tải tệp lên lại."))
+    if upload.is_busy and not _worker_alive(upload):
+        with contextlib.suppress(StorageFailed):
+            upload.save(status=FAILED, message=_interrupted(upload))
+        upload.state.update(status=FAILED, message=_interrupted(upload))
     return upload
+
+
+def _interrupted(upload: Upload) -> str:
+    if upload.state.get("phase") == "apply":
+        return _(
+            "Việc ghi số liệu bị gián đoạn (tiến trình xử lý đã dừng). Việc ghi là tất cả hoặc "
+            "không gì cả: hãy xem số liệu của đơn vị để biết đã ghi chưa, rồi tải tệp lên lại nếu "
+            "cần."
+        )
+    return _(
+        "Việc đọc tệp bị gián đoạn (tiến trình xử lý đã dừng); không có số liệu nào được ghi. "
+        "Hãy tải tệp lên lại."
+    )
+
+
+def _worker_alive(upload: Upload) -> bool:
+    """Whether the worker of a busy job still runs: its thread (this process), its process
+    (this machine), or a fresh heartbeat (elsewhere)."""
+    owner = upload.state.get("owner") or {}
+    if owner.get("host") == _HOST and owner.get("pid") == os.getpid():
+        return upload.token in _RUNNING
+    if owner.get("host") == _HOST and isinstance(owner.get("pid"), int):
+        try:
+            os.kill(owner["pid"], 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # another user's process: alive
+            pass
+    try:
+        beat = datetime.fromtimestamp(upload.heartbeat.stat().st_mtime, tz=UTC)
+    except OSError:
+        beat = None
+    stamp = beat.isoformat() if beat is not None else upload.state.get("updated_at")
+    return _age(stamp) <= STALE_AFTER
 
 
 def _age(stamp: str | None) -> timedelta:
@@ -164,11 +223,22 @@ def sweep(*, older_than: timedelta = KEEP_FOR) -> int:
 
 def start(upload: Upload, *, phase: str, actor: Actor, expect: Expectation) -> None:
     """Preview or apply an upload, in a background thread (or inline, see the module doc)."""
-    upload.save(status=QUEUED, phase=phase, progress=0, message="")
+    _RUNNING.add(upload.token)
+    try:
+        upload.save(
+            status=QUEUED,
+            phase=phase,
+            progress=0,
+            message="",
+            owner={"host": _HOST, "pid": os.getpid()},
+        )
+    except BaseException:
+        _RUNNING.discard(upload.token)
+        raise
     language = translation.get_language() or settings.LANGUAGE_CODE
     arguments = (upload, phase, actor, expect, language)
     if getattr(settings, "NTM_WORKBOOK_JOBS", "thread") == "inline":
-        _run(*arguments)
+        _guarded(*arguments)
         return
     threading.Thread(target=_run_in_thread, args=arguments, daemon=True).start()
 
@@ -176,9 +246,41 @@ def start(upload: Upload, *, phase: str, actor: Actor, expect: Expectation) -> N
 def _run_in_thread(*arguments: Any) -> None:
     close_old_connections()
     try:
-        _run(*arguments)
+        _guarded(*arguments)
     finally:
         connection.close()
+
+
+def _guarded(upload: Upload, *arguments: Any) -> None:
+    """Run a job with its heartbeat; whatever escapes it is recorded as the job's failure."""
+    stop = threading.Event()
+    beating = threading.Thread(target=_beat, args=(upload, stop), daemon=True)
+    beating.start()
+    try:
+        _run(upload, *arguments)
+    except BaseException as error:
+        logger.exception("workbook job %s crashed", upload.token)
+        with contextlib.suppress(BaseException):
+            upload.save(status=FAILED, message=_system_error(), error=type(error).__name__)
+        if not isinstance(error, Exception):
+            raise
+    finally:
+        stop.set()
+        _RUNNING.discard(upload.token)
+
+
+def _beat(upload: Upload, stop: threading.Event) -> None:
+    while True:
+        with contextlib.suppress(OSError):
+            upload.heartbeat.touch()
+        if stop.wait(HEARTBEAT_EVERY):
+            return
+
+
+def _system_error() -> str:
+    return _(
+        "Lỗi hệ thống khi xử lý tệp; không có số liệu nào được ghi. Hãy thử lại hoặc báo quản trị."
+    )
 
 
 def _run(upload: Upload, phase: str, actor: Actor, expect: Expectation, language: str) -> None:
@@ -195,14 +297,9 @@ def _run(upload: Upload, phase: str, actor: Actor, expect: Expectation, language
             # Show the new preview, with the reason the confirmation did not write.
             _preview(upload, actor, expect)
             upload.save(message=str(stale))
-        except Exception:  # a bug must not leave the page waiting forever
+        except Exception as error:  # a bug must not leave the page waiting forever
             logger.exception("workbook %s failed", phase)
-            upload.save(
-                status=FAILED,
-                message=_(
-                    "Lỗi hệ thống khi xử lý tệp; không có số liệu nào được ghi. Hãy thử lại hoặc báo quản trị."
-                ),
-            )
+            upload.save(status=FAILED, message=_system_error(), error=type(error).__name__)
 
 
 def _preview(upload: Upload, actor: Actor, expect: Expectation) -> None:
@@ -241,8 +338,9 @@ def _apply(upload: Upload, actor: Actor) -> None:
                     "value": "",
                     "message": p.message,
                 }
-                for p in plan.problems
+                for p in plan.problems[:MAX_PROBLEMS]
             ],
+            more_problems=max(len(plan.problems) - MAX_PROBLEMS, 0),
             message=_("Không ghi gì: có ô không còn hợp lệ."),
         )
         return
@@ -289,6 +387,7 @@ def summary(result: ImportResult, filename: str = "") -> dict[str, Any]:
             for c in result.change_rows()
         ],
         "problems": [_problem(p) for p in result.problems],
+        "more_problems": result.more_problems,
         "warnings": [_problem(p) for p in result.reading.warnings],
         "cells": [_cell_data(c) for c in reading.cells] if result.is_valid else [],
     }

@@ -30,6 +30,7 @@ from ntm.criteria.authoring import (
 )
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.services import store_definition
+from ntm.units.nesting import TooDeep, check_yaml_depth
 
 #: Larger files are refused before they are read (the largest shipped set is ~60 kB).
 MAX_FILE_BYTES = 2_000_000
@@ -250,6 +251,19 @@ def read_file(data: bytes, *, filename: str) -> tuple[dict[str, Any], yaml.Node]
             file=file,
         ) from None
     try:
+        # Before parsing: PyYAML slows down quadratically on deep nesting, then recurses.
+        check_yaml_depth(text)
+    except TooDeep as deep:
+        raise ImportRefused(
+            _(
+                "tệp lồng nhau quá sâu (hơn %(limit)d cấp): một bộ tiêu chí chỉ có khoảng 10 "
+                "cấp; hãy kiểm tra các dấu ngoặc [ ] { } và thụt lề"
+            )
+            % {"limit": deep.limit},
+            file=file,
+            line=deep.line,
+        ) from None
+    try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 raise ImportRefused(
@@ -269,6 +283,17 @@ def read_file(data: bytes, *, filename: str) -> tuple[dict[str, Any], yaml.Node]
     except yaml.YAMLError as error:
         raise ImportRefused(
             _("lỗi cú pháp YAML: %(problem)s") % {"problem": error}, file=file
+        ) from None
+    except RecursionError:
+        raise ImportRefused(
+            _("tệp lồng nhau quá sâu: hãy kiểm tra các dấu ngoặc [ ] { } và thụt lề"), file=file
+        ) from None
+    except (ValueError, TypeError, OverflowError) as error:
+        # A value the YAML types cannot hold, e.g. the date 2021-13-45.
+        raise ImportRefused(
+            _("giá trị không đọc được (%(problem)s): hãy viết ngày dạng 2021-12-31")
+            % {"problem": error},
+            file=file,
         ) from None
     if root is None or not isinstance(raw, dict):
         raise ImportRefused(

@@ -37,6 +37,7 @@ from ntm.recognition.selectors import (
     settings_in_force,
     waiting_for,
 )
+from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 
@@ -612,8 +613,9 @@ def declare(request: HttpRequest, case_id: int, payload: DeclarationIn) -> Any:
 
 @router.post(
     "/cases/{case_id}/documents",
-    response={201: DocumentOut, 403: Message, 404: Message, 422: Refusal},
+    response={201: DocumentOut, 403: Message, 404: Message, 422: Refusal, 507: Message},
     summary="Upload a document (type checked by content, size limited)",
+    description="507 when the server cannot store the file (nothing written).",
 )
 def upload_document(
     request: HttpRequest,
@@ -637,6 +639,8 @@ def upload_document(
         return Status(403, {"detail": str(denied)})
     except services.CaseRefused as refused:
         return Status(422, {"detail": " ".join(refused.problems), "problems": refused.problems})
+    except StorageFailed as failed:
+        return Status(507, {"detail": failed.message})
     return Status(201, _document_out(document))
 
 

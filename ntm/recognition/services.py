@@ -74,6 +74,7 @@ from ntm.recognition.selectors import (
     has_district,
     setting_value,
 )
+from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
 
 #: Roles that prepare a commune's case.
@@ -1305,10 +1306,9 @@ def add_document(
         size=upload.size or 0,
         uploaded_by=_user(actor),
     )
-    upload.file.seek(0)
-    # A random stored name: the original name stays in the row, never in a path.
-    document.file.save(f"{uuid.uuid4().hex}{file_type.extension}", upload, save=False)
-    stored_name = document.file.name
+    # A random stored name: the original name stays in the row, never in a path. Written
+    # whole before the row (StorageFailed, nothing changed, when the disk is full or locked).
+    save_field_file(document.file, f"{uuid.uuid4().hex}{file_type.extension}", upload)
     try:
         document.save()
         _audit(
@@ -1326,7 +1326,7 @@ def add_document(
             obj=document,
         )
     except BaseException:
-        document.file.storage.delete(stored_name)
+        discard(document.file)
         raise
     return document
 

@@ -63,6 +63,7 @@ from ntm.recognition.selectors import (
     settings_in_force,
     stage_counts,
 )
+from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 from ntm.web import unit_status
@@ -657,6 +658,10 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     except services.CaseRefused as refused:
         return render_case(
             request, case, errors=refused.problems, bound=(action, form) if form else None
+        )
+    except StorageFailed as failed:  # a document the server could not store
+        return render_case(
+            request, case, errors=[failed.message], bound=(action, form) if form else None
         )
     messages.success(request, message)
     return redirect("recognition:case", case_id=case.pk)

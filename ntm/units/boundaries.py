@@ -34,6 +34,7 @@ from shapely.validation import explain_validity
 from ntm.accounts.permissions import OFFICE_ROLES, require_write
 from ntm.audit.services import Actor, Change, record_change
 from ntm.units.models import AdminUnit, BoundaryUpload, UnitBoundary
+from ntm.units.nesting import TooDeep, check_json_depth
 from ntm.units.selectors import in_force_on
 
 #: The largest file accepted.
@@ -134,7 +135,26 @@ def parse_collection(content: bytes, file_name: str) -> list[Any]:
             ]
         ) from None
     try:
+        # Before parsing: json recurses once per level (100,000 levels: RecursionError).
+        check_json_depth(text)
+    except TooDeep as deep:
+        raise BoundaryRefused(
+            [
+                _(
+                    "Tệp “%(name)s” lồng nhau quá sâu (hơn %(limit)s cấp, từ dòng %(line)s): một GeoJSON ranh giới chỉ có khoảng 8 cấp. Hãy xuất lại tệp từ phần mềm bản đồ."
+                )
+                % {"name": file_name, "limit": deep.limit, "line": deep.line}
+            ]
+        ) from None
+    try:
         data = json.loads(text)
+    except RecursionError:
+        raise BoundaryRefused(
+            [
+                _("Tệp “%(name)s” lồng nhau quá sâu; hãy xuất lại tệp từ phần mềm bản đồ.")
+                % {"name": file_name}
+            ]
+        ) from None
     except json.JSONDecodeError as error:
         raise BoundaryRefused(
             [

@@ -40,6 +40,7 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
+from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.entry_cells import number_text
@@ -185,7 +186,7 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
                 form.add_problems(refused.plan.problems)
             except WriteDenied as denied:
                 return _forbidden(request, unit, str(denied))
-            except AssessmentError as error:
+            except (AssessmentError, StorageFailed) as error:
                 form.general.append(str(error))
             else:
                 messages.success(request, _saved_message(result, submit))
@@ -334,12 +335,20 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """Take a file off a value; it stays in the audit trail."""
     evidence = _visible_evidence(request, evidence_id)
+    back = _safe_next(request, reverse("web:unit-entry", args=[evidence.unit_id]))
     try:
         remove_evidence(evidence, actor=Actor.from_request(request))
     except WriteDenied as denied:
         return _forbidden(request, evidence.unit, str(denied))
+    except AssessmentError as refused:  # the period is under review or locked
+        messages.error(
+            request,
+            _("Không gỡ được tệp “%(name)s”: %(reason)s")
+            % {"name": evidence.original_name, "reason": refused},
+        )
+        return redirect(back)
     messages.success(request, _("Đã gỡ tệp “%(name)s”.") % {"name": evidence.original_name})
-    return redirect(_safe_next(request, reverse("web:unit-entry", args=[evidence.unit_id])))
+    return redirect(back)
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:

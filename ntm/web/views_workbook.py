@@ -36,6 +36,7 @@ from ntm.assessments.workbook_import import (
     check_size,
 )
 from ntm.audit.services import Actor
+from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.views_units import _visible_unit
@@ -214,19 +215,26 @@ def upload(request: HttpRequest, unit_id: int) -> HttpResponse:
         messages.error(request, message)
         return _go(request, f"{back}?{urlencode(query)}")
     chosen = selection["chosen"]
-    saved = jobs.save_upload(
-        user_id=request.user.pk,
-        content=uploaded.read(),
-        original_name=uploaded.name,
-        context={
-            "unit_id": unit.id,
-            "set_id": chosen.criteria_set.set_id,
-            "period": selection["period"].label,
-        },
-    )
-    jobs.start(
-        saved, phase="preview", actor=Actor.from_request(request), expect=_expectation(saved, unit)
-    )
+    try:
+        saved = jobs.save_upload(
+            user_id=request.user.pk,
+            content=uploaded.read(),
+            original_name=uploaded.name,
+            context={
+                "unit_id": unit.id,
+                "set_id": chosen.criteria_set.set_id,
+                "period": selection["period"].label,
+            },
+        )
+        jobs.start(
+            saved,
+            phase="preview",
+            actor=Actor.from_request(request),
+            expect=_expectation(saved, unit),
+        )
+    except StorageFailed as failed:  # nothing kept, nothing written
+        messages.error(request, failed.message)
+        return _go(request, f"{back}?{urlencode(query)}")
     return _go(request, reverse("web:workbook-upload", args=[unit.id, saved.token]))
 
 
@@ -299,7 +307,7 @@ def _upload_context(request: HttpRequest, unit: AdminUnit, found: jobs.Upload) -
         "more_changes": max(len(state.get("changes", [])) - LIST_LIMIT, 0),
         "observed_label": _day(observed_on),
         "problems": problems[:LIST_LIMIT],
-        "more_problems": max(len(problems) - LIST_LIMIT, 0),
+        "more_problems": max(len(problems) - LIST_LIMIT, 0) + state.get("more_problems", 0),
         "warnings": state.get("warnings", [])[:LIST_LIMIT],
         "counts": state.get("counts", {}),
         "overview_url": overview,
@@ -333,9 +341,15 @@ def upload_confirm(request: HttpRequest, unit_id: int, token: str) -> HttpRespon
     page = reverse("web:workbook-upload", args=[unit.id, found.token])
     if found.status != jobs.PREVIEWED or found.state.get("problems"):
         return _go(request, page)
-    jobs.start(
-        found, phase="apply", actor=Actor.from_request(request), expect=_expectation(found, unit)
-    )
+    try:
+        jobs.start(
+            found,
+            phase="apply",
+            actor=Actor.from_request(request),
+            expect=_expectation(found, unit),
+        )
+    except StorageFailed as failed:
+        messages.error(request, failed.message)
     return _go(request, page)
 
 
