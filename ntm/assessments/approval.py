@@ -55,6 +55,7 @@ from ntm.assessments.approval_models import (
     SubmissionActionChoices,
     SubmissionEvent,
 )
+from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.models import Submission, SubmissionStatusChoices
 from ntm.assessments.responsibility import ancestors, responsible_for
 from ntm.assessments.validation import AssessmentError
@@ -330,7 +331,9 @@ def _move(submission: Submission, status: str, action: str, user) -> str:
 
 
 def _locked_row(submission: Submission) -> Submission:
-    """The submission re-read under a row lock, so two steps never interleave."""
+    """The submission re-read under a row lock, so two steps never interleave (and after
+    the unit-day lock value writes take, so a step never waits on a write in a cycle)."""
+    lock_unit_days([(submission.unit_id, submission.observed_on)])
     row = Submission.objects.select_for_update(of=("self",)).select_related(
         "unit__parent", "submitted_by", "approved_by", "locked_by"
     )
@@ -436,7 +439,8 @@ def submit_period(
     require_write(actor.user, unit, roles=SUBMIT_ROLES)
     check_target(unit, criteria_set, period)
     version = get_set(criteria_set.set_id, on=period.observed_on)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
+        lock_unit_days([(unit.pk, period.observed_on)])
         found = (
             Submission.objects.select_for_update(of=("self",))
             .filter(unit=unit, set_id=criteria_set.set_id, period=period.label)
@@ -482,7 +486,7 @@ def withdraw_submission(*, submission: Submission, actor: Actor, comment: str = 
         raise WriteDenied(
             _("Văn phòng điều phối không rút kỳ của đơn vị về: hãy trả lại kèm ý kiến.")
         )
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.SUBMITTED:
             raise _state_refusal(submission, pgettext("refused step", "rút về bản nháp"))
@@ -539,7 +543,7 @@ def verify_criteria(
                 )
             )
     comment = _comment(comment)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.SUBMITTED:
             raise _state_refusal(submission, pgettext("refused step", "xác nhận tiêu chí"))
@@ -643,7 +647,7 @@ def return_submission(*, submission: Submission, actor: Actor, comment: str) -> 
     if not office:
         require_write(user, unit, roles=frozenset({RoleChoices.VERIFIER}))
     comment = _comment(comment)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         status = submission.status
         if status not in (Status.SUBMITTED, Status.VERIFIED, Status.APPROVED):
@@ -690,7 +694,7 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
     from ntm.core.periods import parse_period
 
     require_approver(actor.user, submission.unit)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status == Status.SUBMITTED:
             pending = [r for r in current_round(submission) if not r.is_verified]
@@ -725,7 +729,7 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
 def lock_submission(*, submission: Submission, actor: Actor, comment: str = "") -> Submission:
     """The office locks an approved period: nothing of it can change until unlocked."""
     require_approver(actor.user, submission.unit)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.APPROVED:
             if submission.status in (Status.SUBMITTED, Status.VERIFIED):
@@ -747,7 +751,7 @@ def unlock_submission(*, submission: Submission, actor: Actor, reason: str) -> S
     then submitted, verified and approved again."""
     require_approver(actor.user, submission.unit)
     reason = _comment(reason)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.LOCKED:
             raise TransitionRefused(

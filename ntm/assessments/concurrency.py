@@ -109,12 +109,6 @@ def check_base(base: Base | None, current, *, value_text: str = "", what: str = 
         )
 
 
-def etag(parts: Iterable[object]) -> str:
-    """A strong ETag of the versions a resource shows (e.g. the ids of its rows in force)."""
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f'"{digest}"'
-
-
 # --------------------------------------------------------------------------- collisions
 
 
