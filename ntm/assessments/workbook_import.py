@@ -42,6 +42,7 @@ from ntm.assessments.bulk import (
     apply_values,
     plan_values,
 )
+from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.workbook import (
     CODES_SHEET,
     FORMAT_VERSION,
@@ -784,6 +785,7 @@ def _read_row(
         source=source,
         note=note,
         where=location.where,
+        base=reading.codes.base_for(unit.id, indicator.key),
         **fields,
     )
     reading.cells.append(cell_input)
@@ -1097,7 +1099,7 @@ def apply_cells(
         return apply_values(cells, actor=actor, reason=reason)
     except ValuesRefused as refused:
         return refused.plan
-    except WriteDenied as error:
+    except (WriteDenied, WriteConflict) as error:
         raise WorkbookRefused(str(error)) from None
 
 
