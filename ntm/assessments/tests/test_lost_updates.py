@@ -294,3 +294,39 @@ def test_a_stale_template_skips_untouched_rows_and_refuses_changed_ones(world): 
     assert "sửa thành 70" in problem.message and problem.location.row > 0
     assert problem.location.column
     assert income_value(world) == 70.0
+
+
+def test_the_excel_upload_page_keeps_the_base_from_preview_to_confirmation(
+    world, settings, tmp_path
+):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.NTM_WORKBOOK_JOBS = "inline"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ky_lac, ky_tay, district = world.units["ky_lac"], world.units["ky_tay"], world.units["district"]
+    for unit in (ky_lac, ky_tay):
+        services.record_value(unit=unit, indicator_key=INCOME, observed_on=YEAR_END, value=55.0)
+    template = build_template(
+        criteria_set=get_set("test-commune"), units=[ky_lac, ky_tay], period=parse_period("2021"),
+        parent=district,
+    ).content  # fmt: skip
+    services.record_value(
+        unit=ky_lac, indicator_key=INCOME, observed_on=YEAR_END, value=70.0,
+        actor=world.actor("kyanh"),
+    )  # fmt: skip
+    office = login(world.users["hatinh"])
+    content = fill(template, {("18793", "10"): {"value": 50}})
+    response = office.post(
+        reverse("web:workbook-upload-file", args=[district.id]),
+        {
+            "file": SimpleUploadedFile("mau.xlsx", content),
+            "set": "test-commune",
+            "period": "2021",
+        },
+    )
+    assert response.status_code == 302, response.content[:300]
+    token = response["Location"].rstrip("/").split("/")[-1]
+    office.post(reverse("web:workbook-confirm", args=[district.id, token]))
+    current = dict(IndicatorValue.objects.filter(is_current=True).values_list("unit_id", "value"))
+    assert current == {ky_lac.pk: 70.0, ky_tay.pk: 50.0}
