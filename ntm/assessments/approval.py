@@ -58,7 +58,7 @@ from ntm.assessments.approval_models import (
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.models import Submission, SubmissionStatusChoices
 from ntm.assessments.responsibility import ancestors, responsible_for
-from ntm.assessments.validation import AssessmentError
+from ntm.assessments.validation import AssessmentError, check_length
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
@@ -275,7 +275,10 @@ def allowed_actions(
 
 
 def _comment(text: str) -> str:
-    return (text or "").strip()[:MAX_COMMENT]
+    """The comment, stripped; a longer one than kept is refused, never cut silently."""
+    text = (text or "").strip()
+    check_length(_("Ý kiến"), text, MAX_COMMENT)
+    return text
 
 
 def _user(actor: Actor) -> AbstractBaseUser | None:

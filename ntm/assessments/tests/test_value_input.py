@@ -186,3 +186,17 @@ def test_a_verifier_on_the_form_is_refused_another_departments_field(world):  # 
     assert response.status_code == 302
     assert IndicatorValue.objects.get().indicator_key == JUDGED
     assert IndicatorValue.objects.get().observed_on == YEAR_END
+
+
+def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):  # noqa: F811
+    from ntm.assessments import approval
+
+    approval.submit_period(
+        unit=world.units["ky_lac"], criteria_set=world.criteria_set,
+        period=parse_period("2021"), actor=world.actor("kylac"),
+    )  # fmt: skip
+    office = login(world.users["kyanh"])
+    url = f"/units/{world.units['ky_lac'].pk}/approval/return/?set=test-commune&period=2021"
+    response = office.post(url, {"comment": "c" * 2500}, follow=True)
+    assert "vượt quá 2000 ký tự" in response.content.decode()
+    assert world.submission().status == "submitted"
