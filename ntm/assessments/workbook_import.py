@@ -1094,7 +1094,8 @@ def apply_cells(
     try:
         if fingerprint is not None:
             current = plan_values(cells, user=actor.user)
-            if current.is_valid and plan_fingerprint(current) != fingerprint:
+            changed = current.is_valid and plan_fingerprint(current) != fingerprint
+            if changed or any(p.conflict is not None for p in current.problems):
                 raise StalePreview()
         return apply_values(cells, actor=actor, reason=reason)
     except ValuesRefused as refused:
