@@ -21,7 +21,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import StrictBool, StrictFloat
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
@@ -118,7 +118,7 @@ class UnitValuesOut(Schema):
 class ExpectedIn(Schema):
     """The value in force the client based its edit on."""
 
-    value_id: int | None = Field(
+    value_id: StrictInt | None = Field(
         ...,
         description="The `value_id` the client read for this unit and indicator on this "
         "day (`GET /api/values/{unit_id}`), or null when it read no value in force.",
@@ -126,7 +126,7 @@ class ExpectedIn(Schema):
 
 
 class ValueIn(Schema):
-    unit_id: int
+    unit_id: StrictInt
     indicator_key: str = Field(..., examples=["commune-ntm-2016-2020:10"])
     period: str | None = Field(
         None, description="2024, 2024-H1, 2024-Q3, 2024-06 or 2021-09-25 (its last day)."

@@ -57,6 +57,8 @@ def cell(world, **fields):  # noqa: F811
         ("value", False),
         ("numerator", True),
         ("denominator", "10"),
+        ("unit_id", True),
+        ("expected", {"value_id": True}),
     ],
 )
 def test_the_api_refuses_a_boolean_or_a_string_where_a_number_is_expected(world, field, sent):  # noqa: F811
