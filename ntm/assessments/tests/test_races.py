@@ -201,3 +201,27 @@ def test_submit_racing_writes_never_lets_a_value_in_after_the_submission(world):
     assert one_current_value_per_cell()
     late = IndicatorValue.objects.filter(unit_id=ky_lac, entered_at__gt=submission.submitted_at)
     assert not late.exists()
+
+
+def test_the_same_form_saved_at_once_from_pages_opened_together(world):  # noqa: F811
+    from ntm.assessments.tests.test_lost_updates import fields_of
+
+    ky_lac = world.units["ky_lac"].pk
+    url = f"/units/{ky_lac}/entry/?set=test-commune&period=2021"
+    pages = clients(world.users["kylac"], THREADS // 2) + clients(
+        world.users["kyanh"], THREADS // 2
+    )
+    forms = [fields_of(page.get(url)) for page in pages]
+
+    def work(i: int):
+        return pages[i].post(url, {**forms[i], "v-10": str(40 + i), "action": "draft"})
+
+    responses = race(THREADS, work)
+    codes = statuses(responses)
+    # All opened the page before anyone saved: the first save wins, the others see it.
+    assert codes == Counter({302: 1, 409: THREADS - 1}), codes
+    for response in responses:
+        if response.status_code == 409:
+            assert "sau khi bạn mở trang; hãy xem lại." in response.content.decode()
+    assert one_current_value_per_cell()
+    assert IndicatorValue.objects.filter(unit_id=ky_lac, indicator_key=INCOME).count() == 1
