@@ -18,7 +18,7 @@ from ntm.assessments import services
 from ntm.assessments.bulk import CellInput, ChangeKind, apply_values, plan_values
 from ntm.assessments.concurrency import Base, StaleEdit, check_base
 from ntm.assessments.models import IndicatorValue
-from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world  # noqa: F401
+from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
 from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.workbook import build_template
 from ntm.assessments.workbook_import import import_workbook
@@ -26,6 +26,8 @@ from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.testing import make_user
+
+__all__ = ["world"]
 
 JUDGED = "test-commune:1.1"
 
@@ -74,14 +76,14 @@ def login(user) -> Client:
 
 
 @pytest.fixture
-def colleague(world):  # noqa: F811
+def colleague(world):
     user = make_user("kylac2", role="data_entry", unit=world.units["ky_lac"])
     user.first_name, user.last_name = "", "Nguyễn Văn A"
     user.save()
     return user
 
 
-def income_value(world) -> float:  # noqa: F811
+def income_value(world) -> float:
     row = IndicatorValue.objects.get(
         unit=world.units["ky_lac"], indicator_key=INCOME, is_current=True
     )
@@ -91,7 +93,7 @@ def income_value(world) -> float:  # noqa: F811
 # --- The rule, in bulk.py -------------------------------------------------------------------
 
 
-def test_a_cell_equal_to_its_base_is_not_written_whatever_was_saved_since(world):  # noqa: F811
+def test_a_cell_equal_to_its_base_is_not_written_whatever_was_saved_since(world):
     ky_lac = world.units["ky_lac"].pk
     first = services.record_value(
         unit=world.units["ky_lac"], indicator_key=INCOME, observed_on=YEAR_END, value=55.0
@@ -103,7 +105,7 @@ def test_a_cell_equal_to_its_base_is_not_written_whatever_was_saved_since(world)
     assert income_value(world) == 70.0
 
 
-def test_a_changed_cell_on_a_stale_base_is_refused_with_the_newer_value_who_and_when(world):  # noqa: F811
+def test_a_changed_cell_on_a_stale_base_is_refused_with_the_newer_value_who_and_when(world):
     ky_lac = world.units["ky_lac"].pk
     first = services.record_value(
         unit=world.units["ky_lac"], indicator_key=INCOME, observed_on=YEAR_END, value=55.0
@@ -126,7 +128,7 @@ def test_a_changed_cell_on_a_stale_base_is_refused_with_the_newer_value_who_and_
     assert plan.problems == [] and plan.changes[0].kind is ChangeKind.CHANGED
 
 
-def test_the_reusable_helper_refuses_a_stale_single_record(world):  # noqa: F811
+def test_the_reusable_helper_refuses_a_stale_single_record(world):
     row = services.record_value(
         unit=world.units["ky_lac"], indicator_key=INCOME, observed_on=YEAR_END, value=55.0
     )
@@ -139,11 +141,11 @@ def test_the_reusable_helper_refuses_a_stale_single_record(world):  # noqa: F811
 # --- The entry form -------------------------------------------------------------------------
 
 
-def form_url(world) -> str:  # noqa: F811
+def form_url(world) -> str:
     return f"/units/{world.units['ky_lac'].pk}/entry/?set=test-commune&period=2021"
 
 
-def test_a_stale_form_keeps_the_newer_value_of_a_cell_it_did_not_change(world, colleague):  # noqa: F811
+def test_a_stale_form_keeps_the_newer_value_of_a_cell_it_did_not_change(world, colleague):
     services.record_value(
         unit=world.units["ky_lac"], indicator_key=INCOME, observed_on=YEAR_END, value=55.0
     )
@@ -160,7 +162,7 @@ def test_a_stale_form_keeps_the_newer_value_of_a_cell_it_did_not_change(world, c
     assert (roads.numerator, roads.denominator) == (8.0, 10.0)
 
 
-def test_a_stale_form_changing_the_same_cell_is_refused_and_keeps_the_input(world, colleague):  # noqa: F811
+def test_a_stale_form_changing_the_same_cell_is_refused_and_keeps_the_input(world, colleague):
     services.record_value(
         unit=world.units["ky_lac"], indicator_key=INCOME, observed_on=YEAR_END, value=55.0
     )
@@ -185,7 +187,7 @@ def test_a_stale_form_changing_the_same_cell_is_refused_and_keeps_the_input(worl
     assert again.status_code == 302 and income_value(world) == 60.0
 
 
-def test_a_form_opened_before_a_first_value_was_saved_is_refused_on_that_cell(world, colleague):  # noqa: F811
+def test_a_form_opened_before_a_first_value_was_saved_is_refused_on_that_cell(world, colleague):
     a, b = login(colleague), login(world.users["kylac"])
     form_a, form_b = fields_of(a.get(form_url(world))), fields_of(b.get(form_url(world)))
     assert form_b["b-10"] == ""
@@ -197,11 +199,11 @@ def test_a_form_opened_before_a_first_value_was_saved_is_refused_on_that_cell(wo
 # --- The grid -------------------------------------------------------------------------------
 
 
-def grid_url(world) -> str:  # noqa: F811
+def grid_url(world) -> str:
     return f"/units/{world.units['district'].pk}/grid/?set=test-commune&period=2021&indicators=10"
 
 
-def test_the_grid_skips_untouched_cells_and_refuses_a_stale_changed_one(world):  # noqa: F811
+def test_the_grid_skips_untouched_cells_and_refuses_a_stale_changed_one(world):
     ky_lac, ky_tay = world.units["ky_lac"], world.units["ky_tay"]
     for unit in (ky_lac, ky_tay):
         services.record_value(unit=unit, indicator_key=INCOME, observed_on=YEAR_END, value=55.0)
@@ -233,7 +235,7 @@ def post(client: Client, *values, reason: str = ""):
     )
 
 
-def test_the_api_refuses_a_stale_expected_value_with_409_and_the_current_one(world):  # noqa: F811
+def test_the_api_refuses_a_stale_expected_value_with_409_and_the_current_one(world):
     ky_lac = world.units["ky_lac"].pk
     clerk = login(world.users["kylac"])
     read = clerk.get(f"/api/values/{ky_lac}?set=test-commune&period=2021").json()
@@ -261,7 +263,7 @@ def test_the_api_refuses_a_stale_expected_value_with_409_and_the_current_one(wor
     assert post(clerk, {**cell, "value": 60}).status_code == 200 and income_value(world) == 60.0
 
 
-def test_the_openapi_schema_documents_expected_and_409(world):  # noqa: F811
+def test_the_openapi_schema_documents_expected_and_409(world):
     schema = login(world.users["kylac"]).get("/api/openapi.json").json()
     value_in = schema["components"]["schemas"]["ValueIn"]["properties"]
     assert "expected" in value_in and "409" in schema["paths"]["/api/values"]["post"]["responses"]
@@ -270,7 +272,7 @@ def test_the_openapi_schema_documents_expected_and_409(world):  # noqa: F811
 # --- Excel ----------------------------------------------------------------------------------
 
 
-def test_a_stale_template_skips_untouched_rows_and_refuses_changed_ones(world):  # noqa: F811
+def test_a_stale_template_skips_untouched_rows_and_refuses_changed_ones(world):
     ky_lac, ky_tay = world.units["ky_lac"], world.units["ky_tay"]
     for unit in (ky_lac, ky_tay):
         services.record_value(unit=unit, indicator_key=INCOME, observed_on=YEAR_END, value=55.0)
@@ -298,7 +300,7 @@ def test_a_stale_template_skips_untouched_rows_and_refuses_changed_ones(world): 
 
 def test_the_excel_upload_page_keeps_the_base_from_preview_to_confirmation(
     world, settings, tmp_path
-):  # noqa: F811
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 

@@ -21,11 +21,13 @@ from django.test import Client
 from ntm.assessments import approval
 from ntm.assessments.approval_models import SubmissionEvent
 from ntm.assessments.models import IndicatorValue, Submission
-from ntm.assessments.tests.approval_world import INCOME, PERIOD, world  # noqa: F401
+from ntm.assessments.tests.approval_world import INCOME, PERIOD, world
 from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.workbook import build_template
 from ntm.assessments.workbook_import import WorkbookRefused, import_workbook
 from ntm.criteria.selectors import get_set
+
+__all__ = ["world"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,7 +102,7 @@ def step(client: Client, unit_id: int, name: str, **extra):
     )
 
 
-def test_the_same_cell_written_at_once_gives_200_or_409_and_one_current_value(world):  # noqa: F811
+def test_the_same_cell_written_at_once_gives_200_or_409_and_one_current_value(world):
     ky_lac = world.units["ky_lac"].pk
     # Half of them start from nothing (a new cell), then again on the value in force.
     for _round in range(2):
@@ -114,7 +116,7 @@ def test_the_same_cell_written_at_once_gives_200_or_409_and_one_current_value(wo
     assert written.filter(is_current=True).count() == 1
 
 
-def test_simultaneous_excel_imports_never_fail_and_leave_one_value(world):  # noqa: F811
+def test_simultaneous_excel_imports_never_fail_and_leave_one_value(world):
     ky_lac = world.units["ky_lac"]
     template = build_template(
         criteria_set=get_set("test-commune"), units=[ky_lac], period=PERIOD
@@ -142,7 +144,7 @@ def test_simultaneous_excel_imports_never_fail_and_leave_one_value(world):  # no
     assert IndicatorValue.objects.filter(is_current=True).count() == 1
 
 
-def test_the_last_criteria_verified_at_once_are_all_recorded(world):  # noqa: F811
+def test_the_last_criteria_verified_at_once_are_all_recorded(world):
     ky_lac = world.units["ky_lac"]
     approval.submit_period(
         unit=ky_lac, criteria_set=world.criteria_set, period=PERIOD, actor=world.actor("kylac")
@@ -162,7 +164,7 @@ def test_the_last_criteria_verified_at_once_are_all_recorded(world):  # noqa: F8
     assert rows.count() == 4 and not rows.filter(verified_at__isnull=True).exists()
 
 
-def test_approvals_at_once_approve_once(world):  # noqa: F811
+def test_approvals_at_once_approve_once(world):
     ky_lac = world.units["ky_lac"]
     approval.submit_period(
         unit=ky_lac, criteria_set=world.criteria_set, period=PERIOD, actor=world.actor("kylac")
@@ -179,7 +181,7 @@ def test_approvals_at_once_approve_once(world):  # noqa: F811
     assert SubmissionEvent.objects.filter(action="approve").count() == 1
 
 
-def test_submit_racing_writes_never_lets_a_value_in_after_the_submission(world):  # noqa: F811
+def test_submit_racing_writes_never_lets_a_value_in_after_the_submission(world):
     ky_lac = world.units["ky_lac"].pk
     writers = clients(world.users["kylac"], THREADS // 2)
     submitters = clients(world.users["kylac"], THREADS // 2)
@@ -203,7 +205,7 @@ def test_submit_racing_writes_never_lets_a_value_in_after_the_submission(world):
     assert not late.exists()
 
 
-def test_the_same_form_saved_at_once_from_pages_opened_together(world):  # noqa: F811
+def test_the_same_form_saved_at_once_from_pages_opened_together(world):
     from ntm.assessments.tests.test_lost_updates import fields_of
 
     ky_lac = world.units["ky_lac"].pk

@@ -11,7 +11,7 @@ from django.test import Client
 
 from ntm.assessments.bulk import CellInput, plan_values
 from ntm.assessments.models import IndicatorValue
-from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world  # noqa: F401
+from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
 from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.validation import MAX_NOTE, MAX_REASON, MAX_SOURCE, latest_day
 from ntm.assessments.workbook import build_template
@@ -19,6 +19,8 @@ from ntm.assessments.workbook_import import import_workbook
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
+
+__all__ = ["world"]
 
 JUDGED = "test-commune:1.1"
 
@@ -37,7 +39,7 @@ def post(client: Client, *values, reason: str = ""):
     )
 
 
-def cell(world, **fields):  # noqa: F811
+def cell(world, **fields):
     return {
         "unit_id": world.units["ky_lac"].pk,
         "indicator_key": INCOME,
@@ -61,7 +63,7 @@ def cell(world, **fields):  # noqa: F811
         ("expected", {"value_id": True}),
     ],
 )
-def test_the_api_refuses_a_boolean_or_a_string_where_a_number_is_expected(world, field, sent):  # noqa: F811
+def test_the_api_refuses_a_boolean_or_a_string_where_a_number_is_expected(world, field, sent):
     clerk = login(world.users["kylac"])
     key = ROADS if field != "value" else INCOME
     base = {"numerator": 8, "denominator": 10} if field != "value" else {}
@@ -70,7 +72,7 @@ def test_the_api_refuses_a_boolean_or_a_string_where_a_number_is_expected(world,
     assert IndicatorValue.objects.count() == 0
 
 
-def test_the_api_still_takes_integers_and_decimals(world):  # noqa: F811
+def test_the_api_still_takes_integers_and_decimals(world):
     clerk = login(world.users["kylac"])
     assert post(clerk, cell(world, value=55)).status_code == 200
     assert post(clerk, cell(world, value=55.5)).status_code == 200
@@ -83,7 +85,7 @@ def test_the_api_still_takes_integers_and_decimals(world):  # noqa: F811
 @pytest.mark.parametrize(
     "day", [dt.date(1, 1, 1), dt.date(2009, 12, 31), dt.date(latest_day().year + 1, 1, 1)]
 )
-def test_a_day_outside_the_programme_is_refused(world, day):  # noqa: F811
+def test_a_day_outside_the_programme_is_refused(world, day):
     clerk = login(world.users["kylac"])
     fields = cell(world, value=55)
     del fields["period"]
@@ -93,7 +95,7 @@ def test_a_day_outside_the_programme_is_refused(world, day):  # noqa: F811
     assert IndicatorValue.objects.count() == 0
 
 
-def test_the_programme_start_and_the_end_of_next_year_are_accepted(world):  # noqa: F811
+def test_the_programme_start_and_the_end_of_next_year_are_accepted(world):
     ky_lac = world.units["ky_lac"].pk
     for day in (dt.date(2010, 1, 1), latest_day()):
         plan = plan_values([CellInput(ky_lac, INCOME, day, value=1.0)])
@@ -103,7 +105,7 @@ def test_the_programme_start_and_the_end_of_next_year_are_accepted(world):  # no
 # --- Lengths: API, form, grid, Excel ----------------------------------------------------------
 
 
-def test_the_api_refuses_a_long_note_source_or_reason_saying_the_limit(world):  # noqa: F811
+def test_the_api_refuses_a_long_note_source_or_reason_saying_the_limit(world):
     clerk = login(world.users["kylac"])
     megabyte = "x" * 1_000_000
     for fields, limit in (({"note": megabyte}, MAX_NOTE), ({"source": megabyte}, MAX_SOURCE)):
@@ -118,11 +120,11 @@ def test_the_api_refuses_a_long_note_source_or_reason_saying_the_limit(world):  
     assert ok.status_code == 200
 
 
-def form_url(world) -> str:  # noqa: F811
+def form_url(world) -> str:
     return f"/units/{world.units['ky_lac'].pk}/entry/?set=test-commune&period=2021"
 
 
-def test_the_form_refuses_a_long_note_source_or_reason(world):  # noqa: F811
+def test_the_form_refuses_a_long_note_source_or_reason(world):
     clerk = login(world.users["kylac"])
     long = "x" * 5000
     for fields in (
@@ -136,7 +138,7 @@ def test_the_form_refuses_a_long_note_source_or_reason(world):  # noqa: F811
     assert IndicatorValue.objects.count() == 0
 
 
-def test_the_grid_refuses_a_long_source(world):  # noqa: F811
+def test_the_grid_refuses_a_long_source(world):
     office = login(world.users["kyanh"])
     url = f"/units/{world.units['district'].pk}/grid/?set=test-commune&period=2021&indicators=10"
     response = office.post(
@@ -147,7 +149,7 @@ def test_the_grid_refuses_a_long_source(world):  # noqa: F811
     assert IndicatorValue.objects.count() == 0
 
 
-def test_excel_refuses_a_long_note(world):  # noqa: F811
+def test_excel_refuses_a_long_note(world):
     template = build_template(
         criteria_set=get_set("test-commune"),
         units=[world.units["ky_lac"]],
@@ -163,7 +165,7 @@ def test_excel_refuses_a_long_note(world):  # noqa: F811
 # --- Verifiers enter only their department's criteria -----------------------------------------
 
 
-def test_a_verifier_enters_its_departments_indicators_only(world):  # noqa: F811
+def test_a_verifier_enters_its_departments_indicators_only(world):
     transport = login(world.users["sogtvt"])
     roads = cell(world, indicator_key=ROADS, numerator=8, denominator=10)
     assert post(transport, roads).status_code == 200
@@ -179,7 +181,7 @@ def test_a_verifier_enters_its_departments_indicators_only(world):  # noqa: F811
     assert post(login(world.users["thamtra"]), roads).status_code == 422
 
 
-def test_a_verifier_on_the_form_is_refused_another_departments_field(world):  # noqa: F811
+def test_a_verifier_on_the_form_is_refused_another_departments_field(world):
     health = login(world.users["soyte"])
     response = health.post(form_url(world), {"v-10": "55", "action": "draft"})
     assert "do văn phòng điều phối thẩm tra" in response.content.decode()
@@ -190,7 +192,7 @@ def test_a_verifier_on_the_form_is_refused_another_departments_field(world):  # 
     assert IndicatorValue.objects.get().observed_on == YEAR_END
 
 
-def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):  # noqa: F811
+def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):
     from ntm.assessments import approval
 
     approval.submit_period(
