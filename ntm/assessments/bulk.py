@@ -195,7 +195,6 @@ def plan_values(
     for cell in cells:
         problem = _check(cell, definitions, units, scope, seen)
         seen.setdefault(cell.cell_key, cell)
-        problem = problem or foreign.get((cell.unit_id, cell.indicator_key), "")
         if problem:
             plan.problems.append(CellProblem(cell.where, problem, cell.unit_id, cell.indicator_key))
             continue
@@ -205,10 +204,15 @@ def plan_values(
         else:
             kind = ChangeKind.CHANGED if previous is not None else ChangeKind.NEW
         indicator = definitions[cell.indicator_key][0]
-        if kind is not ChangeKind.UNCHANGED and cell.cell_key in frozen:
-            plan.problems.append(
-                CellProblem(cell.where, frozen[cell.cell_key], cell.unit_id, cell.indicator_key)
-            )
+        # An unchanged cell writes nothing: neither a frozen period nor a verifier's
+        # department refuses it (a form or template re-sends every value it shows).
+        refusal = (
+            ""
+            if kind is ChangeKind.UNCHANGED
+            else (frozen.get(cell.cell_key) or foreign.get((cell.unit_id, cell.indicator_key), ""))
+        )
+        if refusal:
+            plan.problems.append(CellProblem(cell.where, refusal, cell.unit_id, cell.indicator_key))
             continue
         newer = bases.stale(cell) if kind is not ChangeKind.UNCHANGED else None
         if newer is not None:

@@ -178,7 +178,7 @@ def test_a_verifier_enters_its_departments_indicators_only(world):
         )
     assert list(IndicatorValue.objects.values_list("indicator_key", flat=True)) == [ROADS]
     # A verifier without a department enters nothing.
-    assert post(login(world.users["thamtra"]), roads).status_code == 422
+    assert post(login(world.users["thamtra"]), {**roads, "numerator": 9}).status_code == 422
 
 
 def test_a_verifier_on_the_form_is_refused_another_departments_field(world):
@@ -204,3 +204,21 @@ def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):
     response = office.post(url, {"comment": "c" * 2500}, follow=True)
     assert "vượt quá 2000 ký tự" in response.content.decode()
     assert world.submission().status == "submitted"
+
+
+def test_a_verifier_saves_the_whole_form_with_other_departments_values_on_it(world):
+    from ntm.assessments import services
+    from ntm.assessments.tests.test_lost_updates import fields_of
+
+    services.record_value(
+        unit=world.units["ky_lac"], indicator_key=INCOME, observed_on=YEAR_END, value=55.0
+    )
+    health = login(world.users["soyte"])
+    form = fields_of(health.get(form_url(world)))
+    assert form["v-10"] == "55"  # shown, and posted back unchanged
+    response = health.post(form_url(world), {**form, "j-1-1": "met", "action": "draft"})
+    assert response.status_code == 302
+    current = dict(
+        IndicatorValue.objects.filter(is_current=True).values_list("indicator_key", "value")
+    )
+    assert set(current) == {INCOME, JUDGED} and current[INCOME] == 55.0
