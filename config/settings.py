@@ -110,9 +110,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; a busy timeout avoids spurious locks.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two writers queue
+    # (up to the timeout) instead of one failing with "database is locked" half-way.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file (not the shared in-memory database), so tests with threads see the
+    # locking of a real deployment.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("NTM_TEST_SQLITE") or str(VAR_DIR / "test-ntm.sqlite3")
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -4,6 +4,13 @@ Session authentication for now (401 when not signed in). The same checks as the 
 a unit outside the user's scope is a 404 on reads and a problem on writes, a role that
 does not enter data is a 403, a batch with any problem writes nothing (422 with every
 problem and where it is). ``dry_run`` returns the plan without writing.
+
+Lost updates: a client that read values (``GET /api/values/{unit}``: each indicator's
+``value_id``) sends, with each value it changed, ``expected`` = the value in force it
+based its edit on. A value equal to its ``expected`` is unchanged (not written); a value
+whose ``expected`` is no longer in force makes the whole batch a 409 that gives, per
+cell, the current value, who saved it and when. Two requests colliding on the same cell
+at the same moment get a 409 too ("reload and save again"), never a 500.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import StrictBool
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
@@ -26,7 +33,9 @@ from ntm.assessments.bulk import (
     ValuesRefused,
     apply_values,
     plan_values,
+    reason_problem,
 )
+from ntm.assessments.concurrency import Base, WriteConflict
 from ntm.assessments.entry import (
     check_target,
     evaluate_with_cells,
@@ -34,7 +43,7 @@ from ntm.assessments.entry import (
     values_in_force,
 )
 from ntm.assessments.models import Submission, SubmissionStatusChoices
-from ntm.assessments.validation import AssessmentError
+from ntm.assessments.validation import MAX_NOTE, MAX_REASON, MAX_SOURCE, AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period, PeriodError, parse_period
@@ -81,6 +90,11 @@ class IndicatorValueOut(Schema):
     numerator: float | None
     denominator: float | None
     is_met: bool | None
+    value_id: int | None = Field(
+        None,
+        description="Id of the value in force (null: none); send it back as "
+        "`expected.value_id` with an edit of this indicator.",
+    )
     observed_on: dt.date | None = Field(None, description="Day the value in force was observed.")
     is_this_period: bool = Field(
         False, description="The value in force was observed on the period's last day."
@@ -101,25 +115,49 @@ class UnitValuesOut(Schema):
     indicators: list[IndicatorValueOut]
 
 
+class ExpectedIn(Schema):
+    """The value in force the client based its edit on."""
+
+    value_id: StrictInt | None = Field(
+        ...,
+        description="The `value_id` the client read for this unit and indicator on this "
+        "day (`GET /api/values/{unit_id}`), or null when it read no value in force.",
+    )
+
+
 class ValueIn(Schema):
-    unit_id: int
+    unit_id: StrictInt
     indicator_key: str = Field(..., examples=["commune-ntm-2016-2020:10"])
     period: str | None = Field(
         None, description="2024, 2024-H1, 2024-Q3, 2024-06 or 2021-09-25 (its last day)."
     )
-    observed_on: dt.date | None = Field(None, description="Instead of a period.")
-    value: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
+    observed_on: dt.date | None = Field(
+        None, description="Instead of a period; from 2010-01-01 to the end of next year."
+    )
+    value: StrictFloat | None = Field(None, description="A JSON number (not a string or bool).")
+    numerator: StrictFloat | None = None
+    denominator: StrictFloat | None = None
     is_met: StrictBool | None = None
-    source: str = Field("", max_length=300)
-    note: str = ""
+    source: str = Field("", description=f"At most {MAX_SOURCE} characters.")
+    note: str = Field("", description=f"At most {MAX_NOTE} characters.")
+    expected: ExpectedIn | None = Field(
+        None,
+        description="Optional precondition against lost updates: the value in force this "
+        "edit is based on. Without it the value is written whatever was saved meanwhile; "
+        "with it, a value equal to the expected one is left unchanged, and a changed value "
+        "whose expected value is no longer in force is refused (409, with the current value, "
+        "who saved it and when).",
+    )
 
 
 class BatchIn(Schema):
     values: list[ValueIn]
     dry_run: bool = Field(False, description="Check and return the plan; write nothing.")
-    reason: str = Field("", description="Recorded in the audit trail with every change.")
+    reason: str = Field(
+        "",
+        description=f"Recorded in the audit trail with every change; at most {MAX_REASON} "
+        "characters.",
+    )
 
 
 class ChangeOut(Schema):
@@ -130,11 +168,27 @@ class ChangeOut(Schema):
     kind: Literal["new", "changed", "unchanged"]
 
 
+class CurrentOut(Schema):
+    """The value in force that made an edit stale."""
+
+    value_id: int | None
+    observed_on: dt.date | None
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    is_met: bool | None
+    entered_by: str | None
+    entered_at: dt.datetime | None
+
+
 class ProblemOut(Schema):
     where: str
     message: str
     unit_id: int | None
     indicator_key: str
+    current: CurrentOut | None = Field(
+        None, description="With a stale `expected`: the value in force now, who and when."
+    )
 
 
 class PlanOut(Schema):
@@ -218,10 +272,32 @@ def _plan(plan: ValuePlan, *, applied: bool, dry_run: bool) -> dict[str, Any]:
                 "message": p.message,
                 "unit_id": p.unit_id,
                 "indicator_key": p.indicator_key,
+                "current": _current(p.conflict),
             }
             for p in plan.problems
         ],
     }
+
+
+def _current(row) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "value_id": row.pk,
+        "observed_on": row.observed_on if row.pk is not None else None,
+        "value": row.value,
+        "numerator": row.numerator,
+        "denominator": row.denominator,
+        "is_met": row.is_met,
+        "entered_by": row.entered_by.get_username() if row.entered_by_id else None,
+        "entered_at": row.entered_at,
+    }
+
+
+def _refusal(plan: ValuePlan, *, dry_run: bool) -> Status:
+    """409 when an expected value is stale (someone saved since), else 422."""
+    code = 409 if any(p.conflict is not None for p in plan.problems) else 422
+    return Status(code, _plan(plan, applied=False, dry_run=dry_run))
 
 
 # --------------------------------------------------------------------------- endpoints
@@ -265,6 +341,7 @@ def unit_values(request: HttpRequest, unit_id: int, set: str, period: str) -> di
                 "numerator": row.numerator if row else None,
                 "denominator": row.denominator if row else None,
                 "is_met": row.is_met if row else None,
+                "value_id": row.pk if row else None,
                 "observed_on": row.observed_on if row else None,
                 "is_this_period": bool(row and row.observed_on == when.observed_on),
                 "source": row.source if row else "",
@@ -291,7 +368,7 @@ def unit_values(request: HttpRequest, unit_id: int, set: str, period: str) -> di
 
 @router.post(
     "",
-    response={200: PlanOut, 403: Message, 422: PlanOut},
+    response={200: PlanOut, 403: Message, 409: PlanOut, 422: PlanOut},
     summary="Write a batch of values (all or nothing), or check it with dry_run",
 )
 def post_values(request: HttpRequest, payload: BatchIn):
@@ -299,7 +376,10 @@ def post_values(request: HttpRequest, payload: BatchIn):
 
     Unchanged values are skipped, changed ones keep their history, every write is
     audited. 200 with the plan when valid (written unless ``dry_run``); 422 with the
-    plan and every problem when any value is refused, and then nothing is written.
+    plan and every problem when any value is refused, and then nothing is written; 409
+    when a value's ``expected`` is no longer in force (each such problem gives the
+    ``current`` value, who saved it and when) or another request wrote the same cell at
+    the same moment: read the values again and resend.
     """
     cells: list[CellInput] = []
     problems: list[CellProblem] = []
@@ -331,6 +411,7 @@ def post_values(request: HttpRequest, payload: BatchIn):
                 source=item.source.strip(),
                 note=item.note.strip(),
                 where=where,
+                base=Base(item.expected.value_id) if item.expected is not None else None,
             )
         )
     try:
@@ -338,24 +419,30 @@ def post_values(request: HttpRequest, payload: BatchIn):
     except WriteDenied as denied:
         return Status(403, {"detail": str(denied)})
     plan.problems[:0] = problems
+    reason = payload.reason.strip()
+    refused_reason = reason_problem(reason)
+    if refused_reason is not None:
+        plan.problems.append(refused_reason)
     if not plan.is_valid:
-        return Status(422, _plan(plan, applied=False, dry_run=payload.dry_run))
+        return _refusal(plan, dry_run=payload.dry_run)
     if payload.dry_run:
         return Status(200, _plan(plan, applied=False, dry_run=True))
     try:
-        plan = apply_values(
-            cells, actor=Actor.from_request(request, channel="api"), reason=payload.reason
-        )
+        plan = apply_values(cells, actor=Actor.from_request(request, channel="api"), reason=reason)
     except ValuesRefused as refused:
-        return Status(422, _plan(refused.plan, applied=False, dry_run=False))
+        return _refusal(refused.plan, dry_run=False)
     except WriteDenied as denied:
         return Status(403, {"detail": str(denied)})
+    except WriteConflict as conflict:
+        return Status(409, {**_plan(ValuePlan(), applied=False, dry_run=False),
+                            "problems": [{"where": "", "message": str(conflict), "unit_id": None,
+                                          "indicator_key": "", "current": None}]})  # fmt: skip
     return Status(200, _plan(plan, applied=True, dry_run=False))
 
 
 @router.post(
     "/{unit_id}/submit",
-    response={200: SubmissionOut, 403: Message, 404: Message, 422: Message},
+    response={200: SubmissionOut, 403: Message, 404: Message, 409: Message, 422: Message},
     summary="Submit a unit's values for a set and period (or take them back to draft)",
 )
 def submit_period(request: HttpRequest, unit_id: int, payload: SubmitIn):
@@ -373,6 +460,8 @@ def submit_period(request: HttpRequest, unit_id: int, payload: SubmitIn):
         )
     except WriteDenied as denied:
         return Status(403, {"detail": str(denied)})
+    except WriteConflict as conflict:
+        return Status(409, {"detail": str(conflict)})
     except AssessmentError as error:
         return Status(422, {"detail": str(error)})
     return Status(200, _submission(submission))

@@ -20,6 +20,7 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.assessments import approval
 from ntm.assessments.approval import CommentRequired, TransitionRefused
+from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.models import Submission
 from ntm.assessments.queue import QueueFilter, build_queue
 from ntm.assessments.responsibility import (
@@ -284,7 +285,7 @@ def _step(request: HttpRequest, unit: AdminUnit, set_id: str, period: str, run) 
         return Status(403, {"detail": str(denied)})
     except CommentRequired as missing:
         return Status(422, {"detail": str(missing)})
-    except TransitionRefused as refused:
+    except (TransitionRefused, WriteConflict) as refused:
         return Status(409, {"detail": str(refused)})
     except AssessmentError as error:
         return Status(422, {"detail": str(error)})

@@ -56,9 +56,10 @@ from ntm.assessments.approval_models import (
     SubmissionActionChoices,
     SubmissionEvent,
 )
+from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.models import Submission, SubmissionStatusChoices
 from ntm.assessments.responsibility import ancestors, responsible_for
-from ntm.assessments.validation import AssessmentError
+from ntm.assessments.validation import AssessmentError, check_length
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
@@ -273,7 +274,10 @@ def allowed_actions(
 
 
 def _comment(text: str) -> str:
-    return (text or "").strip()[:MAX_COMMENT]
+    """The comment, stripped; a longer one than kept is refused, never cut silently."""
+    text = (text or "").strip()
+    check_length(_("Ý kiến"), text, MAX_COMMENT)
+    return text
 
 
 def _user(actor: Actor) -> AbstractBaseUser | None:
@@ -329,7 +333,9 @@ def _move(submission: Submission, status: str, action: str, user) -> str:
 
 
 def _locked_row(submission: Submission) -> Submission:
-    """The submission re-read under a row lock, so two steps never interleave."""
+    """The submission re-read under a row lock, so two steps never interleave (and after
+    the unit-day lock value writes take, so a step never waits on a write in a cycle)."""
+    lock_unit_days([(submission.unit_id, submission.observed_on)])
     row = Submission.objects.select_for_update(of=("self",)).select_related(
         "unit__parent", "submitted_by", "approved_by", "locked_by"
     )
@@ -435,7 +441,8 @@ def submit_period(
     require_write(actor.user, unit, roles=SUBMIT_ROLES)
     check_target(unit, criteria_set, period)
     version = get_set(criteria_set.set_id, on=period.observed_on)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
+        lock_unit_days([(unit.pk, period.observed_on)])
         found = (
             Submission.objects.select_for_update(of=("self",))
             .filter(unit=unit, set_id=criteria_set.set_id, period=period.label)
@@ -481,7 +488,7 @@ def withdraw_submission(*, submission: Submission, actor: Actor, comment: str = 
         raise WriteDenied(
             _("Văn phòng điều phối không rút kỳ của đơn vị về: hãy trả lại kèm ý kiến.")
         )
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.SUBMITTED:
             raise _state_refusal(submission, pgettext("refused step", "rút về bản nháp"))
@@ -533,7 +540,7 @@ def verify_criteria(
         if department_id is None:
             raise WriteDenied(no_department_reason(user))
     comment = _comment(comment)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.SUBMITTED:
             raise _state_refusal(submission, pgettext("refused step", "xác nhận tiêu chí"))
@@ -637,7 +644,7 @@ def return_submission(*, submission: Submission, actor: Actor, comment: str) -> 
     if not office:
         require_write(user, unit, roles=frozenset({RoleChoices.VERIFIER}))
     comment = _comment(comment)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         status = submission.status
         if status not in (Status.SUBMITTED, Status.VERIFIED, Status.APPROVED):
@@ -684,7 +691,7 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
     from ntm.core.periods import parse_period
 
     require_approver(actor.user, submission.unit)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status == Status.SUBMITTED:
             pending = [r for r in current_round(submission) if not r.is_verified]
@@ -719,7 +726,7 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
 def lock_submission(*, submission: Submission, actor: Actor, comment: str = "") -> Submission:
     """The office locks an approved period: nothing of it can change until unlocked."""
     require_approver(actor.user, submission.unit)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.APPROVED:
             if submission.status in (Status.SUBMITTED, Status.VERIFIED):
@@ -741,7 +748,7 @@ def unlock_submission(*, submission: Submission, actor: Actor, reason: str) -> S
     then submitted, verified and approved again."""
     require_approver(actor.user, submission.unit)
     reason = _comment(reason)
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
         submission = _locked_row(submission)
         if submission.status != Status.LOCKED:
             raise TransitionRefused(

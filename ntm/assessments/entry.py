@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
 from ntm.assessments import approval
 from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
+from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.assessments.evidence import CheckedUpload, discard_files, store_evidence
 from ntm.assessments.models import (
@@ -159,7 +160,8 @@ def save_entry(
     check_target(unit, criteria_set, period)
     stored: list[EvidenceFile] = []
     try:
-        with transaction.atomic():
+        with conflicts_as_refusal(), transaction.atomic():
+            lock_unit_days([(unit.pk, period.observed_on)])
             plan = apply_values(cells, actor=actor, reason=reason) if cells else ValuePlan()
             stored = store_evidence(uploads, actor=actor)
             submission, status_changed = record_submission(
@@ -197,7 +199,8 @@ def record_submission(
     require_write(actor.user, unit, roles=ENTRY_ROLES)
     check_target(unit, criteria_set, period)
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-    with transaction.atomic():
+    with conflicts_as_refusal(), transaction.atomic():
+        lock_unit_days([(unit.pk, period.observed_on)])
         submission = (
             Submission.objects.select_for_update(of=("self",))
             .filter(unit=unit, set_id=criteria_set.set_id, period=period.label)

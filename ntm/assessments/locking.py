@@ -28,6 +28,7 @@ from ntm.assessments.approval import (
     who_text,
 )
 from ntm.assessments.approval_models import CriterionVerification
+from ntm.assessments.concurrency import lock_unit_days
 from ntm.assessments.models import Submission, SubmissionStatusChoices
 
 Cell = tuple[int, str, date]
@@ -87,6 +88,8 @@ def frozen_cells(cells: Iterable[Cell], *, lock: bool = False) -> dict[Cell, str
         unit_id__in={c[0] for c in cells}, observed_on__in={c[2] for c in cells}
     )
     if lock and not transaction.get_autocommit():
+        # Writers of a unit's day take turns (PostgreSQL; SQLite has one writer at a time).
+        lock_unit_days({(c[0], c[2]) for c in cells})
         # Every status: a draft being written must not be submitted meanwhile.
         rows = rows.select_for_update(of=("self",))
     else:

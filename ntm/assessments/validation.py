@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
@@ -11,6 +13,44 @@ from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 
 class AssessmentError(ValueError):
     """A value or record that cannot be accepted, with the reason."""
+
+
+#: The programme's first day: no value is observed before it.
+PROGRAMME_START = date(2010, 1, 1)
+#: The longest source kept (the column's size), note, and reason for a change.
+MAX_SOURCE = 300
+MAX_NOTE = 2000
+MAX_REASON = 2000
+
+
+def latest_day() -> date:
+    """The last day a value may be observed on: the end of next year (plans, targets)."""
+    return date(timezone.localdate().year + 1, 12, 31)
+
+
+def check_observed_on(day: date) -> None:
+    """Refuse a day before the programme began or after the end of next year."""
+    if day < PROGRAMME_START or day > latest_day():
+        raise AssessmentError(
+            _(
+                "Ngày số liệu %(date)s nằm ngoài khoảng cho phép (%(first)s đến %(last)s): "
+                "chương trình bắt đầu năm 2010; hãy kiểm tra lại ngày hoặc kỳ."
+            )
+            % {
+                "date": day.strftime("%d/%m/%Y"),
+                "first": PROGRAMME_START.strftime("%d/%m/%Y"),
+                "last": latest_day().strftime("%d/%m/%Y"),
+            }
+        )
+
+
+def check_length(label: str, text: str, limit: int) -> None:
+    """Refuse a text longer than ``limit`` characters, saying how long it is."""
+    if len(text) > limit:
+        raise AssessmentError(
+            _("%(label)s dài %(length)d ký tự, vượt quá %(limit)d ký tự cho phép; hãy rút gọn.")
+            % {"label": label, "length": len(text), "limit": limit}
+        )
 
 
 def finite_number(name: str, value: float | None) -> float | None:

@@ -12,7 +12,10 @@ sheet pastes in one go, and a filter on the unit gives one commune's form back).
 A hidden, protected sheet of codes names the set version, the period, the units by
 internal id with code and validity, the indicator keys and the column headers, signed
 with an HMAC of the server's secret key: the import reads exactly what was sent out and
-refuses a workbook whose structure was edited.
+refuses a workbook whose structure was edited. It also names, per unit and indicator, the
+value in force the template was prefilled with (its id, "bases"): on import a row equal to
+it is not a write, and a changed row whose value was changed in ntm since the template was
+made is refused with the newer value (``concurrency``).
 
 Every cell is written by `ntm.core.spreadsheet.write_cell`: a source, a note or a unit name
 that starts with "=" is a text cell, shown as typed, never a formula; the import reads such
@@ -41,6 +44,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ntm.assessments.concurrency import Base
 from ntm.assessments.evaluation import evaluate_units
 from ntm.assessments.models import IndicatorValue
 from ntm.core.criteria.engine import Status
@@ -144,6 +148,15 @@ class TemplateCodes:
     generated_at: str = ""
     generated_by: str = ""
     language: str = "vi"
+    #: (unit id, indicator key) -> id of the value in force the template was prefilled with;
+    #: None for a template made before bases were recorded (no check on import)
+    bases: dict[tuple[int, str], int] | None = None
+
+    def base_for(self, unit_id: int, key: str) -> Base | None:
+        """The base of a row: the prefilled value, Base(None) when none was in force."""
+        if self.bases is None:
+            return None
+        return Base(self.bases.get((unit_id, key)))
 
     def rows(self) -> list[list[str]]:
         """The codes sheet as rows of text (what is signed)."""
@@ -169,6 +182,12 @@ class TemplateCodes:
         rows += [
             ["indicator", i.key, i.code, i.kind, i.measure, i.criterion] for i in self.indicators
         ]
+        if self.bases is not None:
+            rows.append(["bases", str(len(self.bases))])
+            rows += [
+                ["base", str(unit_id), key, str(value_id)]
+                for (unit_id, key), value_id in sorted(self.bases.items())
+            ]
         return rows
 
     def signature(self) -> str:
@@ -208,6 +227,11 @@ class TemplateCodes:
                 generated_at=generated[1],
                 generated_by=generated[2],
                 language=generated[3],
+                bases=(
+                    {(int(r[1]), r[2]): int(r[3]) for r in rows if r[0] == "base"}
+                    if any(r[0] == "bases" for r in rows)
+                    else None
+                ),
             )
         except (KeyError, IndexError, ValueError) as error:
             raise CodesError(str(error)) from None
@@ -299,6 +323,7 @@ class CurrentValue:
     is_met: bool | None
     source: str
     note: str
+    id: int | None = None
 
 
 def values_in_force(unit_ids: Iterable[int], keys: Iterable[str], on: date):
@@ -322,6 +347,7 @@ def values_in_force(unit_ids: Iterable[int], keys: Iterable[str], on: date):
             "is_met",
             "source",
             "note",
+            "id",
         )
     )
     for unit_id, key, *rest in rows:
@@ -439,6 +465,7 @@ def build_template(
         generated_at=timezone.now().isoformat(timespec="seconds"),
         generated_by=generated_by,
         language=get_language() or "vi",
+        bases={cell: value.id for cell, value in current.items() if value.id is not None},
     )
 
     workbook = Workbook()

@@ -43,6 +43,7 @@ from ntm.assessments.bulk import (
     apply_values,
     plan_values,
 )
+from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.workbook import (
     CODES_SHEET,
     FORMAT_VERSION,
@@ -823,6 +824,7 @@ def _read_row(
         source=source,
         note=note,
         where=location.where,
+        base=reading.codes.base_for(unit.id, indicator.key),
         **fields,
     )
     reading.cells.append(cell_input)
@@ -1145,12 +1147,13 @@ def apply_cells(
     try:
         if fingerprint is not None:
             current = plan_values(cells, user=actor.user)
-            if current.is_valid and plan_fingerprint(current) != fingerprint:
+            changed = current.is_valid and plan_fingerprint(current) != fingerprint
+            if changed or any(p.conflict is not None for p in current.problems):
                 raise StalePreview()
         return apply_values(cells, actor=actor, reason=reason)
     except ValuesRefused as refused:
         return refused.plan
-    except WriteDenied as error:
+    except (WriteDenied, WriteConflict) as error:
         raise WorkbookRefused(str(error)) from None
 
 

@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ntm.assessments.bulk import CellInput
+from ntm.assessments.concurrency import Base
 from ntm.assessments.workbook_import import (
     Expectation,
     ImportResult,
@@ -417,8 +418,17 @@ def _cell_data(cell: CellInput) -> dict[str, Any]:
         "source": cell.source,
         "note": cell.note,
         "where": cell.where,
+        # The template's base, so the confirmation checks it as the preview did.
+        "base": None if cell.base is None else [cell.base.id],
     }
 
 
 def _cell_from(data: dict[str, Any]) -> CellInput:
-    return CellInput(**{**data, "observed_on": date.fromisoformat(data["observed_on"])})
+    base = data.get("base")
+    return CellInput(
+        **{
+            **data,
+            "observed_on": date.fromisoformat(data["observed_on"]),
+            "base": Base(base[0]) if base is not None else None,
+        }
+    )

@@ -226,7 +226,7 @@ def read_cell(
         numerator=numerator,
         denominator=denominator,
         is_met=is_met,
-        source=source[:300],
+        source=source,
         note=note,
         where=where,
     )

@@ -20,6 +20,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from ntm.assessments.bulk import CellInput, CellProblem, ChangeKind, ValuePlan, plan_values
+from ntm.assessments.concurrency import Base
 from ntm.assessments.entry import evaluate_with_cells, evidence_for, values_in_force
 from ntm.assessments.evidence import CheckedUpload, EvidenceRefused, check_upload
 from ntm.assessments.models import (
@@ -54,6 +55,7 @@ def field_names(slug: str) -> dict[str, str]:
         "source": f"src-{slug}",
         "note": f"note-{slug}",
         "evidence": f"ev-{slug}",
+        "base": f"b-{slug}",
     }
 
 
@@ -81,6 +83,8 @@ class IndicatorField:
     evidence: list[EvidenceFile] = field(default_factory=list)
     #: a save would write this field (a new value or a correction)
     is_written: bool = False
+    #: the id of the value in force the field's text is based on ("" when none), posted back
+    base: str = ""
 
     @property
     def slug(self) -> str:
@@ -239,8 +243,31 @@ class EntryForm:
             if target is not None:
                 target.problems.append(problem.message)
                 target.is_written = False
+                if problem.conflict is not None:
+                    # Seen now: saving again after review replaces the newer value.
+                    target.base = Base(problem.conflict.pk).text()
             else:
                 self.general.append(str(problem))
+
+
+def posted_bases(data: QueryDict, names: dict[str, str]) -> dict[str, Base | None]:
+    """Each posted base field (by field key) read as a ``Base``; None when not posted."""
+    return {key: Base.parse(data.get(name)) for key, name in names.items()}
+
+
+def base_rows(bases: Sequence[Base | None]) -> dict[int, IndicatorValue]:
+    """The rows the bases name, in one query."""
+    ids = {b.id for b in bases if b is not None and b.id is not None}
+    return IndicatorValue.objects.in_bulk(ids) if ids else {}
+
+
+def shown_row(
+    base: Base | None, rows: dict[int, IndicatorValue], in_force: IndicatorValue | None
+) -> IndicatorValue | None:
+    """The value the page showed: the base's row, else (no base posted) the one in force."""
+    if base is None:
+        return in_force
+    return rows.get(base.id) if base.id is not None else None
 
 
 def _certifications(
@@ -302,6 +329,10 @@ def build_entry_form(
     raws: dict[str, RawValue] = {}
     reads: dict[str, ReadCell] = {}
     uploads: list[CheckedUpload] = []
+    bases: dict[str, Base | None] = {}
+    if data is not None:
+        bases = posted_bases(data, {i.key: field_names(slug_of(i.code))["base"] for i in entered})
+    shown = base_rows(list(bases.values()))
     for indicator in entered:
         row = in_force.get((unit.pk, indicator.key))
         if data is None:
@@ -310,15 +341,18 @@ def build_entry_form(
             continue
         raw = raw_from_data(data, slug_of(indicator.code))
         checked, file_problems = _uploads(files, indicator, unit, as_of)
+        base = bases.get(indicator.key)
         read = read_cell(
             indicator,
             raw,
             unit_id=unit.pk,
             observed_on=as_of,
-            in_force=row,
+            in_force=shown_row(base, shown, row),
             where=_("Chỉ tiêu %(code)s") % {"code": indicator.code},
             has_files=bool(checked or file_problems),
         )
+        if read.cell is not None:
+            read.cell = replace(read.cell, base=base)
         read.problems.extend(file_problems)
         raws[indicator.key], reads[indicator.key] = raw, read
         if read.problems or not checked:
@@ -344,6 +378,8 @@ def build_entry_form(
 
     def make_field(indicator: IndicatorDef, result: dict[str, Any]) -> IndicatorField:
         read = reads.get(indicator.key)
+        row = in_force.get((unit.pk, indicator.key))
+        base = bases.get(indicator.key) if data is not None else None
         return IndicatorField(
             indicator=indicator,
             raw=raws.get(indicator.key, RawValue()),
@@ -353,6 +389,7 @@ def build_entry_form(
             evidence=evidence.get(indicator.key, []),
             is_written=bool(read and read.cell is not None and not read.problems),
             period_day=as_of,
+            base=base.text() if base is not None else Base(row.pk if row else None).text(),
         )
 
     certifications = _certifications(unit, definition.criteria, as_of)

@@ -9,7 +9,7 @@ cells whose value the user changed are written, all with the grid's source, in o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.bulk import CellInput, CellProblem, ChangeKind, ValuePlan, plan_values
+from ntm.assessments.concurrency import Base
 from ntm.assessments.entry import evaluate_with_cells, values_in_force
 from ntm.assessments.models import IndicatorValue
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
@@ -28,7 +29,7 @@ from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 from ntm.web.entry_cells import RawValue, raw_from_stored, read_cell
-from ntm.web.entry_form import slug_of
+from ntm.web.entry_form import base_rows, posted_bases, shown_row, slug_of
 from ntm.web.unit_status import URBAN_KINDS, page_wording
 from ntm.web.wording import COMPARATOR_SIGNS
 
@@ -45,6 +46,11 @@ SUFFIX = {"value": "", "judgement": "", "numerator": "-n", "denominator": "-d"}
 
 def input_name(unit_id: int, indicator: IndicatorDef, part: str) -> str:
     return f"c-{unit_id}-{slug_of(indicator.code)}{SUFFIX[part]}"
+
+
+def base_name(unit_id: int, indicator: IndicatorDef) -> str:
+    """The hidden field holding the id of the value a grid cell showed ("" when none)."""
+    return f"b-{unit_id}-{slug_of(indicator.code)}"
 
 
 def grid_units(unit: AdminUnit, scope: Scope, period: Period) -> list[AdminUnit]:
@@ -99,6 +105,9 @@ class GridCell:
     in_force: IndicatorValue | None
     problems: list[str] = field(default_factory=list)
     is_written: bool = False
+    #: the hidden field and the id of the value the cell showed ("" when none)
+    base_name: str = ""
+    base: str = ""
 
     @property
     def provenance(self) -> str:
@@ -183,6 +192,9 @@ class Grid:
             if target is not None:
                 target.problems.append(problem.message)
                 target.is_written = False
+                if problem.conflict is not None:
+                    # Seen now: saving again after review replaces the newer value.
+                    target.base = Base(problem.conflict.pk).text()
             else:
                 self.general.append(str(problem))
 
@@ -209,6 +221,11 @@ def build_grid(
     source = (data.get("source", "") if data is not None else "").strip()
     rows: list[GridRow] = []
     cells: list[CellInput] = []
+    bases: dict[str, Base | None] = {}
+    if data is not None:
+        names = {base_name(u.pk, i): base_name(u.pk, i) for u in units for i in indicators}
+        bases = posted_bases(data, names)
+    shown = base_rows(list(bases.values()))
     for child in units:
         group = child.parent.name if child.parent_id != unit.pk and child.parent else ""
         row_cells = []
@@ -216,7 +233,12 @@ def build_grid(
         for indicator in indicators:
             stored = in_force.get((child.pk, indicator.key))
             initial = raw_from_stored(indicator, stored, provenance=False, words=True)
-            cell = GridCell(indicator, [], stored)
+            name_of_base = base_name(child.pk, indicator)
+            base = bases.get(name_of_base)
+            cell = GridCell(indicator, [], stored, base_name=name_of_base)
+            cell.base = (
+                base.text() if base is not None else Base(stored.pk if stored else None).text()
+            )
             texts: dict[str, str] = {}
             for part in PARTS[indicator.kind]:
                 name = input_name(child.pk, indicator, part)
@@ -230,14 +252,14 @@ def build_grid(
                     RawValue(**texts),
                     unit_id=child.pk,
                     observed_on=as_of,
-                    in_force=stored,
+                    in_force=shown_row(base, shown, stored),
                     where=_("%(unit)s (mã %(code)s), chỉ tiêu %(indicator)s")
                     % {"unit": child.name, "code": child.code, "indicator": indicator.code},
                     batch_source=source,
                 )
                 cell.problems.extend(read.problems)
                 if read.cell is not None and not read.problems:
-                    cells.append(read.cell)
+                    cells.append(replace(read.cell, base=base))
                     cell.is_written = True
             row_cells.append(cell)
         rows.append(GridRow(child, group, row_cells))

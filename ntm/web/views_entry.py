@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ntm.accounts.permissions import WriteDenied, can_write, require_write
 from ntm.accounts.scope import scope_of
 from ntm.assessments.bulk import ValuesRefused, apply_values
+from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.entry import EntryResult, check_target, save_entry
 from ntm.assessments.evidence import (
     ACCEPT,
@@ -159,6 +160,7 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
     context["blocked"] = blocked
 
     if request.method == "POST" and not blocked:
+        status = 200
         form = build_entry_form(
             unit=unit,
             criteria_set=target.criteria_set,
@@ -184,16 +186,22 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
                 )
             except ValuesRefused as refused:
                 form.add_problems(refused.plan.problems)
+                status = _refusal_status(refused)
             except WriteDenied as denied:
                 return _forbidden(request, unit, str(denied))
+            except WriteConflict as conflict:
+                form.general.append(str(conflict))
+                status = 409
             except (AssessmentError, StorageFailed) as error:
                 form.general.append(str(error))
             else:
                 messages.success(request, _saved_message(result, submit))
                 return redirect(f"{request.path}?{target.query()}")
+        elif form.plan is not None and any(p.conflict for p in form.plan.problems):
+            status = 409
         context["form"] = form
         context["stored_met"] = _stored_met(target)
-        return render(request, "web/entry/form.html", context)
+        return render(request, "web/entry/form.html", context, status=status)
 
     form = build_entry_form(
         unit=unit, criteria_set=target.criteria_set, period=target.period, user=request.user
@@ -201,6 +209,11 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
     context["form"] = form
     context["stored_met"] = form.met
     return render(request, "web/entry/form.html", context)
+
+
+def _refusal_status(refused: ValuesRefused) -> int:
+    """409 when a cell was changed by someone else since the page was opened, else 200."""
+    return 409 if any(p.conflict is not None for p in refused.plan.problems) else 200
 
 
 def _stored_met(target: Target) -> int:
@@ -404,6 +417,7 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
     context["indicator_query"] = ",".join(i.code for i in indicators)
 
     if request.method == "POST":
+        status = 200
         data = build_grid(
             unit=unit,
             criteria_set=target.criteria_set,
@@ -423,8 +437,12 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
                 )
             except ValuesRefused as refused:
                 data.add_problems(refused.plan.problems)
+                status = _refusal_status(refused)
             except WriteDenied as denied:
                 return _forbidden(request, unit, str(denied))
+            except WriteConflict as conflict:
+                data.general.append(str(conflict))
+                status = 409
             else:
                 written = len(plan.writes)
                 messages.success(
@@ -438,9 +456,11 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
                 )
                 query = target.query(indicators=context["indicator_query"])
                 return redirect(f"{request.path}?{query}")
+        if status == 200 and data.plan is not None:
+            status = 409 if any(p.conflict for p in data.plan.problems) else 200
         context["grid"] = data
         context["checked"] = True
-        return render(request, "web/entry/grid.html", context)
+        return render(request, "web/entry/grid.html", context, status=status)
 
     context["grid"] = build_grid(
         unit=unit,

@@ -583,7 +583,8 @@ PAGES: dict[str, Page] = {
     "web:unit-entry": Page(
         lambda w: unit("ky_lac", "entry/")(w) + ENTRY_QUERY,
         "200 200 200 404 200 login",
-        post="302 302 302 404 302 login",
+        # A department enters only its own criteria's figures: income is not transport's.
+        post="302 302 302 404 200r login",
         data=lambda w: {"v-10": "41", "src-10": "Báo cáo xã", "action": "draft"},
     ),
     "web:unit-entry-preview": Page(
@@ -600,7 +601,8 @@ PAGES: dict[str, Page] = {
     "web:unit-grid": Page(
         lambda w: unit("district", "grid/")(w) + ENTRY_QUERY + "&indicators=10",
         "200 200 404 404 200 login",
-        post="302 302 404 404 302 login",
+        # Income is not the transport department's criterion: refused in the grid.
+        post="302 302 404 404 200r login",
         data=lambda w: {
             f"c-{w.units['ky_lac'].pk}-10": "41",
             "source": "Bảng tổng hợp",
@@ -1330,8 +1332,9 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         lambda w: f"/api/values/{w.units['ky_lac'].pk}?set=test-commune&period=2021",
         "200 200 200 404 200 401",
     ),
-    # A batch names its units: one outside the scope is a problem of the batch (422).
-    ("POST", "/api/values"): Op(lambda w: "/api/values", "200 200 200 422 200 401", body=values),
+    # A batch names its units: one outside the scope is a problem of the batch (422); a
+    # department's verifier enters only its own criteria's indicators (422 for income).
+    ("POST", "/api/values"): Op(lambda w: "/api/values", "200 200 200 422 422 401", body=values),
     # A department verifies a commune's criteria; it does not send the commune's period.
     ("POST", "/api/values/{unit_id}/submit"): Op(
         lambda w: f"/api/values/{w.units['ky_lac'].pk}/submit",
@@ -1376,7 +1379,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("POST", "/api/workbooks/import"): Op(
         lambda w: "/api/workbooks/import",
-        "200 200 200 422 200 401",  # Kỳ Tây's user: every row is out of scope
+        # Kỳ Tây's user: every row is out of scope; transport: income is not its criterion.
+        "200 200 200 422 422 401",
         files=lambda w: {
             "file": SimpleUploadedFile("ky-lac.xlsx", _filled(w)),
             "dry_run": "false",

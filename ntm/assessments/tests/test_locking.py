@@ -204,7 +204,7 @@ def test_the_values_api_answers_422_with_the_lock(world, client):
     assert response.status_code == 422
     assert response.json()["problems"] == [
         {"where": "values[0]", "message": locked_message(when),
-         "unit_id": world.units["ky_lac"].pk, "indicator_key": INCOME}
+         "unit_id": world.units["ky_lac"].pk, "indicator_key": INCOME, "current": None}
     ]  # fmt: skip
     assert snapshot() == before
 

@@ -68,8 +68,10 @@ def test_reading_values_gives_each_indicator_with_status_and_provenance(clerk_cl
         "key": INCOME, "code": "10", "criterion": "10", "name": "Thu nhập bình quân đầu người",
         "kind": "number", "unit": "triệu đồng/người/năm", "status": "met", "threshold": 36.0,
         "value": 38.0, "numerator": None, "denominator": None, "is_met": None,
+        "value_id": income["value_id"],
         "observed_on": "2021-06-30", "is_this_period": False, "source": "Báo cáo xã", "note": "",
     }  # fmt: skip
+    assert income["value_id"] is not None
 
 
 def test_reading_needs_a_login_and_the_unit_in_scope(client, clerk_client, units):

@@ -187,6 +187,8 @@ def test_filled_template_writes_every_value_and_a_second_import_changes_nothing(
 def test_a_corrected_value_keeps_the_previous_one_in_history(ky_anh):
     template = template_bytes(communes(ky_anh), parent=ky_anh["district"])
     import_workbook(fill(template, {("18793", "10"): {"value": 30}}), actor=CLI)
+    # A new template: the one filled first was made before 30 was saved (a stale base).
+    template = template_bytes(communes(ky_anh), parent=ky_anh["district"])
     result = import_workbook(fill(template, {("18793", "10"): {"value": 33.5}}), actor=CLI)
     assert (result.counts["new"], result.counts["changed"]) == (0, 1)
     rows = IndicatorValue.objects.filter(unit=ky_anh["ky_tay"]).order_by("id")
