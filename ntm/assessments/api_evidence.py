@@ -17,6 +17,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied, can_write
 from ntm.accounts.scope import scope_of
 from ntm.assessments.entry import check_target
@@ -97,7 +98,7 @@ def _visible_evidence(request: HttpRequest, evidence_id: int) -> EvidenceFile:
     summary="The evidence files of a unit for a period (optionally one indicator)",
 )
 def list_evidence(
-    request: HttpRequest, unit_id: int, period: str, indicator_key: str = ""
+    request: HttpRequest, unit_id: Id, period: str, indicator_key: str = ""
 ) -> list[dict[str, Any]]:
     unit = _visible_unit(request, unit_id)
     try:
@@ -173,7 +174,7 @@ def upload_evidence(
     summary="Download an evidence file (users whose scope holds its unit)",
     openapi_extra={"responses": {200: {"description": "The file, as uploaded"}}},
 )
-def download_evidence(request: HttpRequest, evidence_id: int) -> Any:
+def download_evidence(request: HttpRequest, evidence_id: Id) -> Any:
     evidence = _visible_evidence(request, evidence_id)
     if evidence.is_removed and not can_write(request.user, evidence.unit):
         raise HttpError(404, f"No evidence file {evidence_id} in your scope.")
@@ -199,7 +200,7 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> Any:
     response={200: EvidenceOut, 403: Message, 404: Message},
     summary="Take an evidence file off its value (kept in the audit trail)",
 )
-def delete_evidence(request: HttpRequest, evidence_id: int, reason: str = "") -> Status:
+def delete_evidence(request: HttpRequest, evidence_id: Id, reason: str = "") -> Status:
     evidence = _visible_evidence(request, evidence_id)
     try:
         remove_evidence(evidence, actor=Actor.from_request(request, channel="api"), reason=reason)
