@@ -121,7 +121,7 @@ def list_evidence(
 def upload_evidence(
     request: HttpRequest,
     file: File[UploadedFile],
-    unit_id: Form[int],
+    unit_id: Form[Id],
     set: Form[str],
     period: Form[str],
     indicator: Form[str],

@@ -20,7 +20,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from ntm.accounts.api_types import Day, Id, Year
+from ntm.accounts.api_types import Day, Id, Offset, Year
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.assessments.models import Recognition
@@ -518,7 +518,7 @@ def list_cases(
     year: Year | None = None,
     unit_id: Id | None = None,
     limit: int = 100,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Without `stage`, the cases waiting for someone (not in monitoring, not closed)."""
     cases = filter_cases(

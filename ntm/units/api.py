@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ntm.accounts.api_auth import public_auth
-from ntm.accounts.api_types import Day, Id
+from ntm.accounts.api_types import Day, Id, Offset
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
 from ntm.audit.services import Actor
@@ -309,7 +309,7 @@ def list_units(
     q: str = "",
     parent_id: Id | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     try:
         units = selectors.list_units(level=level, on=on, query=q, parent_id=parent_id)
