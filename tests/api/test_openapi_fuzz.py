@@ -8,6 +8,7 @@ repeatable and takes a minute or two; run it alone with ``pytest -m fuzz``.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -60,14 +61,19 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 @schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=25,
     derandomize=True,
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 def test_no_operation_answers_with_a_server_error(case, tokens):
-    for role in ROLES:
-        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-        response = case.call(headers=headers)
-        case.validate_response(response, checks=[not_a_server_error], headers=headers)
+    # Each generated request goes out as the next role in turn: every role meets every
+    # operation a few times, at a seventh of the cost of sending each request seven times.
+    role = ROLES[next(_turn) % len(ROLES)]
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    response = case.call(headers=headers)
+    case.validate_response(response, checks=[not_a_server_error], headers=headers)
+
+
+_turn = itertools.count()
