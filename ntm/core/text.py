@@ -50,29 +50,41 @@ def printable(text: str) -> str:
     return _BAD_ONE_LINE.sub("\ufffd", text)
 
 
-def _walk(data: Any, where: str) -> Iterator[tuple[str, str]]:
+# A place in a document: (parent place, key or index), rendered only when something is found.
+_Place = tuple[Any, Any] | None
+
+
+def _render(place: _Place, root: str) -> str:
+    parts: list[str] = []
+    while place is not None:
+        place, key = place
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{printable(str(key))}")
+    text = root + "".join(reversed(parts))
+    text = text[1:] if not root and text.startswith(".") else text
+    return text if len(text) <= 120 else "…" + text[-119:]
+
+
+def _walk(data: Any) -> Iterator[tuple[str, _Place]]:
     """Every string of a parsed JSON/YAML document (keys too) with its place, without
     recursion (a deeply nested document must not exhaust the stack)."""
-    stack: list[tuple[Any, str]] = [(data, where)]
+    stack: list[tuple[Any, _Place]] = [(data, None)]
     while stack:
         item, place = stack.pop()
         if isinstance(item, str):
             yield item, place
         elif isinstance(item, dict):
             for key, value in reversed(item.items()):
-                name = printable(str(key))
-                child = f"{place}.{name}" if place else name
                 if isinstance(key, str):
-                    yield key, child
-                stack.append((value, child))
+                    yield key, (place, key)
+                stack.append((value, (place, key)))
         elif isinstance(item, list | tuple):
-            stack.extend((value, f"{place}[{i}]") for i, value in reversed(list(enumerate(item))))
+            stack.extend((value, (place, i)) for i, value in reversed(list(enumerate(item))))
 
 
 def find_bad_text(data: Any, where: str = "") -> BadText | None:
     """The first string in a parsed document holding a refused character, or None."""
-    for text, place in _walk(data, where):
+    for text, place in _walk(data):
         char = bad_character(text)
         if char is not None:
-            return BadText(place, char)
+            return BadText(_render(place, where), char)
     return None
