@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -44,6 +45,10 @@ logger = logging.getLogger(__name__)
 
 def _own(error: BaseException) -> str:
     return str(error)
+
+
+def _validation(error: BaseException) -> str:
+    return " ".join(getattr(error, "messages", [])) or str(error)
 
 
 def _number(error: BaseException) -> str:
@@ -94,6 +99,7 @@ REFUSALS: tuple[tuple[type[BaseException], int, Callable[[BaseException], str]],
     (BoundaryRefused, 422, _own),
     (WorkbookRefused, 422, _own),
     (TemplateRefused, 422, _own),
+    (ValidationError, 422, _validation),  # a model's own checks (full_clean)
     (OverflowError, 422, _number),
     (UnicodeError, 422, _encoding),
     (RecursionError, 422, _depth),

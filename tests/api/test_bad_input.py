@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError
 from django.test import RequestFactory
@@ -153,7 +154,7 @@ def test_an_offset_beyond_any_table_is_a_422(client, world, path):
     ("error", "status"),
     [(OverflowError("Python int too large"), 422), (UnicodeEncodeError("utf-8", SURROGATE, 0, 1, "x"), 422),
      (RecursionError(), 422), (DataError("NUL"), 422), (PeriodFrozen("Đang chờ duyệt."), 409),
-     (WriteDenied("Không được."), 403), (KeyError("bug"), None)],
+     (WriteDenied("Không được."), 403), (ValidationError(["Mã trùng."]), 422), (KeyError("bug"), None)],
 )  # fmt: skip
 def test_the_one_table_of_refusals(error, status):
     answer = refusal(error)
