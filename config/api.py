@@ -1,9 +1,12 @@
 """The one HTTP API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs."""
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from ntm.accounts.api import router as accounts_router
 from ntm.accounts.api_auth import api_auth
+from ntm.accounts.api_types import ApiParser, BadInput
 from ntm.assessments.api import router as values_router
 from ntm.assessments.api_approval import router as approvals_router
 from ntm.assessments.api_certification import router as certifications_router
@@ -14,6 +17,7 @@ from ntm.criteria.api import router as criteria_router
 from ntm.recognition.api import router as recognition_router
 from ntm.units.api import router as units_router
 from ntm.units.api_boundaries import router as boundaries_router
+from ntm.web.errors import REFUSALS, refusal
 
 api = NinjaAPI(
     title="ntm API",
@@ -28,6 +32,8 @@ api = NinjaAPI(
     urls_namespace="api",
     # Every operation needs a token or the session unless it says otherwise.
     auth=api_auth,
+    # Refuses lone surrogates, NUL, control characters and integers beyond 2^63-1 in bodies.
+    parser=ApiParser(),
 )
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/criteria", criteria_router, tags=["criteria", "evaluations"])
@@ -41,3 +47,28 @@ api.add_router("/evidence", evidence_router, tags=["evidence"])
 api.add_router("/boundaries", boundaries_router, tags=["boundaries"])
 # Users, roles and tokens (tags per operation), and the audit trail.
 api.add_router("", accounts_router)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _refused(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A domain refusal not caught by its operation, or input the database cannot take:
+    the status and message of ``ntm.web.errors.REFUSALS``; anything else stays a 500."""
+    answer = refusal(error)
+    if answer is None:
+        raise error
+    status, message = answer
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Ninja's own answer, except a body the parser refused: 422 with the parser's reason."""
+    if isinstance(error.__cause__, BadInput):
+        return _refused(request, error.__cause__)
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
+
+for _kind, _status, _message in REFUSALS:
+    api.add_exception_handler(_kind, _refused)
+api.add_exception_handler(HttpError, _http_error)

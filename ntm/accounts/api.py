@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ntm.accounts import lockout
+from ntm.accounts.api_types import Day, Id
 from ntm.accounts.models import ApiToken, Profile
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.selectors import users_in_scope
@@ -270,7 +271,7 @@ def create(request: HttpRequest, payload: NewUserIn) -> Status:
     tags=["users"],
     summary="A user of the office's scope",
 )
-def get_user(request: HttpRequest, user_id: int) -> dict[str, Any]:
+def get_user(request: HttpRequest, user_id: Id) -> dict[str, Any]:
     _office(request)
     return _user_out(request, _managed(request, user_id))
 
@@ -281,7 +282,7 @@ def get_user(request: HttpRequest, user_id: int) -> dict[str, Any]:
     tags=["users"],
     summary="Change a user's name, e-mail, unit, role, department, or deactivate them",
 )
-def patch_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Status:
+def patch_user(request: HttpRequest, user_id: Id, payload: UserPatch) -> Status:
     _office(request)
     user = _managed(request, user_id)
     actor = Actor.from_request(request, channel="api")
@@ -315,7 +316,7 @@ def patch_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Status
     tags=["users"],
     summary="A one-time link with which the user sets a new password",
 )
-def make_password_link(request: HttpRequest, user_id: int) -> Status:
+def make_password_link(request: HttpRequest, user_id: Id) -> Status:
     _office(request)
     user = _managed(request, user_id)
     try:
@@ -331,7 +332,7 @@ def make_password_link(request: HttpRequest, user_id: int) -> Status:
     tags=["users"],
     summary="Lift a login lockout (too many wrong passwords)",
 )
-def unlock(request: HttpRequest, user_id: int) -> Status:
+def unlock(request: HttpRequest, user_id: Id) -> Status:
     _office(request)
     user = _managed(request, user_id)
     try:
@@ -386,7 +387,7 @@ def new_token(request: HttpRequest, payload: TokenIn) -> Status:
     tags=["tokens"],
     summary="Revoke one of my tokens (an office: a token of a user it manages)",
 )
-def delete_token(request: HttpRequest, token_id: int) -> Status:
+def delete_token(request: HttpRequest, token_id: Id) -> Status:
     token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
     if token is None or not (
         token.user_id == request.user.pk or may_manage(request.user, token.user)
@@ -407,13 +408,13 @@ def delete_token(request: HttpRequest, token_id: int) -> Status:
 )
 def audit(
     request: HttpRequest,
-    unit_id: int | None = None,
-    actor_id: int | None = None,
+    unit_id: Id | None = None,
+    actor_id: Id | None = None,
     action: str = "",
     object_type: str = "",
     object_id: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     page: int = Query(1, ge=1),
 ) -> dict[str, Any]:
     from ntm.accounts.scope import scope_of

@@ -23,6 +23,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictBool, StrictFloat, StrictInt
 
+from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.assessments.bulk import (
@@ -308,7 +309,7 @@ def _refusal(plan: ValuePlan, *, dry_run: bool) -> Status:
     response={200: UnitValuesOut, 404: Message, 422: Message},
     summary="Values of a unit for a set and period, with the statuses they give",
 )
-def unit_values(request: HttpRequest, unit_id: int, set: str, period: str) -> dict[str, Any]:
+def unit_values(request: HttpRequest, unit_id: Id, set: str, period: str) -> dict[str, Any]:
     """Every indicator of the set with the value in force on the period's last day."""
     unit = _visible_unit(request, unit_id)
     stored = _set(set)
@@ -445,7 +446,7 @@ def post_values(request: HttpRequest, payload: BatchIn):
     response={200: SubmissionOut, 403: Message, 404: Message, 409: Message, 422: Message},
     summary="Submit a unit's values for a set and period (or take them back to draft)",
 )
-def submit_period(request: HttpRequest, unit_id: int, payload: SubmitIn):
+def submit_period(request: HttpRequest, unit_id: Id, payload: SubmitIn):
     unit = _visible_unit(request, unit_id)
     stored = _set(payload.set)
     when = _period(payload.period)

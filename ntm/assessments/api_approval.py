@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.assessments import approval
@@ -346,7 +347,7 @@ def _office(request: HttpRequest, unit_id: int) -> AdminUnit:
     response={200: ResponsibilitiesOut, 404: Message},
     summary="The department verifying each criterion of a set for the units under an office",
 )
-def responsibilities(request: HttpRequest, unit_id: int, set: str) -> dict[str, Any]:
+def responsibilities(request: HttpRequest, unit_id: Id, set: str) -> dict[str, Any]:
     office = _office(request, unit_id)
     stored = _set(set)
     definition = stored.to_domain()
@@ -383,7 +384,7 @@ def responsibilities(request: HttpRequest, unit_id: int, set: str) -> dict[str, 
     response={200: ResponsibilitiesOut, 403: Message, 404: Message, 422: Message},
     summary="Assign a criterion to a department for the units under an office",
 )
-def assign(request: HttpRequest, unit_id: int, payload: AssignIn):
+def assign(request: HttpRequest, unit_id: Id, payload: AssignIn):
     office = _office(request, unit_id)
     stored = _set(payload.set)
     department = None
@@ -411,7 +412,7 @@ def assign(request: HttpRequest, unit_id: int, payload: AssignIn):
     response={201: DepartmentOut, 403: Message, 404: Message, 422: Message},
     summary="Add a department (sở, ngành) to an office, with the sector it covers",
 )
-def add_department(request: HttpRequest, unit_id: int, payload: DepartmentIn):
+def add_department(request: HttpRequest, unit_id: Id, payload: DepartmentIn):
     office = _office(request, unit_id)
     try:
         department = create_department(
@@ -433,7 +434,7 @@ def add_department(request: HttpRequest, unit_id: int, payload: DepartmentIn):
     response={200: DepartmentOut, 403: Message, 404: Message, 422: Message},
     summary="Change the sector a department covers; its criteria follow",
 )
-def change_sector(request: HttpRequest, unit_id: int, department_id: int, payload: SectorIn):
+def change_sector(request: HttpRequest, unit_id: Id, department_id: Id, payload: SectorIn):
     office = _office(request, unit_id)
     department = Department.objects.filter(pk=department_id, unit=office).first()
     if department is None:
@@ -465,13 +466,13 @@ def _department(department: Department) -> dict[str, Any]:
     response={200: ApprovalOut, 404: Message, 422: Message},
     summary="A period's approval state, criteria verifications, history and your steps",
 )
-def state(request: HttpRequest, unit_id: int, set: str, period: str) -> dict[str, Any]:
+def state(request: HttpRequest, unit_id: Id, set: str, period: str) -> dict[str, Any]:
     unit = _visible_unit(request, unit_id)
     return _state(request, unit, _set(set).set_id, _period(period))
 
 
 @router.post("/{unit_id}/submit", response=STEP_RESPONSES, summary="Submit a draft period (unit)")
-def submit(request: HttpRequest, unit_id: int, payload: PeriodIn):
+def submit(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     unit = _visible_unit(request, unit_id)
     stored = _set(payload.set)
     when = _period(payload.period)
@@ -495,7 +496,7 @@ def submit(request: HttpRequest, unit_id: int, payload: PeriodIn):
     response=STEP_RESPONSES,
     summary="Take a submitted period back to draft before any criterion is verified (unit)",
 )
-def withdraw(request: HttpRequest, unit_id: int, payload: PeriodIn):
+def withdraw(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     unit = _visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
@@ -514,7 +515,7 @@ def withdraw(request: HttpRequest, unit_id: int, payload: PeriodIn):
     response=STEP_RESPONSES,
     summary="Verify criteria of a submitted period (their department, or the office)",
 )
-def verify(request: HttpRequest, unit_id: int, payload: VerifyIn):
+def verify(request: HttpRequest, unit_id: Id, payload: VerifyIn):
     unit = _visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
@@ -549,7 +550,7 @@ def _commented_step(request: HttpRequest, unit_id: int, payload: PeriodIn, servi
     response=STEP_RESPONSES,
     summary="Return a period to draft with a comment (a verifier of it, or the office)",
 )
-def give_back(request: HttpRequest, unit_id: int, payload: PeriodIn):
+def give_back(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     return _commented_step(request, unit_id, payload, approval.return_submission)
 
 
@@ -558,7 +559,7 @@ def give_back(request: HttpRequest, unit_id: int, payload: PeriodIn):
     response=STEP_RESPONSES,
     summary="Approve a verified period (the coordination office above the unit)",
 )
-def approve(request: HttpRequest, unit_id: int, payload: PeriodIn):
+def approve(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     return _commented_step(request, unit_id, payload, approval.approve_submission)
 
 
@@ -567,7 +568,7 @@ def approve(request: HttpRequest, unit_id: int, payload: PeriodIn):
     response=STEP_RESPONSES,
     summary="Lock an approved period: nothing of it changes until unlocked",
 )
-def lock(request: HttpRequest, unit_id: int, payload: PeriodIn):
+def lock(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     return _commented_step(request, unit_id, payload, approval.lock_submission)
 
 
@@ -576,7 +577,7 @@ def lock(request: HttpRequest, unit_id: int, payload: PeriodIn):
     response=STEP_RESPONSES,
     summary="Unlock a period with a reason; it returns to draft",
 )
-def unlock(request: HttpRequest, unit_id: int, payload: UnlockIn):
+def unlock(request: HttpRequest, unit_id: Id, payload: UnlockIn):
     unit = _visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(

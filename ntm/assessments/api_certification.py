@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictBool
 
+from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.assessments.certification import (
@@ -164,7 +165,7 @@ def _problem(message: str, field: str = "") -> Status:
     summary="A unit's criteria with their certification in force and who certifies them",
 )
 def unit_certifications(
-    request: HttpRequest, unit_id: int, set: str, date: dt.date | None = None
+    request: HttpRequest, unit_id: Id, set: str, date: Day | None = None
 ) -> dict[str, Any]:
     """Every criterion of the set on a date (default: today, or the unit's last day): its
     status by the engine, the certification in force, the department that certifies it,
@@ -214,7 +215,7 @@ def unit_certifications(
     response={201: CertificationOut, 403: Message, 404: Message, 422: ProblemsOut},
     summary="Certify a whole criterion of a unit met or not met, with its document",
 )
-def post_certification(request: HttpRequest, unit_id: int, payload: CertifyIn):
+def post_certification(request: HttpRequest, unit_id: Id, payload: CertifyIn):
     """The department responsible for the criterion (a verifier in scope) or the approving
     office (with a note when it certifies for the department). A certification on the
     same day replaces the previous one, which stays in the history; audited as

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from ntm.accounts.api_types import Day, Id
 from ntm.accounts.scope import scope_of
 from ntm.assessments.dashboard import Dashboard, build_dashboard
 from ntm.units.models import AdminUnit
@@ -149,7 +150,7 @@ def _out(board: Dashboard) -> dict:
 
 
 @router.get("/national", response=DashboardOut, summary="The whole country's dashboard")
-def national_dashboard(request: HttpRequest, as_of: dt.date | None = None, set: str = "") -> dict:
+def national_dashboard(request: HttpRequest, as_of: Day | None = None, set: str = "") -> dict:
     """Rural communes of the country by province; national users only (404 otherwise)."""
     scope = scope_of(request.user)
     if not scope.is_national:
@@ -162,7 +163,7 @@ def national_dashboard(request: HttpRequest, as_of: dt.date | None = None, set: 
 
 @router.get("/{unit_id}", response=DashboardOut, summary="A unit's dashboard")
 def unit_dashboard(
-    request: HttpRequest, unit_id: int, as_of: dt.date | None = None, set: str = ""
+    request: HttpRequest, unit_id: Id, as_of: Day | None = None, set: str = ""
 ) -> dict:
     """Tiers, criteria met, hardest criteria, trends and targets of the units below a unit,
     as of a date (default: the unit's last day, or today) under a set (default: the first

@@ -18,6 +18,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied, can_write
 from ntm.accounts.scope import scope_of
 from ntm.assessments.entry import check_target
@@ -100,7 +101,7 @@ def _visible_evidence(request: HttpRequest, evidence_id: int) -> EvidenceFile:
     summary="The evidence files of a unit for a period (optionally one indicator)",
 )
 def list_evidence(
-    request: HttpRequest, unit_id: int, period: str, indicator_key: str = ""
+    request: HttpRequest, unit_id: Id, period: str, indicator_key: str = ""
 ) -> list[dict[str, Any]]:
     unit = _visible_unit(request, unit_id)
     try:
@@ -132,7 +133,7 @@ def list_evidence(
 def upload_evidence(
     request: HttpRequest,
     file: File[UploadedFile],
-    unit_id: Form[int],
+    unit_id: Form[Id],
     set: Form[str],
     period: Form[str],
     indicator: Form[str],
@@ -189,7 +190,7 @@ def upload_evidence(
     summary="Download an evidence file (users whose scope holds its unit)",
     openapi_extra={"responses": {200: {"description": "The file, as uploaded"}}},
 )
-def download_evidence(request: HttpRequest, evidence_id: int) -> Any:
+def download_evidence(request: HttpRequest, evidence_id: Id) -> Any:
     evidence = _visible_evidence(request, evidence_id)
     if evidence.is_removed and not can_write(request.user, evidence.unit):
         raise HttpError(404, f"No evidence file {evidence_id} in your scope.")
@@ -216,7 +217,7 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> Any:
     summary="Take an evidence file off its value (kept in the audit trail)",
     description="409 when the file's period is under review or locked.",
 )
-def delete_evidence(request: HttpRequest, evidence_id: int, reason: str = "") -> Status:
+def delete_evidence(request: HttpRequest, evidence_id: Id, reason: str = "") -> Status:
     evidence = _visible_evidence(request, evidence_id)
     try:
         remove_evidence(evidence, actor=Actor.from_request(request, channel="api"), reason=reason)

@@ -14,6 +14,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import ENTRY_ROLES, role_of
 from ntm.accounts.scope import scope_of
 from ntm.assessments.workbook import TemplateRefused, make_template, read_period
@@ -105,11 +106,11 @@ def _require_entry_role(request: HttpRequest) -> None:
 )
 def template(
     request: HttpRequest,
-    unit_id: int,
+    unit_id: Id,
     set_id: str,
     period: str,
     children: bool = False,
-    version: int | None = None,
+    version: Id | None = None,
 ) -> Any:
     """`children=true` gives one row block per unit at the set's level under the unit
     (every commune of a district); thresholds are each unit's own, values are those in

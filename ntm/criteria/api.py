@@ -17,6 +17,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from ntm.accounts.api_auth import public_auth
+from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.audit.services import Actor
@@ -152,7 +153,7 @@ def list_sets(request: HttpRequest) -> list[dict[str, Any]]:
     auth=public_auth,
     summary="A criteria set with its criteria, indicators and thresholds",
 )
-def set_detail(request: HttpRequest, set_id: str, version: int | None = None) -> dict[str, Any]:
+def set_detail(request: HttpRequest, set_id: str, version: Id | None = None) -> dict[str, Any]:
     try:
         stored = get_set(set_id, version)
     except UnknownSet as error:
@@ -173,8 +174,8 @@ def evaluation(
     request: HttpRequest,
     set_id: str,
     unit: str,
-    as_of: dt.date,
-    version: int | None = None,
+    as_of: Day,
+    version: Id | None = None,
     level: str | None = None,
 ) -> dict[str, Any]:
     from ntm.assessments.evaluation import evaluate_unit
@@ -475,7 +476,7 @@ def import_set(
     response={200: str, 404: Refusal},
     openapi_extra={"responses": {200: {"content": {"application/yaml": {}}}}},
 )
-def export_set(request: HttpRequest, set_id: str, version: int | None = None) -> Any:
+def export_set(request: HttpRequest, set_id: str, version: Id | None = None) -> Any:
 
     try:
         stored = get_set(set_id, version)
@@ -534,7 +535,7 @@ def create_version(request: HttpRequest, set_id: str) -> Status:
     tags=["authoring"],
     summary="Change a draft's name, period and issuing decision",
 )
-def update_details(request: HttpRequest, set_id: str, version: int, payload: DetailsIn) -> Status:
+def update_details(request: HttpRequest, set_id: str, version: Id, payload: DetailsIn) -> Status:
 
     stored = _authored(request, set_id, version)
     details = authoring.SetDetails(**payload.dict())
@@ -547,7 +548,7 @@ def update_details(request: HttpRequest, set_id: str, version: int, payload: Det
     tags=["authoring"],
     summary="Discard a draft (a published version is never deleted)",
 )
-def delete_draft(request: HttpRequest, set_id: str, version: int) -> Status:
+def delete_draft(request: HttpRequest, set_id: str, version: Id) -> Status:
 
     stored = _authored(request, set_id, version)
     try:
@@ -568,7 +569,7 @@ def delete_draft(request: HttpRequest, set_id: str, version: int) -> Status:
     ),
 )
 def set_thresholds(
-    request: HttpRequest, set_id: str, version: int, code: str, payload: ThresholdsIn
+    request: HttpRequest, set_id: str, version: Id, code: str, payload: ThresholdsIn
 ) -> Status:
 
     stored = _authored(request, set_id, version)
@@ -605,7 +606,7 @@ def set_thresholds(
     tags=["authoring"],
     summary="Add a criterion to a draft",
 )
-def add_criterion(request: HttpRequest, set_id: str, version: int, payload: CriterionIn) -> Status:
+def add_criterion(request: HttpRequest, set_id: str, version: Id, payload: CriterionIn) -> Status:
 
     stored = _authored(request, set_id, version)
     return _write(
@@ -621,7 +622,7 @@ def add_criterion(request: HttpRequest, set_id: str, version: int, payload: Crit
     summary="Rename a criterion the draft added",
 )
 def rename_criterion(
-    request: HttpRequest, set_id: str, version: int, number: str, payload: RenameIn
+    request: HttpRequest, set_id: str, version: Id, number: str, payload: RenameIn
 ) -> Status:
 
     stored = _authored(request, set_id, version)
@@ -638,7 +639,7 @@ def rename_criterion(
     tags=["authoring"],
     summary="Remove a criterion the draft added, with its indicators",
 )
-def remove_criterion(request: HttpRequest, set_id: str, version: int, number: str) -> Status:
+def remove_criterion(request: HttpRequest, set_id: str, version: Id, number: str) -> Status:
 
     stored = _authored(request, set_id, version)
     return _write(lambda: authoring.remove_criterion(stored, number=number, actor=_actor(request)))
@@ -651,7 +652,7 @@ def remove_criterion(request: HttpRequest, set_id: str, version: int, number: st
     summary="Add an indicator to a criterion the draft added",
 )
 def add_indicator(
-    request: HttpRequest, set_id: str, version: int, number: str, payload: IndicatorIn
+    request: HttpRequest, set_id: str, version: Id, number: str, payload: IndicatorIn
 ) -> Status:
 
     stored = _authored(request, set_id, version)
@@ -671,7 +672,7 @@ def add_indicator(
     summary="Change an indicator the draft added (its kind stays)",
 )
 def update_indicator(
-    request: HttpRequest, set_id: str, version: int, code: str, payload: IndicatorIn
+    request: HttpRequest, set_id: str, version: Id, code: str, payload: IndicatorIn
 ) -> Status:
 
     stored = _authored(request, set_id, version)
@@ -687,7 +688,7 @@ def update_indicator(
     tags=["authoring"],
     summary="Remove an indicator the draft added",
 )
-def remove_indicator(request: HttpRequest, set_id: str, version: int, code: str) -> Status:
+def remove_indicator(request: HttpRequest, set_id: str, version: Id, code: str) -> Status:
 
     stored = _authored(request, set_id, version)
     return _write(lambda: authoring.remove_indicator(stored, code=code, actor=_actor(request)))
@@ -700,7 +701,7 @@ def remove_indicator(request: HttpRequest, set_id: str, version: int, code: str)
     summary="What publishing the draft would change for the province's units",
 )
 def preview(
-    request: HttpRequest, set_id: str, version: int, as_of: dt.date | None = None
+    request: HttpRequest, set_id: str, version: Id, as_of: Day | None = None
 ) -> dict[str, Any]:
 
     stored = _authored(request, set_id, version)
@@ -732,7 +733,7 @@ def preview(
     summary="Publish a draft: it becomes a version that never changes",
     description="422 lists every problem (place and reason) when the draft is not ready.",
 )
-def publish(request: HttpRequest, set_id: str, version: int) -> Status:
+def publish(request: HttpRequest, set_id: str, version: Id) -> Status:
 
     stored = _authored(request, set_id, version)
     return _write(lambda: authoring.publish_draft(stored, actor=_actor(request)))

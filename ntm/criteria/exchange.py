@@ -18,8 +18,10 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ntm.accounts.api_types import bad_text_message
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.schema import content_hash
+from ntm.core.text import BadText, bad_character, printable
 from ntm.criteria.authoring import (
     RESERVED_IDS,
     AuthoringError,
@@ -305,9 +307,27 @@ def read_file(data: bytes, *, filename: str) -> tuple[dict[str, Any], yaml.Node]
             line=1,
         )
     _check_keys(root, file)
+    _check_text(root, file)
     # Dates become ISO text, as the data-file loader stores them.
     document = json.loads(json.dumps(raw, default=str))
     return document, root
+
+
+def _check_text(root: yaml.Node, file: str) -> None:
+    """Refuse a value the database cannot store: a lone surrogate, NUL or control character
+    (YAML escapes such as "\\ud800" or "\\0" make them), naming its line."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            char = bad_character(node.value)
+            if char is not None:
+                found = BadText(printable(node.value)[:60], char)
+                raise ImportRefused(bad_text_message(found), file=file, line=_line(node.start_mark))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 # --- Import --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_types import Day, Id, Offset, Year
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.assessments.models import Recognition
@@ -515,10 +516,10 @@ def list_cases(
     request: HttpRequest,
     stage: StageName | None = None,
     tier: TierName | None = None,
-    year: int | None = None,
-    unit_id: int | None = None,
+    year: Year | None = None,
+    unit_id: Id | None = None,
     limit: int = 100,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Without `stage`, the cases waiting for someone (not in monitoring, not closed)."""
     cases = filter_cases(
@@ -559,7 +560,7 @@ def register_case(request: HttpRequest, payload: RegisterIn) -> Any:
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, 404: Message}, summary="One case")
-def get_case(request: HttpRequest, case_id: int) -> Any:
+def get_case(request: HttpRequest, case_id: Id) -> Any:
     _case(request, case_id)
     return Status(200, _detail(case_id))
 
@@ -569,7 +570,7 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
     response={200: ConditionsOut, 404: Message},
     summary="Conditions C1-C4 of Decision 18/2022 on a date (default today)",
 )
-def get_conditions(request: HttpRequest, case_id: int, on: dt.date | None = None) -> Any:
+def get_conditions(request: HttpRequest, case_id: Id, on: Day | None = None) -> Any:
     case = _case(request, case_id)
     return Status(200, _conditions(services.conditions_for(case, on)))
 
@@ -577,7 +578,7 @@ def get_conditions(request: HttpRequest, case_id: int, on: dt.date | None = None
 @router.post(
     "/cases/{case_id}/self-assessment", response=STEP, summary="Complete the self-assessment"
 )
-def self_assessment(request: HttpRequest, case_id: int, payload: SelfAssessmentIn) -> Any:
+def self_assessment(request: HttpRequest, case_id: Id, payload: SelfAssessmentIn) -> Any:
     return _step(
         request,
         case_id,
@@ -592,7 +593,7 @@ def self_assessment(request: HttpRequest, case_id: int, payload: SelfAssessmentI
     response=STEP,
     summary="Declare conditions C2-C4 (each needs its document in the dossier)",
 )
-def declare(request: HttpRequest, case_id: int, payload: DeclarationIn) -> Any:
+def declare(request: HttpRequest, case_id: Id, payload: DeclarationIn) -> Any:
     declaration = services.Declaration(
         satisfaction_percent=payload.satisfaction_percent,
         satisfaction_on=payload.satisfaction_on,
@@ -619,7 +620,7 @@ def declare(request: HttpRequest, case_id: int, payload: DeclarationIn) -> Any:
 )
 def upload_document(
     request: HttpRequest,
-    case_id: int,
+    case_id: Id,
     kind: str = Form(...),  # noqa: B008 - ninja's way of declaring form fields
     number: str = Form(""),  # noqa: B008
     issued_on: dt.date | None = Form(None),  # noqa: B008
@@ -649,7 +650,7 @@ def upload_document(
     response=STEP,
     summary="Take a document of the current stage off the case",
 )
-def remove_document(request: HttpRequest, case_id: int, document_id: int, payload: RemoveIn) -> Any:
+def remove_document(request: HttpRequest, case_id: Id, document_id: Id, payload: RemoveIn) -> Any:
     document = CaseDocument.objects.filter(pk=document_id, case_id=case_id).first()
     if document is None:
         raise HttpError(404, f"No document {document_id} in case {case_id}.")
@@ -667,7 +668,7 @@ def remove_document(request: HttpRequest, case_id: int, document_id: int, payloa
     response={200: None, 404: Message},
     summary="A case document's file (only in your scope)",
 )
-def document_file(request: HttpRequest, document_id: int) -> Any:
+def document_file(request: HttpRequest, document_id: Id) -> Any:
     document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
     if document is None or not scope_of(request.user).allows(document.case.unit_id):
         raise HttpError(404, f"No document {document_id} in your scope.")
@@ -684,7 +685,7 @@ def document_file(request: HttpRequest, document_id: int) -> Any:
 
 
 @router.post("/cases/{case_id}/submit", response=STEP, summary="Send the dossier up")
-def submit(request: HttpRequest, case_id: int, payload: CommentIn) -> Any:
+def submit(request: HttpRequest, case_id: Id, payload: CommentIn) -> Any:
     """To the district for verification, or straight to the province where the commune has
     no district (after 1 July 2025), which the case records."""
     return _step(
@@ -699,7 +700,7 @@ def submit(request: HttpRequest, case_id: int, payload: CommentIn) -> Any:
 @router.post(
     "/cases/{case_id}/verification", response=STEP, summary="District verification (thẩm tra)"
 )
-def verify(request: HttpRequest, case_id: int, payload: VerifyIn) -> Any:
+def verify(request: HttpRequest, case_id: Id, payload: VerifyIn) -> Any:
     return _step(
         request,
         case_id,
@@ -714,7 +715,7 @@ def verify(request: HttpRequest, case_id: int, payload: VerifyIn) -> Any:
 
 
 @router.post("/cases/{case_id}/appraisal", response=STEP, summary="Province appraisal (thẩm định)")
-def appraise(request: HttpRequest, case_id: int, payload: AppraiseIn) -> Any:
+def appraise(request: HttpRequest, case_id: Id, payload: AppraiseIn) -> Any:
     return _step(
         request,
         case_id,
@@ -736,7 +737,7 @@ def appraise(request: HttpRequest, case_id: int, payload: AppraiseIn) -> Any:
     response=STEP,
     summary="Record the recognition decision (conditions C1-C4 checked on its date)",
 )
-def decide(request: HttpRequest, case_id: int, payload: DecideIn) -> Any:
+def decide(request: HttpRequest, case_id: Id, payload: DecideIn) -> Any:
     """Creates the unit's Recognition. Refused (422) with each failing condition in words
     and the four conditions when any fails."""
     return _step(
@@ -759,7 +760,7 @@ def decide(request: HttpRequest, case_id: int, payload: DecideIn) -> Any:
     response=STEP,
     summary="Record the public announcement (the decision then shows on /recognitions/)",
 )
-def announce(request: HttpRequest, case_id: int, payload: AnnounceIn) -> Any:
+def announce(request: HttpRequest, case_id: Id, payload: AnnounceIn) -> Any:
     return _step(
         request,
         case_id,
@@ -776,7 +777,7 @@ def announce(request: HttpRequest, case_id: int, payload: AnnounceIn) -> Any:
 @router.post(
     "/cases/{case_id}/revocation/start", response=STEP, summary="Start a revocation review"
 )
-def start_revocation(request: HttpRequest, case_id: int, payload: CommentIn) -> Any:
+def start_revocation(request: HttpRequest, case_id: Id, payload: CommentIn) -> Any:
     return _step(
         request,
         case_id,
@@ -791,7 +792,7 @@ def start_revocation(request: HttpRequest, case_id: int, payload: CommentIn) -> 
     response=STEP,
     summary="Record the revocation decision (creates the Revocation)",
 )
-def revoke(request: HttpRequest, case_id: int, payload: RevokeIn) -> Any:
+def revoke(request: HttpRequest, case_id: Id, payload: RevokeIn) -> Any:
     return _step(
         request,
         case_id,
@@ -809,7 +810,7 @@ def revoke(request: HttpRequest, case_id: int, payload: RevokeIn) -> Any:
 @router.post(
     "/cases/{case_id}/return", response=STEP, summary="Return a case to an earlier stage (comment)"
 )
-def return_case(request: HttpRequest, case_id: int, payload: ReturnIn) -> Any:
+def return_case(request: HttpRequest, case_id: Id, payload: ReturnIn) -> Any:
     return _step(
         request,
         case_id,
@@ -820,7 +821,7 @@ def return_case(request: HttpRequest, case_id: int, payload: ReturnIn) -> Any:
 
 
 @router.post("/cases/{case_id}/withdraw", response=STEP, summary="Withdraw a case (comment)")
-def withdraw(request: HttpRequest, case_id: int, payload: CommentIn) -> Any:
+def withdraw(request: HttpRequest, case_id: Id, payload: CommentIn) -> Any:
     return _step(
         request,
         case_id,
@@ -860,8 +861,8 @@ def open_revocation(request: HttpRequest, payload: OpenRevocationIn) -> Any:
 )
 def monitoring(
     request: HttpRequest,
-    unit_id: int | None = None,
-    as_of: dt.date | None = None,
+    unit_id: Id | None = None,
+    as_of: Day | None = None,
     show: Literal["flagged", "due", "close", "no_data", "ok", "all"] = "flagged",
 ) -> Any:
     """For a unit and below (default: your unit), computed from the data on the date
@@ -908,7 +909,7 @@ def monitoring(
     response={200: list[AwaitingOut], 404: Message},
     summary="Communes formed on 1 July 2025 awaiting re-acknowledgement (thừa nhận)",
 )
-def pending_reacknowledgements(request: HttpRequest, province_id: int) -> Any:
+def pending_reacknowledgements(request: HttpRequest, province_id: Id) -> Any:
     province = _unit(request, province_id)
     if province.level != "province":
         raise HttpError(404, f"Unit {province_id} is not a province.")
@@ -997,7 +998,7 @@ def _settings(province: AdminUnit) -> list[dict[str, Any]]:
     response={200: list[SettingOut], 404: Message},
     summary="A province's procedure settings in force today",
 )
-def get_settings(request: HttpRequest, province_id: int) -> Any:
+def get_settings(request: HttpRequest, province_id: Id) -> Any:
     province = _unit(request, province_id)
     if province.level != "province":
         raise HttpError(404, f"Unit {province_id} is not a province.")

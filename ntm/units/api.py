@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ntm.accounts.api_auth import public_auth
+from ntm.accounts.api_types import Day, Id, Offset
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
 from ntm.audit.services import Actor
@@ -304,11 +305,11 @@ def _recorded(result: services.RecordedEvent) -> dict[str, Any]:
 def list_units(
     request: HttpRequest,
     level: str | None = None,
-    on: dt.date | None = None,
+    on: Day | None = None,
     q: str = "",
-    parent_id: int | None = None,
+    parent_id: Id | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     try:
         units = selectors.list_units(level=level, on=on, query=q, parent_id=parent_id)
@@ -341,7 +342,7 @@ def stats(request: HttpRequest) -> dict[str, dict[str, int]]:
 def by_code(
     request: HttpRequest,
     code: str,
-    on: dt.date | None = None,
+    on: Day | None = None,
     era: str | None = None,
     level: str | None = None,
 ) -> Any:
@@ -364,7 +365,7 @@ def by_code(
     response={200: UnitDetailOut, 404: Message},
     summary="A unit with its children, predecessors and successors",
 )
-def unit_detail(request: HttpRequest, unit_id: int, on: dt.date | None = None) -> Any:
+def unit_detail(request: HttpRequest, unit_id: Id, on: Day | None = None) -> Any:
     unit = _get(unit_id, status=404)
     return Status(200, _detail(selectors.unit_detail(unit, on=on)))
 
@@ -486,7 +487,7 @@ def record_move(request: HttpRequest, payload: MoveIn) -> Any:
     response={200: UnitOut, 403: Message, 404: Message, 422: Message},
     summary="Set a unit's region or commune group by hand",
 )
-def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
+def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Any:
     unit = _get(unit_id, status=404)
     _require(request, [unit], OFFICE_ROLES)
     changes = payload.model_dump(exclude_unset=True)

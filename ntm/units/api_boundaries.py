@@ -15,6 +15,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
 from ntm.audit.services import Actor
@@ -79,7 +80,7 @@ def _province(request: HttpRequest, province_id: int) -> AdminUnit:
     response={200: list[BoundaryUploadOut], 404: Message},
     summary="The boundary uploads of a province, newest first",
 )
-def list_uploads(request: HttpRequest, province_id: int) -> list[dict[str, Any]]:
+def list_uploads(request: HttpRequest, province_id: Id) -> list[dict[str, Any]]:
     return [_out(u) for u in boundaries.uploads_of(_province(request, province_id))]
 
 
@@ -93,7 +94,7 @@ def list_uploads(request: HttpRequest, province_id: int) -> list[dict[str, Any]]
 )
 def upload(
     request: HttpRequest,
-    province_id: int,
+    province_id: Id,
     file: File[UploadedFile],
     codes_on: Form[dt.date | None] = None,
 ) -> Status:

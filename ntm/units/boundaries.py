@@ -31,8 +31,10 @@ from django.utils.translation import ngettext
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
+from ntm.accounts.api_types import bad_text_message
 from ntm.accounts.permissions import OFFICE_ROLES, require_write
 from ntm.audit.services import Actor, Change, record_change
+from ntm.core.text import find_bad_text
 from ntm.units.models import AdminUnit, BoundaryUpload, UnitBoundary
 from ntm.units.nesting import TooDeep, check_json_depth
 from ntm.units.selectors import in_force_on
@@ -164,6 +166,15 @@ def parse_collection(content: bytes, file_name: str) -> list[Any]:
                 % {"name": file_name, "line": error.lineno, "column": error.colno, "why": error.msg}
             ]
         ) from None
+    # Only a \u escape makes a refused character (json.loads refuses raw control characters).
+    found = find_bad_text(data) if "\\u" in text else None
+    if found is not None:
+        raise BoundaryRefused(
+            [
+                _("Tệp “%(name)s”: %(problem)s")
+                % {"name": file_name, "problem": bad_text_message(found)}
+            ]
+        )
     kind = data.get("type") if isinstance(data, dict) else None
     if kind != "FeatureCollection":
         found = (

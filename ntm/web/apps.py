@@ -6,3 +6,7 @@ class WebConfig(AppConfig):
     name = "ntm.web"
     label = "web"
     verbose_name = _("Giao diện web")
+
+    def ready(self) -> None:
+        # <id:...> for every page URL with a record id (ntm/web/urls.py, recognition/urls.py).
+        from ntm.web import converters  # noqa: F401 - registers the converter

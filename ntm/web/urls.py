@@ -54,36 +54,34 @@ urlpatterns = [
     # Units, search and overviews (views_units.py)
     path("", views_units.home, name="home"),
     path("search/", views_units.search, name="search"),
-    path("units/<int:unit_id>/", views_units.unit_detail, name="unit"),
-    path("units/<int:unit_id>/children/", views_units.children_overview, name="unit-children"),
+    path("units/<id:unit_id>/", views_units.unit_detail, name="unit"),
+    path("units/<id:unit_id>/children/", views_units.children_overview, name="unit-children"),
     # Data entry: the assessment form, its preview and history, evidence, the bulk grid
     # (views_entry.py)
-    path("units/<int:unit_id>/entry/", views_entry.entry_form, name="unit-entry"),
+    path("units/<id:unit_id>/entry/", views_entry.entry_form, name="unit-entry"),
     path(
-        "units/<int:unit_id>/entry/preview/",
+        "units/<id:unit_id>/entry/preview/",
         views_entry.entry_preview,
         name="unit-entry-preview",
     ),
     path(
-        "units/<int:unit_id>/entry/history/",
+        "units/<id:unit_id>/entry/history/",
         views_entry.entry_history,
         name="unit-entry-history",
     ),
-    path("units/<int:unit_id>/grid/", views_entry.grid, name="unit-grid"),
-    path("evidence/<int:evidence_id>/", views_entry.evidence_file, name="evidence"),
+    path("units/<id:unit_id>/grid/", views_entry.grid, name="unit-grid"),
+    path("evidence/<id:evidence_id>/", views_entry.evidence_file, name="evidence"),
     path(
-        "evidence/<int:evidence_id>/remove/",
+        "evidence/<id:evidence_id>/remove/",
         views_entry.evidence_remove,
         name="evidence-remove",
     ),
     # Dashboards, maps and boundary uploads (views_dashboard.py)
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("map/", views_dashboard.map_view, name="map"),
-    path("units/<int:unit_id>/dashboard/", views_dashboard.dashboard, name="unit-dashboard"),
-    path("units/<int:unit_id>/map/", views_dashboard.map_view, name="unit-map"),
-    path(
-        "units/<int:unit_id>/boundaries/", views_dashboard.boundaries_view, name="unit-boundaries"
-    ),
+    path("units/<id:unit_id>/dashboard/", views_dashboard.dashboard, name="unit-dashboard"),
+    path("units/<id:unit_id>/map/", views_dashboard.map_view, name="unit-map"),
+    path("units/<id:unit_id>/boundaries/", views_dashboard.boundaries_view, name="unit-boundaries"),
     # Criteria sets (views_criteria.py)
     path("criteria/", views_criteria.criteria_list, name="criteria"),
     path("criteria/compare/", views_criteria.criteria_compare, name="criteria-compare"),
@@ -100,41 +98,41 @@ urlpatterns = [
         views_authoring.new_version,
         name="criteria-new-version",
     ),
-    path("criteria/<slug:set_id>/<int:version>/", include(draft_urls)),
+    path("criteria/<slug:set_id>/<id:version>/", include(draft_urls)),
     path("criteria/<slug:set_id>/", views_criteria.criteria_detail, name="criteria-set"),
     # Public recognition list, no login (views_public.py)
     path("recognitions/", views_public.recognitions, name="recognitions"),
     # Excel: a unit's templates and imports (views_workbook.py), tables to XLSX (views_exports.py)
-    path("units/<int:unit_id>/excel/", views_workbook.workbook_page, name="unit-workbook"),
+    path("units/<id:unit_id>/excel/", views_workbook.workbook_page, name="unit-workbook"),
     path(
-        "units/<int:unit_id>/excel/template/",
+        "units/<id:unit_id>/excel/template/",
         views_workbook.template_download,
         name="workbook-template",
     ),
-    path("units/<int:unit_id>/excel/upload/", views_workbook.upload, name="workbook-upload-file"),
+    path("units/<id:unit_id>/excel/upload/", views_workbook.upload, name="workbook-upload-file"),
     path(
-        "units/<int:unit_id>/excel/<str:token>/",
+        "units/<id:unit_id>/excel/<str:token>/",
         views_workbook.upload_page,
         name="workbook-upload",
     ),
     path(
-        "units/<int:unit_id>/excel/<str:token>/status/",
+        "units/<id:unit_id>/excel/<str:token>/status/",
         views_workbook.upload_status,
         name="workbook-upload-status",
     ),
     path(
-        "units/<int:unit_id>/excel/<str:token>/confirm/",
+        "units/<id:unit_id>/excel/<str:token>/confirm/",
         views_workbook.upload_confirm,
         name="workbook-confirm",
     ),
     path(
-        "units/<int:unit_id>/excel/<str:token>/cancel/",
+        "units/<id:unit_id>/excel/<str:token>/cancel/",
         views_workbook.upload_cancel,
         name="workbook-cancel",
     ),
-    path("units/<int:unit_id>/xlsx/", views_exports.unit_criteria_xlsx, name="unit-xlsx"),
+    path("units/<id:unit_id>/xlsx/", views_exports.unit_criteria_xlsx, name="unit-xlsx"),
     path(
-        "units/<int:unit_id>/children/xlsx/",
+        "units/<id:unit_id>/children/xlsx/",
         views_exports.children_xlsx,
         name="unit-children-xlsx",
     ),
@@ -143,20 +141,20 @@ urlpatterns = [
     # Approval and locking, the queue, departments responsible for criteria (views_approval.py)
     path("queue/", views_approval.queue_page, name="queue"),
     path("queue/count/", views_approval.queue_count, name="queue-count"),
-    path("units/<int:unit_id>/approval/", views_approval.approval_page, name="unit-approval"),
+    path("units/<id:unit_id>/approval/", views_approval.approval_page, name="unit-approval"),
     path(
-        "units/<int:unit_id>/approval/<slug:step>/",
+        "units/<id:unit_id>/approval/<slug:step>/",
         views_approval.approval_step,
         name="unit-approval-step",
     ),
     path(
-        "units/<int:unit_id>/responsibilities/",
+        "units/<id:unit_id>/responsibilities/",
         views_approval.responsibilities_page,
         name="unit-responsibilities",
     ),
     # Whole criteria certified by a document (views_certification.py)
     path(
-        "units/<int:unit_id>/certifications/",
+        "units/<id:unit_id>/certifications/",
         views_certification.certifications_page,
         name="unit-certifications",
     ),
@@ -164,17 +162,17 @@ urlpatterns = [
     # (views_users.py, views_audit.py)
     path("users/", views_users.user_list, name="users"),
     path("users/new/", views_users.user_new, name="user-new"),
-    path("users/<int:user_id>/", views_users.user_detail, name="user"),
-    path("users/<int:user_id>/active/", views_users.user_active, name="user-active"),
-    path("users/<int:user_id>/unlock/", views_users.user_unlock, name="user-unlock"),
+    path("users/<id:user_id>/", views_users.user_detail, name="user"),
+    path("users/<id:user_id>/active/", views_users.user_active, name="user-active"),
+    path("users/<id:user_id>/unlock/", views_users.user_unlock, name="user-unlock"),
     path(
-        "users/<int:user_id>/password-link/",
+        "users/<id:user_id>/password-link/",
         views_users.user_password_link,
         name="user-password-link",
     ),
     path("account/", views_users.account, name="account"),
     path("account/tokens/", views_users.account_token_new, name="account-token-new"),
-    path("tokens/<int:token_id>/revoke/", views_users.token_revoke, name="token-revoke"),
+    path("tokens/<id:token_id>/revoke/", views_users.token_revoke, name="token-revoke"),
     path("accounts/password/", views_users.PasswordChange.as_view(), name="password-change"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
@@ -184,7 +182,7 @@ urlpatterns = [
     path("accounts/password/done/", views_users.password_done, name="password-done"),
     path("audit/", views_audit.audit_list, name="audit"),
     path("audit/export.<str:file_format>", views_audit.audit_export, name="audit-export"),
-    path("units/<int:unit_id>/audit/", views_audit.audit_list, name="unit-audit"),
+    path("units/<id:unit_id>/audit/", views_audit.audit_list, name="unit-audit"),
     # Accounts
     path(
         "accounts/login/",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from ntm.accounts.api_types import FIRST_DAY, LAST_DAY
 from ntm.accounts.scope import scope_of
 from ntm.audit.labels import action_label
 from ntm.audit.models import AuditEntry
@@ -28,6 +29,7 @@ from ntm.audit.selectors import KINDS, AuditFilter, actions_seen, filtered_entri
 from ntm.core.spreadsheet import csv_text
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
+from ntm.web.converters import parse_id
 from ntm.web.views_units import _visible_unit
 from ntm.web.xlsx import XLSX_TYPE, Col, table_xlsx
 
@@ -50,10 +52,10 @@ CHANNELS = {
 
 
 def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text not in (None, "") else None
-    except ValueError:
+    if text is None or not text.strip().isdigit():
         return None
+    # An id beyond the database's range is no record: 0 matches nothing.
+    return parse_id(text) or 0
 
 
 def _date(text: str, errors: list[str], label: str) -> date | None:
@@ -61,13 +63,25 @@ def _date(text: str, errors: list[str], label: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         errors.append(
             _("%(label)s “%(text)s” không phải ngày (dạng năm-tháng-ngày, ví dụ 2021-09-25).")
             % {"label": label, "text": text}
         )
         return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        errors.append(
+            _("%(label)s %(day)s nằm ngoài khoảng %(first)s – %(last)s; bỏ qua ngày này.")
+            % {
+                "label": label,
+                "day": day.strftime("%d/%m/%Y"),
+                "first": FIRST_DAY.strftime("%d/%m/%Y"),
+                "last": LAST_DAY.strftime("%d/%m/%Y"),
+            }
+        )
+        return None
+    return day
 
 
 def read_filter(request: HttpRequest, unit: AdminUnit | None) -> tuple[AuditFilter, list[str]]:

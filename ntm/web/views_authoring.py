@@ -32,6 +32,7 @@ from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.preview import preview_draft
 from ntm.criteria.selectors import latest_sets
 from ntm.web import forms_authoring as forms
+from ntm.web.converters import parse_day
 from ntm.web.views_criteria import (
     SAME,
     CriterionView,
@@ -748,7 +749,7 @@ def _as_of(request: HttpRequest) -> tuple[dt.date | None, str]:
     if not text:
         return None, ""
     try:
-        return dt.date.fromisoformat(text), ""
+        return parse_day(text), ""
     except ValueError:
         return None, _("Ngày “%(text)s” không hợp lệ; đang xem ngày mặc định.") % {"text": text}
 

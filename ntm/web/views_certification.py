@@ -46,6 +46,7 @@ from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 from ntm.web import unit_status
+from ntm.web.converters import parse_day
 from ntm.web.entry_form import slug_of
 from ntm.web.views_units import _visible_unit
 
@@ -121,7 +122,7 @@ def _page(request: HttpRequest, unit: AdminUnit) -> Page:
     text = request.GET.get("date", "").strip()
     if text:
         try:
-            day = date.fromisoformat(text)
+            day = parse_day(text)
         except ValueError:
             errors.append(
                 _("Ngày “%(text)s” không hợp lệ; đang xem ngày %(date)s.")
@@ -249,7 +250,7 @@ def _save(request: HttpRequest, page: Page, posted: dict[str, str]) -> Criterion
     certified_on = None
     if posted["certified_on"]:
         try:
-            certified_on = date.fromisoformat(posted["certified_on"])
+            certified_on = parse_day(posted["certified_on"])
         except ValueError:
             certified_on = None
     return certify(

@@ -26,6 +26,7 @@ from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.selectors import UnknownSet, get_set, latest_sets
 from ntm.units.models import AdminUnit
 from ntm.web.authoring_context import list_page_context, set_page_context
+from ntm.web.converters import parse_id
 from ntm.web.templatetags.ntm_labels import group_label, level_label, region_label
 
 LEVEL_ORDER = ("commune", "district", "province", "village")
@@ -285,9 +286,7 @@ def criteria_detail(request: HttpRequest, set_id: str) -> HttpResponse:
 
 
 def _version_param(raw: str | None) -> int | None:
-    if raw and raw.isdigit():
-        return int(raw)
-    return None
+    return parse_id(raw)
 
 
 def _province_name(code: str | None) -> str:

@@ -28,6 +28,7 @@ from ntm.core.hierarchy import REFORM_2025
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
+from ntm.web.converters import parse_day
 from ntm.web.unit_status import localized_number, short_date
 from ntm.web.views_units import _as_of, _visible_unit
 
@@ -69,7 +70,7 @@ def _national_as_of(request: HttpRequest) -> tuple[date, str]:
     text = request.GET.get("as_of", "").strip()
     if text:
         try:
-            return date.fromisoformat(text), ""
+            return parse_day(text), ""
         except ValueError:
             return timezone.localdate(), _(
                 "Ngày “%(text)s” không hợp lệ; đang xem ngày mặc định."
@@ -436,7 +437,7 @@ def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
         upload = request.FILES.get("file")
         codes_on_text = request.POST.get("codes_on", "").strip()
         try:
-            codes_on = date.fromisoformat(codes_on_text) if codes_on_text else codes_on
+            codes_on = parse_day(codes_on_text) if codes_on_text else codes_on
         except ValueError:
             problems.append(_("Ngày áp dụng mã “%(text)s” không hợp lệ.") % {"text": codes_on_text})
         if upload is None:

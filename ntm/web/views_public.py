@@ -13,6 +13,7 @@ from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
 from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
+from ntm.web.converters import parse_id
 
 PAGE_SIZE = 50
 # A recognized unit is at most a village: village > commune > district > province.
@@ -89,7 +90,7 @@ def provinces_with_recognitions() -> list[AdminUnit]:
 
 
 def _int_param(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(raw)
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -19,6 +19,7 @@ from ntm.core.hierarchy import REFORM_2025, search_key
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of, list_units
 from ntm.web import below, unit_status
+from ntm.web.converters import parse_day
 
 #: The most search results shown; a longer list asks for a more precise query.
 SEARCH_LIMIT = 50
@@ -39,7 +40,7 @@ def _as_of(request: HttpRequest, unit: AdminUnit) -> tuple[date, str]:
     text = request.GET.get("as_of", "").strip()
     if text:
         try:
-            return date.fromisoformat(text), ""
+            return parse_day(text), ""
         except ValueError:
             return default_as_of(unit), _(
                 "Ngày “%(text)s” không hợp lệ; đang xem ngày mặc định."
