@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import polib
-from django.conf import settings
-from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -52,24 +49,6 @@ class Message(NamedTuple):
     context: str
     msgid: str
     plural: str
-
-
-class CookieLocaleMiddleware(LocaleMiddleware):
-    """Vietnamese unless the user picked another language with the switcher (its cookie).
-
-    Django's LocaleMiddleware also follows the browser's Accept-Language, which would show
-    English to every official whose browser or phone is set to English; the product is
-    Vietnamese first, so only an explicit choice changes the language.
-    """
-
-    def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        try:
-            language = translation.get_supported_language_variant(chosen)
-        except LookupError:
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
 
 
 def compile_messages(locale_dir: Path = LOCALE_DIR) -> list[Path]:

@@ -4,6 +4,7 @@ import re
 
 import polib
 import pytest
+from django.conf import settings
 
 from ntm.i18n import LOCALE_DIR, compile_messages, find_messages, untranslated
 
@@ -60,16 +61,22 @@ def test_the_language_switch_sets_the_cookie_and_returns_to_the_page(client, com
 
 
 @pytest.mark.django_db
-def test_only_the_switcher_changes_the_language_not_the_browser(client, compiled, settings):
-    settings.MIDDLEWARE = [
-        "ntm.i18n.CookieLocaleMiddleware" if m.endswith(".LocaleMiddleware") else m
-        for m in settings.MIDDLEWARE
-    ]
-    english_browser = client.get("/recognitions/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    assert "Đơn vị được công nhận" in english_browser.content.decode()
+def test_the_cookie_comes_first_then_the_browser_then_vietnamese(client, compiled):
+    """The production settings, unchanged: Django's LocaleMiddleware with LANGUAGE_CODE "vi"."""
+    assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert "Đơn vị được công nhận" in client.get("/recognitions/").content.decode()
+    assert "Recognized" in client.get("/recognitions/", **english_browser).content.decode()
+    french_browser = client.get("/recognitions/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert "Đơn vị được công nhận" in french_browser.content.decode()
+    client.cookies["django_language"] = "vi"
+    assert (
+        "Đơn vị được công nhận" in client.get("/recognitions/", **english_browser).content.decode()
+    )
     client.cookies["django_language"] = "en"
     assert "Recognized" in client.get("/recognitions/").content.decode()
     client.cookies["django_language"] = "xx"
+    assert "Recognized" in client.get("/recognitions/", **english_browser).content.decode()
     assert "Đơn vị được công nhận" in client.get("/recognitions/").content.decode()
 
 
