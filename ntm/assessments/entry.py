@@ -135,10 +135,6 @@ class EntryResult:
     submission: Submission | None = None
     status_changed: bool = False
 
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.plan.writes or self.evidence or self.status_changed)
-
 
 def save_entry(
     *,

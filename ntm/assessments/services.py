@@ -20,7 +20,7 @@ from ntm.assessments.models import (
 )
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
-from ntm.core.criteria.model import CriterionDef, IndicatorDef, Tier
+from ntm.core.criteria.model import CriterionDef, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
 
@@ -48,22 +48,6 @@ def _audit(
                old=old, new=new),
         reason=reason,
     )  # fmt: skip
-
-
-def find_indicator(indicator_key: str) -> IndicatorDef:
-    """The indicator with this key in any stored set (keys are shared by variants)."""
-    set_id, _sep, code = indicator_key.partition(":")
-    if not code:
-        raise AssessmentError(
-            _("“%(key)s” không phải mã chỉ tiêu (dạng MÃ_BỘ:MÃ_CHỈ_TIÊU).") % {"key": indicator_key}
-        )
-    for stored in CriteriaSet.objects.filter(set_id=set_id).order_by("-version"):
-        for indicator in stored.to_domain().indicators:
-            if indicator.key == indicator_key:
-                return indicator
-    raise AssessmentError(
-        _("Không bộ tiêu chí nào có chỉ tiêu “%(key)s”.") % {"key": indicator_key}
-    )
 
 
 def find_criterion(criterion_key: str) -> CriterionDef:

@@ -949,20 +949,7 @@ class ImportResult:
     @property
     def fingerprint(self) -> str:
         """What would be written, as a digest: a confirmation writes what was previewed."""
-        digest = hashlib.sha256()
-        for change in sorted(
-            self.plan.writes, key=lambda c: (c.cell.unit_id, c.cell.indicator_key)
-        ):
-            digest.update(
-                repr(
-                    (
-                        change.cell.cell_key,
-                        sorted(change.cell.fields().items()),
-                        change.previous.pk if change.previous is not None else None,
-                    )
-                ).encode()
-            )
-        return digest.hexdigest()
+        return plan_fingerprint(self.plan)
 
     def change_rows(self) -> list[ChangeRow]:
         definition = self.reading.criteria_set.to_domain()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -102,21 +101,6 @@ def data_row_limit(header_row: int, units: int, indicators: int) -> int:
     """The last row a file's data sheet may have: its template's rows (one per unit and
     indicator, one band per criterion) and a margin."""
     return header_row + min(units * indicators + indicators, MAX_DATA_ROWS) + EXTRA_ROWS
-
-
-@dataclass
-class Capped:
-    """A list that keeps the first `limit` items and counts the rest."""
-
-    limit: int = MAX_PROBLEMS
-    items: list = field(default_factory=list)
-    more: int = 0
-
-    def append(self, item) -> None:
-        if len(self.items) < self.limit:
-            self.items.append(item)
-        else:
-            self.more += 1
 
 
 def more_text(count: int) -> str:

@@ -37,7 +37,6 @@ from ntm.backup.tables import (
 )
 
 CHUNK = 2000
-COPY_BUFFER = 1024 * 1024
 
 
 @dataclass

@@ -111,25 +111,6 @@ def _accounts(depts) -> list[dict[str, Any]]:
     return listed
 
 
-def accounts_listing() -> list[dict[str, Any]]:
-    listed = []
-    for profile in Profile.objects.filter(is_demo=True).select_related("user", "unit"):
-        listed.append(
-            {
-                "username": profile.user.username,
-                "password": DEMO_PASSWORD,
-                "role": profile.role,
-                "unit": profile.unit.name if profile.unit else "Toàn quốc",
-                "unit_code": profile.unit.code if profile.unit else None,
-                "label": profile.user.first_name,
-            }
-        )
-    order = [a.username for a in ACCOUNTS]
-    return sorted(
-        listed, key=lambda a: order.index(a["username"]) if a["username"] in order else 99
-    )
-
-
 def _at_standard_by_2020(communes: list[AdminUnit]) -> None:
     """A demo recognition of 2020 for communes the synthetic draw left below standard, with
     their synthetic criteria and income made to agree with it."""

@@ -42,7 +42,6 @@ NAMED_HARD = ("2", "10", "17")
 
 # Report 004: the district meets 6 of its 9 criteria, each named.
 HUONG_SON_MET = ("1", "3", "4", "6", "8", "9")
-HUONG_SON_UNMET = ("2", "5", "7")
 
 
 def unit_on(code: str, on: date, level: str) -> AdminUnit:

@@ -375,14 +375,6 @@ def awaiting_for_unit(unit: AdminUnit) -> AwaitingCommune | None:
     return found[0] if found else None
 
 
-def post_reform_provinces(scope: Scope) -> list[AdminUnit]:
-    return list(
-        scope.filter(
-            AdminUnit.objects.filter(level="province", valid_from__gte=REFORM_2025)
-        ).order_by("name")
-    )
-
-
 def provinces_in_scope(scope: Scope) -> list[AdminUnit]:
     """Provinces (both eras) a user may configure: newest era first."""
     return list(

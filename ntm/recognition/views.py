@@ -70,12 +70,6 @@ from ntm.web import unit_status
 
 PAGE_SIZE = 50
 
-ACTOR_WORDS = {
-    COMMUNE: _("xã"),
-    "district": _("huyện"),
-    PROVINCE: _("tỉnh"),
-}
-
 
 def actor_words(level: str) -> str:
     return {

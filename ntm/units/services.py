@@ -182,21 +182,6 @@ class LoadReport:
         )
 
 
-_LOADED_FIELDS = (
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "level",
-    "parent_id",
-    "valid_from",
-    "valid_to",
-    "latitude",
-    "longitude",
-    "region",
-    "region_source",
-    "search_name",
-)
 _EVENT_FIELDS = (
     "kind",
     "effective_date",

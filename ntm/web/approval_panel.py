@@ -140,10 +140,6 @@ class Panel:
             return [Waiting(self.approver[:1].upper() + self.approver[1:])]
         return []
 
-    @property
-    def may_verify_numbers(self) -> list[str]:
-        return [line.criterion.number for line in self.lines if line.may_verify]
-
 
 def _events(submission: Submission | None) -> list[SubmissionEvent]:
     if submission is None:

@@ -231,10 +231,6 @@ class EntryForm:
     def changed_count(self) -> int:
         return self.plan.count(ChangeKind.CHANGED) if self.plan else 0
 
-    @property
-    def file_count(self) -> int:
-        return len(self.uploads)
-
     def add_problems(self, problems: Sequence[CellProblem]) -> None:
         """Put the problems of a plan next to their fields."""
         by_key = {f.indicator.key: f for f in self.fields}
