@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404
 
 from ntm.units.models import AdminUnit, Succession
 
@@ -101,3 +102,32 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         scope = scope_for_unit(profile.unit_id)
     user._ntm_scope = scope
     return scope
+
+
+class UnitNotFound(Http404):
+    """No such unit, or one outside the user's scope: the same 404 either way, so that a
+    user cannot tell which units exist beyond their own."""
+
+    def __init__(self, unit_id: object):
+        self.unit_id = unit_id
+        super().__init__(f"No unit {unit_id} in your scope.")
+
+
+def visible_unit(
+    who: Scope | AbstractBaseUser | AnonymousUser | None, unit_id: int | str | None
+) -> AdminUnit:
+    """The unit with its parents loaded (for breadcrumbs and names), if `who` (a scope or a
+    user) may see it; else UnitNotFound, an Http404 (pages answer 404; the API turns it into
+    its own 404 with ``ntm.accounts.api_lookup.api_visible_unit``). An id that is not a
+    number, or none, is not found either."""
+    scope = who if isinstance(who, Scope) else scope_of(who)
+    try:
+        pk = int(unit_id or 0)
+    except (TypeError, ValueError):
+        raise UnitNotFound(unit_id) from None
+    if not pk or not scope.allows(pk):
+        raise UnitNotFound(unit_id)
+    unit = AdminUnit.objects.select_related("parent__parent__parent").filter(pk=pk).first()
+    if unit is None:
+        raise UnitNotFound(unit_id)
+    return unit

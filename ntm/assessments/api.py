@@ -23,9 +23,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictBool, StrictFloat, StrictInt
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
-from ntm.accounts.scope import scope_of
 from ntm.assessments.bulk import (
     CellInput,
     CellProblem,
@@ -50,7 +50,6 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
-from ntm.units.models import AdminUnit
 
 router = Router()
 
@@ -213,13 +212,6 @@ class SubmitIn(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _visible_unit(request: HttpRequest, unit_id: int) -> AdminUnit:
-    unit = AdminUnit.objects.filter(pk=unit_id).first()
-    if unit is None or not scope_of(request.user).allows(unit):
-        raise HttpError(404, f"No unit {unit_id} in your scope.")
-    return unit
-
-
 def _set(set_id: str) -> CriteriaSet:
     try:
         return get_set(set_id)
@@ -311,7 +303,7 @@ def _refusal(plan: ValuePlan, *, dry_run: bool) -> Status:
 )
 def unit_values(request: HttpRequest, unit_id: Id, set: str, period: str) -> dict[str, Any]:
     """Every indicator of the set with the value in force on the period's last day."""
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     stored = _set(set)
     when = _period(period)
     definition = stored.to_domain()
@@ -447,7 +439,7 @@ def post_values(request: HttpRequest, payload: BatchIn):
     summary="Submit a unit's values for a set and period (or take them back to draft)",
 )
 def submit_period(request: HttpRequest, unit_id: Id, payload: SubmitIn):
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     stored = _set(payload.set)
     when = _period(payload.period)
     try:

@@ -16,9 +16,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
-from ntm.accounts.scope import scope_of
 from ntm.assessments import approval
 from ntm.assessments.approval import CommentRequired, TransitionRefused
 from ntm.assessments.concurrency import WriteConflict
@@ -177,13 +177,6 @@ class DepartmentOut(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _visible_unit(request: HttpRequest, unit_id: int) -> AdminUnit:
-    unit = AdminUnit.objects.select_related("parent").filter(pk=unit_id).first()
-    if unit is None or not scope_of(request.user).allows(unit):
-        raise HttpError(404, f"No unit {unit_id} in your scope.")
-    return unit
-
-
 def _set(set_id: str) -> CriteriaSet:
     try:
         return get_set(set_id)
@@ -339,7 +332,7 @@ def queue(
 
 
 def _office(request: HttpRequest, unit_id: int) -> AdminUnit:
-    return _visible_unit(request, unit_id)
+    return api_visible_unit(request, unit_id)
 
 
 @router.get(
@@ -467,13 +460,13 @@ def _department(department: Department) -> dict[str, Any]:
     summary="A period's approval state, criteria verifications, history and your steps",
 )
 def state(request: HttpRequest, unit_id: Id, set: str, period: str) -> dict[str, Any]:
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     return _state(request, unit, _set(set).set_id, _period(period))
 
 
 @router.post("/{unit_id}/submit", response=STEP_RESPONSES, summary="Submit a draft period (unit)")
 def submit(request: HttpRequest, unit_id: Id, payload: PeriodIn):
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     stored = _set(payload.set)
     when = _period(payload.period)
     return _step(
@@ -497,7 +490,7 @@ def submit(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     summary="Take a submitted period back to draft before any criterion is verified (unit)",
 )
 def withdraw(request: HttpRequest, unit_id: Id, payload: PeriodIn):
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
         request,
@@ -516,7 +509,7 @@ def withdraw(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     summary="Verify criteria of a submitted period (their department, or the office)",
 )
 def verify(request: HttpRequest, unit_id: Id, payload: VerifyIn):
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
         request,
@@ -534,7 +527,7 @@ def verify(request: HttpRequest, unit_id: Id, payload: VerifyIn):
 
 def _commented_step(request: HttpRequest, unit_id: int, payload: PeriodIn, service):
     """A step that takes the period and a comment (return, approve, lock)."""
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
         request,
@@ -578,7 +571,7 @@ def lock(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     summary="Unlock a period with a reason; it returns to draft",
 )
 def unlock(request: HttpRequest, unit_id: Id, payload: UnlockIn):
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     submission = _submission(unit, payload.set, payload.period)
     return _step(
         request,

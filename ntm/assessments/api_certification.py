@@ -18,9 +18,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictBool
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
-from ntm.accounts.scope import scope_of
 from ntm.assessments.certification import (
     CertificationInvalid,
     certifiable_criteria,
@@ -35,7 +35,6 @@ from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
-from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 
 router = Router()
@@ -114,13 +113,6 @@ class CertifyIn(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _visible_unit(request: HttpRequest, unit_id: int) -> AdminUnit:
-    unit = AdminUnit.objects.select_related("parent__parent__parent").filter(pk=unit_id).first()
-    if unit is None or not scope_of(request.user).allows(unit):
-        raise HttpError(404, f"No unit {unit_id} in your scope.")
-    return unit
-
-
 def _set(set_id: str, on: dt.date) -> CriteriaSet:
     """The version of a set in force on a date."""
     try:
@@ -170,7 +162,7 @@ def unit_certifications(
     """Every criterion of the set on a date (default: today, or the unit's last day): its
     status by the engine, the certification in force, the department that certifies it,
     and whether you may certify it."""
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     day = date or default_as_of(unit)
     stored = _set(set, day)
     definition = stored.to_domain()
@@ -220,7 +212,7 @@ def post_certification(request: HttpRequest, unit_id: Id, payload: CertifyIn):
     office (with a note when it certifies for the department). A certification on the
     same day replaces the previous one, which stays in the history; audited as
     ``certification.record``."""
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     stored = _set(payload.set, payload.certified_on)
     wanted = (payload.criterion_key or payload.number or "").strip()
     try:

@@ -13,10 +13,10 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.scope import scope_of
 from ntm.assessments.dashboard import Dashboard, build_dashboard
-from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 
 router = Router()
@@ -169,9 +169,7 @@ def unit_dashboard(
     as of a date (default: the unit's last day, or today) under a set (default: the first
     that applies)."""
     scope = scope_of(request.user)
-    unit = AdminUnit.objects.filter(pk=unit_id).first() if scope.allows(unit_id) else None
-    if unit is None:
-        raise HttpError(404, "Not found")
+    unit = api_visible_unit(request, unit_id, "Not found")
     board = build_dashboard(
         unit, scope=scope, as_of=as_of or default_as_of(unit), set_id=set.strip()
     )

@@ -18,6 +18,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied, can_write
 from ntm.accounts.scope import scope_of
@@ -40,7 +41,6 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import PeriodError, parse_period
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.media import StorageFailed
-from ntm.units.models import AdminUnit
 
 router = Router()
 
@@ -79,13 +79,6 @@ def _out(evidence: EvidenceFile) -> dict[str, Any]:
     }
 
 
-def _visible_unit(request: HttpRequest, unit_id: int) -> AdminUnit:
-    unit = AdminUnit.objects.filter(pk=unit_id).first()
-    if unit is None or not scope_of(request.user).allows(unit):
-        raise HttpError(404, f"No unit {unit_id} in your scope.")
-    return unit
-
-
 def _visible_evidence(request: HttpRequest, evidence_id: int) -> EvidenceFile:
     evidence = (
         EvidenceFile.objects.select_related("unit", "entered_by").filter(pk=evidence_id).first()
@@ -103,7 +96,7 @@ def _visible_evidence(request: HttpRequest, evidence_id: int) -> EvidenceFile:
 def list_evidence(
     request: HttpRequest, unit_id: Id, period: str, indicator_key: str = ""
 ) -> list[dict[str, Any]]:
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     try:
         observed_on = parse_period(period).observed_on
     except PeriodError as error:
@@ -138,7 +131,7 @@ def upload_evidence(
     period: Form[str],
     indicator: Form[str],
 ) -> Status:
-    unit = _visible_unit(request, unit_id)
+    unit = api_visible_unit(request, unit_id)
     try:
         stored_set = get_set(set)
     except UnknownSet as error:

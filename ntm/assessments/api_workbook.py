@@ -14,9 +14,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import ENTRY_ROLES, role_of
-from ntm.accounts.scope import scope_of
 from ntm.assessments.workbook import TemplateRefused, make_template, read_period
 from ntm.assessments.workbook_import import (
     MAX_UPLOAD_BYTES,
@@ -28,7 +28,6 @@ from ntm.assessments.workbook_import import (
 )
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import UnknownSet, get_set
-from ntm.units.models import AdminUnit
 
 router = Router()
 
@@ -116,11 +115,9 @@ def template(
     (every commune of a district); thresholds are each unit's own, values are those in
     force on the period's last day."""
     _require_entry_role(request)
-    if not scope_of(request.user).allows(unit_id):
-        raise HttpError(404, f"unit_id: there is no administrative unit with id {unit_id}.")
-    unit = AdminUnit.objects.select_related("parent__parent__parent").filter(pk=unit_id).first()
-    if unit is None:
-        raise HttpError(404, f"unit_id: there is no administrative unit with id {unit_id}.")
+    unit = api_visible_unit(
+        request, unit_id, f"unit_id: there is no administrative unit with id {unit_id}."
+    )
     try:
         criteria_set = get_set(set_id, version)
         made = make_template(

@@ -17,9 +17,9 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from ntm.accounts.api_auth import public_auth
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
-from ntm.accounts.scope import scope_of
 from ntm.audit.services import Actor
 from ntm.core.criteria.schema import definition_to_dict
 from ntm.core.hierarchy import AmbiguousUnit, HierarchyError
@@ -179,7 +179,6 @@ def evaluation(
     level: str | None = None,
 ) -> dict[str, Any]:
     from ntm.assessments.evaluation import evaluate_unit
-    from ntm.units.models import AdminUnit
     from ntm.units.selectors import find_unit
 
     try:
@@ -194,9 +193,7 @@ def evaluation(
         raise HttpError(409, str(error)) from None
     except HierarchyError as error:
         raise HttpError(404, str(error)) from None
-    if not scope_of(request.user).allows(record.id):
-        raise HttpError(404, f"No unit {unit!r} in your scope.")
-    target = AdminUnit.objects.get(pk=record.id)
+    target = api_visible_unit(request, record.id, f"No unit {unit!r} in your scope.")
     report = evaluate_unit(target, stored, as_of)
     return {
         "unit": {

@@ -20,6 +20,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id, Offset, Year
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
@@ -456,13 +457,6 @@ def _case(request: HttpRequest, case_id: int) -> RecognitionCase:
     return case
 
 
-def _unit(request: HttpRequest, unit_id: int) -> AdminUnit:
-    unit = AdminUnit.objects.select_related("parent__parent__parent").filter(pk=unit_id).first()
-    if unit is None or not scope_of(request.user).allows(unit):
-        raise HttpError(404, f"No unit {unit_id} in your scope.")
-    return unit
-
-
 def _conditions(report: ConditionsReport) -> dict[str, Any]:
     return {
         "on": report.on,
@@ -542,7 +536,7 @@ def list_cases(
     summary="Register a commune for a tier in a year (opens a case)",
 )
 def register_case(request: HttpRequest, payload: RegisterIn) -> Any:
-    unit = _unit(request, payload.unit_id)
+    unit = api_visible_unit(request, payload.unit_id)
     try:
         case = services.register_case(
             unit=unit,
@@ -869,7 +863,7 @@ def monitoring(
     (default: today, or the unit's last day). "close" is the province's warning band."""
     scope = scope_of(request.user)
     unit_id = unit_id or scope.root_id
-    root = _unit(request, unit_id) if unit_id else None
+    root = api_visible_unit(request, unit_id) if unit_id else None
     if root is None:
         raise HttpError(422, "Give unit_id: a province, district or commune in your scope.")
     day = as_of or (default_as_of(root) if root is not None else timezone.localdate())
@@ -910,7 +904,7 @@ def monitoring(
     summary="Communes formed on 1 July 2025 awaiting re-acknowledgement (thừa nhận)",
 )
 def pending_reacknowledgements(request: HttpRequest, province_id: Id) -> Any:
-    province = _unit(request, province_id)
+    province = api_visible_unit(request, province_id)
     if province.level != "province":
         raise HttpError(404, f"Unit {province_id} is not a province.")
     items = awaiting_reacknowledgement(province, scope_of(request.user))
@@ -937,7 +931,7 @@ def pending_reacknowledgements(request: HttpRequest, province_id: Id) -> Any:
     summary="Record a re-acknowledgement decision for a commune formed in 2025",
 )
 def reacknowledge(request: HttpRequest, payload: ReacknowledgeIn) -> Any:
-    unit = _unit(request, payload.unit_id)
+    unit = api_visible_unit(request, payload.unit_id)
     try:
         row = services.reacknowledge(
             unit=unit,
@@ -999,7 +993,7 @@ def _settings(province: AdminUnit) -> list[dict[str, Any]]:
     summary="A province's procedure settings in force today",
 )
 def get_settings(request: HttpRequest, province_id: Id) -> Any:
-    province = _unit(request, province_id)
+    province = api_visible_unit(request, province_id)
     if province.level != "province":
         raise HttpError(404, f"Unit {province_id} is not a province.")
     return Status(200, _settings(province))
@@ -1011,7 +1005,7 @@ def get_settings(request: HttpRequest, province_id: Id) -> Any:
     summary="Set a deadline, the satisfaction level or the monitoring band, with its document",
 )
 def set_setting(request: HttpRequest, payload: SettingIn) -> Any:
-    province = _unit(request, payload.province_id)
+    province = api_visible_unit(request, payload.province_id)
     try:
         services.set_procedure_setting(
             province=province,

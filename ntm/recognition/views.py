@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.accounts.scope import Scope, scope_of
+from ntm.accounts.scope import Scope, scope_of, visible_unit
 from ntm.assessments.evidence import allowed_labels, max_bytes, size_text
 from ntm.assessments.models import Recognition
 from ntm.audit.services import Actor
@@ -84,19 +84,6 @@ def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _visible_unit(scope: Scope, unit_id: int | str | None) -> AdminUnit:
-    try:
-        unit_id = int(unit_id or 0)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not unit_id or not scope.allows(unit_id):
-        raise Http404
-    unit = AdminUnit.objects.select_related("parent__parent__parent").filter(pk=unit_id).first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
 def _case(request: HttpRequest, case_id: int) -> RecognitionCase:
     case = (
         RecognitionCase.objects.select_related(
@@ -145,7 +132,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         tier = ""
     year = _int(request.GET.get("year"))
     unit_id = _int(request.GET.get("unit"))
-    unit = _visible_unit(scope, unit_id) if unit_id else None
+    unit = visible_unit(scope, unit_id) if unit_id else None
     text = request.GET.get("q", "").strip()[:100]
     every = cases_in_scope(scope)
     counts = stage_counts(every)
@@ -194,7 +181,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """Open a case for a commune: the tier and the year it aims at."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, request.GET.get("unit") or request.POST.get("unit"))
+    unit = visible_unit(scope, request.GET.get("unit") or request.POST.get("unit"))
     try:
         services.require_actor(request.user, unit, COMMUNE)
     except WriteDenied as denied:
@@ -712,7 +699,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     computed from the data on the date (default: today, or the unit's last day)."""
     scope = scope_of(request.user)
     unit_id = _int(request.GET.get("unit")) or scope.root_id
-    root = _visible_unit(scope, unit_id) if unit_id else None
+    root = visible_unit(scope, unit_id) if unit_id else None
     if root is None and not scope.is_national:
         raise Http404
     default = default_as_of(root) if root is not None else timezone.localdate()
@@ -836,7 +823,7 @@ def reacknowledgements(request: HttpRequest) -> HttpResponse:
 def reacknowledge(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Record a re-acknowledgement decision for one commune formed on 1 July 2025."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     awaiting = awaiting_for_unit(unit)
     if awaiting is None:
         raise Http404

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.assessments import approval
 from ntm.assessments.approval import TransitionRefused
 from ntm.assessments.queue import QueueFilter, QueueKind, build_queue, kinds_for, queue_total
@@ -38,7 +38,6 @@ from ntm.units.models import AdminUnit, Department, LevelChoices
 from ntm.web import unit_status
 from ntm.web.approval_panel import Panel, build_panel
 from ntm.web.views_entry import _picker_context, _safe_next, _target
-from ntm.web.views_units import _visible_unit
 
 #: The steps a form may post, with the words of their success.
 STEPS = ("submit", "withdraw", "verify", "return", "approve", "lock", "unlock")
@@ -54,7 +53,7 @@ def _panel(request: HttpRequest, unit: AdminUnit, target) -> Panel:
 def approval_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's period: where it stands, who must act, criteria, history, the user's steps."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     target = _target(request, unit)
     context = {
         "unit": unit,
@@ -71,7 +70,7 @@ def approval_page(request: HttpRequest, unit_id: int) -> HttpResponse:
 def approval_step(request: HttpRequest, unit_id: int, step: str) -> HttpResponse:
     """Take one step (submit, withdraw, verify, return, approve, lock, unlock)."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     if step not in STEPS:
         raise Http404
     target = _target(request, unit)
@@ -226,7 +225,7 @@ def _office_sets(office: AdminUnit) -> list[CriteriaSet]:
 def responsibilities_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     """An office assigns each criterion to the department that verifies it; departments."""
     scope = scope_of(request.user)
-    office = _visible_unit(scope, unit_id)
+    office = visible_unit(scope, unit_id)
     try:
         require_write(request.user, office, roles=OFFICE_ROLES)
         if office.level not in OFFICE_LEVELS:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ntm.accounts.api_types import FIRST_DAY, LAST_DAY
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.audit.labels import action_label
 from ntm.audit.models import AuditEntry
 from ntm.audit.selectors import KINDS, AuditFilter, actions_seen, filtered_entries
@@ -30,7 +30,6 @@ from ntm.core.spreadsheet import csv_text
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.converters import parse_id
-from ntm.web.views_units import _visible_unit
 from ntm.web.xlsx import XLSX_TYPE, Col, table_xlsx
 
 PAGE_SIZE = 50
@@ -104,7 +103,7 @@ def _unit_param(request: HttpRequest, unit_id: int | None) -> AdminUnit | None:
     unit_id = unit_id if unit_id is not None else _int(request.GET.get("unit"))
     if unit_id is None:
         return None
-    return _visible_unit(scope_of(request.user), unit_id)
+    return visible_unit(scope_of(request.user), unit_id)
 
 
 def _changes(old: Any, new: Any) -> list[dict[str, str]]:

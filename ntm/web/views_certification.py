@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.assessments.approval import approver_text, who_text
 from ntm.assessments.certification import (
     Certifiable,
@@ -48,7 +48,6 @@ from ntm.units.selectors import default_as_of
 from ntm.web import unit_status
 from ntm.web.converters import parse_day
 from ntm.web.entry_form import slug_of
-from ntm.web.views_units import _visible_unit
 
 #: Up to this many criteria to certify, their forms are open when the page loads.
 OPEN_FORMS = 3
@@ -190,7 +189,7 @@ def certifications_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Every criterion of a set for a unit on a date: its status, its certification, who
     certifies it; a form for each criterion the user may certify."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     page = _page(request, unit)
     context: dict[str, Any] = {
         "unit": unit,

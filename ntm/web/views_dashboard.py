@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, can_write
-from ntm.accounts.scope import Scope, scope_of
+from ntm.accounts.scope import Scope, scope_of, visible_unit
 from ntm.assessments.dashboard import Dashboard, TrendPoint, build_dashboard
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
@@ -30,7 +30,7 @@ from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.converters import parse_day
 from ntm.web.unit_status import localized_number, short_date
-from ntm.web.views_units import _as_of, _visible_unit
+from ntm.web.views_units import _as_of
 
 #: Tier keys in chart order, with their labels; rank 0 is "not recognized".
 TIER_KEYS = ("none", "standard", "advanced", "model")
@@ -94,7 +94,7 @@ def _subject(request: HttpRequest, unit_id: int | None) -> tuple[Scope, AdminUni
         if not scope.is_national:
             raise Http404
         return scope, None
-    return scope, _visible_unit(scope, unit_id)
+    return scope, visible_unit(scope, unit_id)
 
 
 # --- Chart data ------------------------------------------------------------------------------
@@ -426,7 +426,7 @@ def _upload_target(user, unit: AdminUnit | None) -> AdminUnit | None:
 def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A province's boundary uploads; an office user uploads a new GeoJSON here."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     if unit.level != "province":
         raise Http404
     may_upload = can_write(request.user, unit, roles=OFFICE_ROLES)

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ntm.accounts.permissions import WriteDenied, can_write, require_write
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.assessments.bulk import ValuesRefused, apply_values
 from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.entry import EntryResult, check_target, save_entry
@@ -54,7 +54,6 @@ from ntm.web.entry_periods import (
     read_period,
     year_choices,
 )
-from ntm.web.views_units import _visible_unit
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ def _picker_context(target: Target) -> dict:
 def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Every indicator of a set for one unit and period: enter, preview, save or submit."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     try:
         require_write(request.user, unit)
     except WriteDenied as denied:
@@ -251,7 +250,7 @@ def _saved_message(result: EntryResult, submit: bool) -> str:
 def entry_preview(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The statuses the typed values would give, and their problems (htmx, no write)."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     if not can_write(request.user, unit):
         raise Http404
     target = _target(request, unit)
@@ -276,7 +275,7 @@ def entry_preview(request: HttpRequest, unit_id: int) -> HttpResponse:
 def entry_history(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Every value recorded for one indicator of a unit: who, when, old and new value."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     key = request.GET.get("key", "").strip()
     if ":" not in key:
         raise Http404
@@ -380,7 +379,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Chosen indicators across the communes under a unit, checked together, saved at once."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     try:
         require_write(request.user, unit)
     except WriteDenied as denied:

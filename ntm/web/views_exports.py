@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
 from ntm.criteria.selectors import UnknownSet, get_set
@@ -28,7 +28,7 @@ from ntm.web.templatetags.ntm_labels import (
 )
 from ntm.web.views_criteria import _missing, _version_param, needs_confirmation, sections_of
 from ntm.web.views_public import _int_param, filter_recognitions
-from ntm.web.views_units import _as_of, _visible_unit
+from ntm.web.views_units import _as_of
 from ntm.web.xlsx import XLSX_TYPE, Col, table_xlsx
 
 
@@ -45,7 +45,7 @@ def _slug(text: str) -> str:
 def children_xlsx(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The children overview of a unit, with the page's date, set and sort."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     as_of, _error = _as_of(request, unit)
     overview = unit_status.children_overview(
         unit,
@@ -115,7 +115,7 @@ def children_xlsx(request: HttpRequest, unit_id: int) -> HttpResponse:
 def unit_criteria_xlsx(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's criteria table under the page's set on the page's date."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     as_of, _error = _as_of(request, unit)
     page = unit_status.unit_page(
         unit, scope=scope, as_of=as_of, set_id=request.GET.get("set", "").strip()

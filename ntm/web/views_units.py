@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from ntm.accounts.scope import Scope, scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.core.hierarchy import REFORM_2025, search_key
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of, list_units
@@ -23,16 +23,6 @@ from ntm.web.converters import parse_day
 
 #: The most search results shown; a longer list asks for a more precise query.
 SEARCH_LIMIT = 50
-
-
-def _visible_unit(scope: Scope, unit_id: int) -> AdminUnit:
-    """The unit with its parents loaded, or 404 if it does not exist or is out of scope."""
-    if not scope.allows(unit_id):
-        raise Http404
-    unit = AdminUnit.objects.select_related("parent__parent__parent").filter(pk=unit_id).first()
-    if unit is None:
-        raise Http404
-    return unit
 
 
 def _as_of(request: HttpRequest, unit: AdminUnit) -> tuple[date, str]:
@@ -118,7 +108,7 @@ def _search_row(unit: AdminUnit, results: list[AdminUnit]) -> dict:
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit as of a date: status under each applicable set, criteria, history."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     as_of, date_error = _as_of(request, unit)
     page = unit_status.unit_page(
         unit, scope=scope, as_of=as_of, set_id=request.GET.get("set", "").strip()
@@ -143,7 +133,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 def children_overview(request: HttpRequest, unit_id: int) -> HttpResponse:
     """The unit's children on a date, each with met/total, tier, target and unmet criteria."""
     scope = scope_of(request.user)
-    unit = _visible_unit(scope, unit_id)
+    unit = visible_unit(scope, unit_id)
     as_of, date_error = _as_of(request, unit)
     overview = unit_status.children_overview(
         unit,

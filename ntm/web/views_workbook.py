@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ntm.accounts.permissions import can_write
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import scope_of, visible_unit
 from ntm.assessments import workbook_jobs as jobs
 from ntm.assessments.workbook import (
     TemplateRefused,
@@ -39,7 +39,6 @@ from ntm.audit.services import Actor
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
-from ntm.web.views_units import _visible_unit
 from ntm.web.xlsx import XLSX_TYPE
 
 #: The most changes and problems listed on the preview page; the counts cover them all.
@@ -47,7 +46,7 @@ LIST_LIMIT = 300
 
 
 def _writable_unit(request: HttpRequest, unit_id: int) -> AdminUnit:
-    unit = _visible_unit(scope_of(request.user), unit_id)
+    unit = visible_unit(scope_of(request.user), unit_id)
     if not can_write(request.user, unit):
         raise PermissionDeniedPage(unit)
     return unit
