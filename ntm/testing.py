@@ -226,3 +226,11 @@ def make_user(username: str, *, role: str = "viewer", unit=None, password: str =
     user = get_user_model().objects.create_user(username=username, password=password)
     Profile.objects.create(user=user, role=role, unit=unit)
     return user
+
+
+def assert_served_as_upload(response) -> None:
+    """The headers every download of an uploaded file carries (``ntm.units.downloads``)."""
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src 'self'"
+    # Signed-in users' responses also get no-cache and max-age=0 from the middleware.
+    assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
@@ -24,7 +24,6 @@ from ntm.accounts.permissions import WriteDenied, can_write
 from ntm.accounts.scope import scope_of
 from ntm.assessments.entry import check_target
 from ntm.assessments.evidence import (
-    ALLOWED,
     CheckedUpload,
     EvidenceRefused,
     check_upload,
@@ -40,6 +39,7 @@ from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import PeriodError, parse_period
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 
 router = Router()
@@ -187,21 +187,11 @@ def download_evidence(request: HttpRequest, evidence_id: Id) -> Any:
     evidence = _visible_evidence(request, evidence_id)
     if evidence.is_removed and not can_write(request.user, evidence.unit):
         raise HttpError(404, f"No evidence file {evidence_id} in your scope.")
+    name = evidence.original_name or f"evidence-{evidence.pk}"
     try:
-        handle = evidence.file.open("rb")
+        return file_response(evidence.file, name, evidence.content_type)
     except FileNotFoundError:
         raise HttpError(404, "The stored file is missing.") from None
-    kind = ALLOWED.get(evidence.content_type)
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type,
-        as_attachment=not (kind and kind.inline),
-        filename=evidence.original_name or f"evidence-{evidence.pk}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @router.delete(

@@ -38,15 +38,13 @@ class FileType:
     mime: str
     extension: str
     label: object  # a lazy translation
-    #: shown in the browser (PDF, images) rather than downloaded
-    inline: bool = False
 
 
-PDF = FileType("application/pdf", ".pdf", gettext_lazy("PDF"), inline=True)
+PDF = FileType("application/pdf", ".pdf", gettext_lazy("PDF"))
 IMAGES = {
-    "image/jpeg": FileType("image/jpeg", ".jpg", gettext_lazy("Ảnh JPEG"), inline=True),
-    "image/png": FileType("image/png", ".png", gettext_lazy("Ảnh PNG"), inline=True),
-    "image/webp": FileType("image/webp", ".webp", gettext_lazy("Ảnh WebP"), inline=True),
+    "image/jpeg": FileType("image/jpeg", ".jpg", gettext_lazy("Ảnh JPEG")),
+    "image/png": FileType("image/png", ".png", gettext_lazy("Ảnh PNG")),
+    "image/webp": FileType("image/webp", ".webp", gettext_lazy("Ảnh WebP")),
     "image/tiff": FileType("image/tiff", ".tif", gettext_lazy("Ảnh TIFF")),
     "image/heic": FileType("image/heic", ".heic", gettext_lazy("Ảnh HEIC")),
 }

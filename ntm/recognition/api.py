@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
@@ -39,6 +39,7 @@ from ntm.recognition.selectors import (
     settings_in_force,
     waiting_for,
 )
+from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
@@ -666,16 +667,10 @@ def document_file(request: HttpRequest, document_id: Id) -> Any:
     document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
     if document is None or not scope_of(request.user).allows(document.case.unit_id):
         raise HttpError(404, f"No document {document_id} in your scope.")
-    if not document.file or not document.file.storage.exists(document.file.name):
-        raise HttpError(404, "The file is missing from storage.")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        return file_response(document.file, document.original_name, document.content_type)
+    except FileNotFoundError:
+        raise HttpError(404, "The file is missing from storage.") from None
 
 
 @router.post("/cases/{case_id}/submit", response=STEP, summary="Send the dossier up")

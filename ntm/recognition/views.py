@@ -63,6 +63,7 @@ from ntm.recognition.selectors import (
     settings_in_force,
     stage_counts,
 )
+from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
@@ -654,17 +655,10 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
     document = CaseDocument.objects.select_related("case").filter(pk=document_id).first()
     if document is None or not scope_of(request.user).allows(document.case.unit_id):
         raise Http404
-    if not document.file or not document.file.storage.exists(document.file.name):
-        raise Http404
-    inline = document.content_type in ("application/pdf", "image/jpeg", "image/png", "image/webp")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=not inline,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        return file_response(document.file, document.original_name, document.content_type)
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 @require_POST

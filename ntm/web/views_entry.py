@@ -27,7 +27,6 @@ from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.entry import EntryResult, check_target, save_entry
 from ntm.assessments.evidence import (
     ACCEPT,
-    ALLOWED,
     allowed_labels,
     max_bytes,
     remove_evidence,
@@ -41,6 +40,7 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
+from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
@@ -326,21 +326,11 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = _visible_evidence(request, evidence_id)
     if evidence.is_removed and not can_write(request.user, evidence.unit):
         raise Http404
+    name = evidence.original_name or f"evidence-{evidence.pk}"
     try:
-        handle = evidence.file.open("rb")
+        return file_response(evidence.file, name, evidence.content_type)
     except FileNotFoundError:
         raise Http404 from None
-    kind = ALLOWED.get(evidence.content_type)
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type,
-        as_attachment=not (kind and kind.inline),
-        filename=evidence.original_name or f"evidence-{evidence.pk}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -18,7 +18,7 @@ from ntm.assessments.models import (
 )
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
-from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.testing import COMMUNE_SET, assert_served_as_upload, make_ky_anh, make_user, write_sets
 
 pytestmark = pytest.mark.django_db
 
@@ -369,11 +369,16 @@ def test_evidence_is_stored_by_content_type_and_served_only_in_scope(
     assert stored.exists() and "bien-ban" not in files[0].file.name  # a random stored name
     assert AuditEntry.objects.filter(action="evidence.add").count() == 2
 
-    download = clerk_client.get(f"/evidence/{files[0].pk}/")
-    assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF-")
-    assert download["Content-Type"] == "application/pdf"
-    assert download["X-Content-Type-Options"] == "nosniff"
+    for path in (f"/evidence/{files[0].pk}/", f"/api/evidence/{files[0].pk}"):
+        download = clerk_client.get(path)
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF-")
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"].startswith("inline;")
+        assert_served_as_upload(download)
+        document = clerk_client.get(path.replace(str(files[0].pk), str(files[1].pk)))
+        assert document["Content-Disposition"].startswith("attachment;")
+        assert_served_as_upload(document)
 
     other = make_user("kytay", role="data_entry", unit=units["ky_tay"])
     client.force_login(other)
