@@ -27,6 +27,7 @@ from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.criteria import authoring
 from ntm.criteria.authoring import AuthoringError, DraftExists, IndicatorInput, PublishRefused
+from ntm.criteria.compare import SAME, compare_sets
 from ntm.criteria.exchange import MAX_FILE_BYTES, export_filename, export_yaml, import_yaml
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.preview import preview_draft
@@ -34,10 +35,8 @@ from ntm.criteria.selectors import latest_sets
 from ntm.web import forms_authoring as forms
 from ntm.web.converters import parse_day
 from ntm.web.views_criteria import (
-    SAME,
     CriterionView,
     IndicatorView,
-    compare_sets,
     indicator_view,
     sections_of,
 )

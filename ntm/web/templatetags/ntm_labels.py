@@ -98,6 +98,18 @@ def group_label(code: int | str | None) -> str:
         return "" if code is None else str(code)
 
 
+def region_group_label(region: str | None, group: int | None) -> str:
+    """A threshold line: 'Bắc Trung Bộ · Nhóm 2', or 'Mọi đơn vị' for every unit."""
+    parts = [p for p in (region_label(region), group_label(group) if group else "") if p]
+    return " · ".join(parts) if parts else str(_("Mọi đơn vị"))
+
+
+@register.filter
+def line_label(row: Any) -> str:
+    """The line of a threshold row or of its change (anything with region and group)."""
+    return region_group_label(row.region, row.group)
+
+
 @register.filter
 def differentiation_label(code: str) -> str:
     return DIFFERENTIATION_LABELS.get(code, code)

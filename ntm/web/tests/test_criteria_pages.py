@@ -8,7 +8,7 @@ from ntm.core.criteria.model import Comparator, IndicatorDef, IndicatorKind, Thr
 from ntm.criteria.selectors import latest_sets
 from ntm.criteria.services import DATA_DIR, load_criteria_sets
 from ntm.testing import COMMUNE_SET, DISTRICT_SET, VARIANT_SET, write_sets
-from ntm.web.views_criteria import compare_sets, natural_key, needs_confirmation, threshold_table
+from ntm.web.views_criteria import needs_confirmation, threshold_table
 
 # The commune set of the next period: income raised in BTB, a region row added, criterion 19
 # dropped, a criterion 20 whose threshold has not been seen yet.
@@ -132,18 +132,6 @@ def test_compare_with_a_bad_or_missing_id_explains_instead_of_failing(admin_clie
     assert "Tóm tắt thay đổi" not in only_one
 
 
-def test_compare_counts(sets):
-    by_id = {s.set_id: s.to_domain() for s in latest_sets()}
-    criteria, conditions, counts = compare_sets(by_id["test-commune"], by_id["test-commune-next"])
-    assert [(c.number, c.status) for c in criteria] == [
-        ("1", "same"), ("2", "same"), ("10", "changed"), ("19", "removed"), ("20", "added"),
-    ]  # fmt: skip
-    assert conditions == ()
-    assert counts.criteria == {"same": 2, "changed": 1, "added": 1, "removed": 1}
-    assert counts.indicators == {"same": 2, "changed": 1, "added": 1, "removed": 0}
-    assert counts.thresholds == {"added": 1, "removed": 0, "changed": 1}
-
-
 def test_every_real_set_renders_and_the_two_commune_periods_compare(admin_client):
     load_criteria_sets(DATA_DIR)
     for stored in latest_sets():
@@ -169,11 +157,6 @@ def test_threshold_table_puts_regions_in_rows_and_years_in_columns():
     assert table.single is None
     assert threshold_table((ThresholdRow(value=80),)).single == ThresholdRow(value=80)
     assert threshold_table(()) is None
-
-
-def test_natural_order_of_codes():
-    codes = ["2.10", "10", "2.9", "2", "19", "1"]
-    assert sorted(codes, key=natural_key) == ["1", "2", "2.9", "2.10", "10", "19"]
 
 
 def test_a_needs_confirmation_indicator_is_a_measured_one_without_rows():
