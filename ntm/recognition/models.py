@@ -45,7 +45,6 @@ STAGE_ORDER = [
     Stage.REVOCATION,
     Stage.REVOKED,
 ]
-OPEN_STAGES = frozenset(STAGE_ORDER[:-1])
 CLOSED_STAGES = frozenset({Stage.REVOKED, Stage.WITHDRAWN})
 
 

@@ -42,6 +42,16 @@ STAGE_ACTOR = {
     Stage.REVOCATION: PROVINCE,
 }
 
+#: Stages before the decision: the conditions are checked live, the dossier may still be
+#: declared on and the case withdrawn.
+BEFORE_DECISION = (
+    Stage.SELF_ASSESSMENT,
+    Stage.DOSSIER,
+    Stage.VERIFICATION,
+    Stage.APPRAISAL,
+    Stage.DECISION,
+)
+
 #: Stages where a case waits for someone (monitoring is a standing state, closed stages
 #: wait for nobody).
 WAITING_STAGES = frozenset(

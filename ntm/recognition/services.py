@@ -66,6 +66,7 @@ from ntm.recognition.models import (
 )
 from ntm.recognition.procedure import document_kinds, procedure, setting_defs
 from ntm.recognition.selectors import (
+    BEFORE_DECISION,
     COMMUNE,
     DISTRICT,
     PROVINCE,
@@ -596,11 +597,7 @@ def declare_conditions(
     require_actor(actor.user, case.unit, stage_actor(case))
     _require_stage(
         case,
-        Stage.SELF_ASSESSMENT,
-        Stage.DOSSIER,
-        Stage.VERIFICATION,
-        Stage.APPRAISAL,
-        Stage.DECISION,
+        *BEFORE_DECISION,
         doing=_("kê khai điều kiện"),
     )
     if declaration.is_empty:
@@ -1239,11 +1236,7 @@ def withdraw_case(*, case: RecognitionCase, actor: Actor, comment: str) -> Recog
             require_actor(actor.user, case.unit, PROVINCE)
     _require_stage(
         case,
-        Stage.SELF_ASSESSMENT,
-        Stage.DOSSIER,
-        Stage.VERIFICATION,
-        Stage.APPRAISAL,
-        Stage.DECISION,
+        *BEFORE_DECISION,
         doing=_("rút hồ sơ"),
     )
     text = _require_comment(comment, _("rút hồ sơ"))

@@ -47,6 +47,7 @@ from ntm.recognition.procedure import (
     steps,
 )
 from ntm.recognition.selectors import (
+    BEFORE_DECISION,
     COMMUNE,
     PROVINCE,
     STAGE_ACTOR,
@@ -369,13 +370,7 @@ def _default_forms(case: RecognitionCase) -> dict[str, Any]:
 def _conditions(case: RecognitionCase, request: HttpRequest) -> tuple[Any, dt.date | None, str]:
     """The conditions live (until the decision), on ?on= or today (the unit's last day for a
     unit that has ended)."""
-    if case.stage not in (
-        Stage.SELF_ASSESSMENT,
-        Stage.DOSSIER,
-        Stage.VERIFICATION,
-        Stage.APPRAISAL,
-        Stage.DECISION,
-    ):
+    if case.stage not in BEFORE_DECISION:
         return None, None, ""
     default = min(timezone.localdate(), default_as_of(case.unit))
     on, error = _date_param(request.GET.get("on") or request.POST.get("decision_date"), default)
@@ -437,13 +432,7 @@ def render_case(
         deadline = settings_in_force([province.pk], timezone.localdate())[province.pk][
             f"deadline_days.{step}"
         ]
-    may_withdraw = case.stage in (
-        Stage.SELF_ASSESSMENT,
-        Stage.DOSSIER,
-        Stage.VERIFICATION,
-        Stage.APPRAISAL,
-        Stage.DECISION,
-    ) and (
+    may_withdraw = case.stage in BEFORE_DECISION and (
         services.may_act(user, case.unit, PROVINCE)
         or (
             case.stage in (Stage.SELF_ASSESSMENT, Stage.DOSSIER)
@@ -468,15 +457,7 @@ def render_case(
         "decided_conditions": decided_conditions,
         "return_targets": services.return_targets(case) if may else [],
         "may_withdraw": may_withdraw,
-        "may_declare": may
-        and case.stage
-        in (
-            Stage.SELF_ASSESSMENT,
-            Stage.DOSSIER,
-            Stage.VERIFICATION,
-            Stage.APPRAISAL,
-            Stage.DECISION,
-        ),
+        "may_declare": may and case.stage in BEFORE_DECISION,
         "has_district": has_district(case.unit),
         "unit_ended": services.has_ended(case.unit),
         "skip_note": services.skip_note(case.unit) if not has_district(case.unit) else "",
