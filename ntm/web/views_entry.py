@@ -10,6 +10,7 @@ same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ntm.accounts.permissions import WriteDenied, can_write, require_write
 from ntm.accounts.scope import scope_of, visible_unit
+from ntm.assessments.approval_state import entry_approval
 from ntm.assessments.bulk import ValuesRefused, apply_values
 from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.entry import EntryResult, check_target, save_entry
@@ -150,7 +152,7 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
         **_picker_context(target),
     }
     if target.criteria_set is None:
-        return render(request, "web/entry/form.html", context)
+        return _render_form(request, context)
     blocked = ""
     try:
         check_target(unit, target.criteria_set, target.period)
@@ -200,14 +202,23 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
             status = 409
         context["form"] = form
         context["stored_met"] = _stored_met(target)
-        return render(request, "web/entry/form.html", context, status=status)
+        return _render_form(request, context, status)
 
     form = build_entry_form(
         unit=unit, criteria_set=target.criteria_set, period=target.period, user=request.user
     )
     context["form"] = form
     context["stored_met"] = form.met
-    return render(request, "web/entry/form.html", context)
+    return _render_form(request, context)
+
+
+def _render_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The entry form with the period's approval state as it stands now."""
+    target = context["target"]
+    context["approval_state"] = entry_approval(
+        request.user, context["unit"], target.criteria_set, target.period
+    )
+    return render(request, "web/entry/form.html", context, status=status)
 
 
 def _refusal_status(refused: ValuesRefused) -> int:

@@ -15,7 +15,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ntm.accounts.scope import scope_of, visible_unit
+from ntm.assessments.approval_state import unit_periods
 from ntm.core.hierarchy import REFORM_2025, search_key
+from ntm.recognition.panel import unit_panel
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of, list_units
 from ntm.web import below, unit_status
@@ -126,6 +128,8 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "last_day": unit_status.last_day(unit),
             "report_days": page.report_days,
             "on_last_day": not request.GET.get("as_of") and as_of == unit_status.last_day(unit),
+            "periods": unit_periods(unit),
+            "recognition": unit_panel(request.user, unit, as_of),
         },
     )
 

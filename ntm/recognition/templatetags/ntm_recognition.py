@@ -1,46 +1,15 @@
-"""The recognition panel of a unit page: open cases, the monitoring flag of a recognized
-commune, re-acknowledgement awaited by a commune formed in 2025, and the links."""
+"""The recognition panel of a unit page (its content is read by
+``ntm.recognition.panel.unit_panel``, called from the unit page's view)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
-
-from ntm.accounts.scope import scope_of
-from ntm.assessments.models import Recognition
-from ntm.recognition.models import CLOSED_STAGES, RecognitionCase
-from ntm.recognition.monitoring import CLOSE, DUE, monitor
-from ntm.recognition.selectors import COMMUNE, PROVINCE, awaiting_for_unit
-from ntm.recognition.services import may_act
-from ntm.units.models import AdminUnit
 
 register = template.Library()
 
 
 @register.inclusion_tag("recognition/_unit_panel.html", takes_context=True)
-def recognition_panel(context: dict[str, Any], unit: AdminUnit, as_of: dt.date) -> dict[str, Any]:
-    request = context["request"]
-    user = request.user
-    found: dict[str, Any] = {"unit": unit, "as_of": as_of, "request": request}
-    if unit.level == "commune":
-        found["cases"] = list(
-            RecognitionCase.objects.filter(unit=unit)
-            .exclude(stage__in=CLOSED_STAGES)
-            .order_by("-year", "tier")
-        )
-        found["may_register"] = unit.kind == "commune" and may_act(user, unit, COMMUNE)
-        held = (
-            Recognition.objects.filter(unit=unit, decision_date__lte=as_of)
-            .exclude(revocation__decision_date__lte=as_of)
-            .exists()
-        )
-        if held:
-            report = monitor(unit, scope=scope_of(user), as_of=as_of)
-            found["flags"] = [r for r in report.rows if r.flag in (DUE, CLOSE)]
-        found["awaiting"] = awaiting_for_unit(unit)
-        found["may_reacknowledge"] = found["awaiting"] is not None and may_act(user, unit, PROVINCE)
-    else:
-        found["is_office_level"] = unit.level in ("province", "district")
-    return found
+def recognition_panel(context: dict[str, Any], panel: dict[str, Any]) -> dict[str, Any]:
+    return {**panel, "request": context["request"]}
