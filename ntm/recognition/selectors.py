@@ -54,17 +54,7 @@ BEFORE_DECISION = (
 
 #: Stages where a case waits for someone (monitoring is a standing state, closed stages
 #: wait for nobody).
-WAITING_STAGES = frozenset(
-    {
-        Stage.SELF_ASSESSMENT,
-        Stage.DOSSIER,
-        Stage.VERIFICATION,
-        Stage.APPRAISAL,
-        Stage.DECISION,
-        Stage.ANNOUNCEMENT,
-        Stage.REVOCATION,
-    }
-)
+WAITING_STAGES = frozenset({*BEFORE_DECISION, Stage.ANNOUNCEMENT, Stage.REVOCATION})
 
 
 def waiting_for(stage: str) -> str:
