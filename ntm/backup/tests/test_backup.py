@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.db import connections
 
 from ntm.accounts.services import create_token
-from ntm.assessments.models import EvidenceFile, IndicatorValue
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.backup.dump import create_backup
@@ -29,6 +28,7 @@ from ntm.cli import main
 from ntm.recognition.models import CaseDocument
 from ntm.recognition.tests.helpers import build_world, case_at
 from ntm.units.models import BoundaryUpload, UnitBoundary
+from ntm.values.models import EvidenceFile, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -9,10 +9,10 @@ from django import template
 from django.db.models import Count, Q
 
 from ntm.accounts.permissions import OFFICE_ROLES, can_write
+from ntm.approvals.models import Submission
 from ntm.assessments import approval
 from ntm.assessments.approval import FROZEN, Allowed, allowed_actions
 from ntm.assessments.locking import frozen_message
-from ntm.assessments.models import Submission
 from ntm.assessments.responsibility import OFFICE_LEVELS
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
