@@ -295,3 +295,24 @@ def test_an_archive_with_a_link_is_refused(tmp_path):
         tar.addfile(info)
     with pytest.raises(BackupError, match="not a plain file"):
         restore_backup(archive)
+
+
+def test_an_archive_from_before_the_models_moved_is_refused_with_what_to_do(world, tmp_path):
+    # Issue 10 moved the models of assessments into values, approvals, programme, reports
+    # and recognition: an archive of the old layout names other apps and migrations.
+    archive = tmp_path / "old-layout.tar"
+    with sqlite_database(tmp_path / "old.sqlite3") as connection:
+        for app, name in [("values", "zero"), ("approvals", "zero"), ("programme", "zero"),
+                          ("reports", "zero"), ("recognition", "0001")]:  # fmt: skip
+            call_command("migrate", app, name, database=TARGET, verbosity=0)
+        create_backup(archive, using=connection.alias)
+    with (
+        sqlite_database(tmp_path / "new.sqlite3") as connection,
+        pytest.raises(BackupError) as refused,
+    ):
+        restore_backup(archive, using=connection.alias)
+    message = str(refused.value)
+    assert "apps differing: approvals, assessments, programme, recognition, reports, values" in (
+        message
+    )
+    assert "run `python manage.py migrate` with the same ntm version, then restore" in message
