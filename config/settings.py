@@ -54,7 +54,11 @@ INSTALLED_APPS = [
     "ntm.assessments",
     "ntm.accounts",
     "ntm.audit",
+    "ntm.values",
+    "ntm.approvals",
     "ntm.recognition",
+    "ntm.programme",
+    "ntm.reports",
     "ntm.web",
 ]
 

@@ -113,7 +113,7 @@ def synthetic_inputs(definition: CriteriaSetDef, n: int, seed: int = 20201231) -
 
 def store_synthetic_values(unit_ids: np.ndarray, definition: CriteriaSetDef) -> int:
     """Write one synthetic value per commune and indicator (once; later runs reuse them)."""
-    from ntm.assessments.models import IndicatorValue
+    from ntm.values.models import IndicatorValue
 
     if IndicatorValue.objects.filter(source=SOURCE).exists():
         return IndicatorValue.objects.filter(source=SOURCE).count()

@@ -26,6 +26,7 @@ from pydantic import StrictBool, StrictFloat, StrictInt
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.models import Submission, SubmissionStatusChoices
 from ntm.assessments.bulk import (
     CellInput,
     CellProblem,
@@ -43,7 +44,6 @@ from ntm.assessments.entry import (
     record_submission,
     values_in_force,
 )
-from ntm.assessments.models import Submission, SubmissionStatusChoices
 from ntm.assessments.validation import MAX_NOTE, MAX_REASON, MAX_SOURCE, AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind

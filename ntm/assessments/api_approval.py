@@ -19,10 +19,10 @@ from ninja.errors import HttpError
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.models import Submission
 from ntm.assessments import approval
 from ntm.assessments.approval import CommentRequired, TransitionRefused
 from ntm.assessments.concurrency import WriteConflict
-from ntm.assessments.models import Submission
 from ntm.assessments.queue import QueueFilter, build_queue
 from ntm.assessments.responsibility import (
     assign_responsibility,

@@ -30,12 +30,12 @@ from ntm.assessments.certification import (
 )
 from ntm.assessments.evaluation import evaluate_unit
 from ntm.assessments.locking import PeriodFrozen
-from ntm.assessments.models import CriterionCertification
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.selectors import default_as_of
+from ntm.values.models import CriterionCertification
 
 router = Router()
 

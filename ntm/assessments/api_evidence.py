@@ -33,7 +33,6 @@ from ntm.assessments.evidence import (
     store_evidence,
 )
 from ntm.assessments.locking import PeriodFrozen
-from ntm.assessments.models import EvidenceFile
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
@@ -41,6 +40,7 @@ from ntm.core.periods import PeriodError, parse_period
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
+from ntm.values.models import EvidenceFile
 
 router = Router()
 

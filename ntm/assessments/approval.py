@@ -51,13 +51,14 @@ from ntm.accounts.membership import no_department_reason, verifier_department_id
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write, role_of
 from ntm.accounts.scope import scope_of
-from ntm.assessments.approval_models import (
+from ntm.approvals.models import (
     CriterionVerification,
+    Submission,
     SubmissionActionChoices,
     SubmissionEvent,
+    SubmissionStatusChoices,
 )
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
-from ntm.assessments.models import Submission, SubmissionStatusChoices
 from ntm.assessments.responsibility import ancestors, responsible_for
 from ntm.assessments.validation import AssessmentError, check_length
 from ntm.audit.services import Actor, Change, record_change

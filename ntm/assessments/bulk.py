@@ -44,7 +44,6 @@ from ntm.assessments.concurrency import (
     stale_message,
 )
 from ntm.assessments.locking import frozen_cells
-from ntm.assessments.models import IndicatorValue
 from ntm.assessments.validation import (
     MAX_NOTE,
     MAX_REASON,
@@ -60,6 +59,7 @@ from ntm.audit.services import Actor, Change, record_changes
 from ntm.core.criteria.model import IndicatorDef
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.units.models import AdminUnit, LevelChoices
+from ntm.values.models import IndicatorValue
 
 #: The fields that make a value; the rest (who, when) is provenance.
 VALUE_FIELDS = ("value", "numerator", "denominator", "is_met", "source", "note")
@@ -409,7 +409,7 @@ def _write(writes: list[PlannedChange], *, actor: Actor, reason: str) -> None:
         [
             Change(
                 action="value.correct" if c.previous is not None else "value.create",
-                object_type="assessments.indicatorvalue",
+                object_type=IndicatorValue._meta.label_lower,
                 object_id=str(row.pk) if row.pk is not None else "",
                 unit_id=c.cell.unit_id,
                 unit_label=c.unit.name if c.unit else "",

@@ -38,13 +38,13 @@ from ntm.accounts.permissions import (
 )
 from ntm.assessments import services
 from ntm.assessments.approval import approver_text, may_approve, user_department_id
-from ntm.assessments.models import CriterionCertification
 from ntm.assessments.responsibility import Responsible, responsible_for
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.values.models import CriterionCertification
 
 #: The roles that certify besides the approving office.
 VERIFIER_ROLES = frozenset({RoleChoices.VERIFIER})

@@ -21,7 +21,6 @@ from django.db.models import Min
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import TIER_RANK, UnitRows
-from ntm.assessments.models import CriterionCertification, IndicatorValue, Target
 from ntm.assessments.over_time import (
     RecognitionRows,
     as_text,
@@ -35,7 +34,9 @@ from ntm.core.criteria.engine import Evaluation
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets, latest_sets
+from ntm.programme.models import Target
 from ntm.units.models import AdminUnit
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 #: The level assessed below a unit of each level (None = the whole country).
 ASSESSED_LEVEL = {

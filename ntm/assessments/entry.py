@@ -17,17 +17,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
+from ntm.approvals.models import Submission, SubmissionStatusChoices
 from ntm.assessments import approval
 from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.assessments.evidence import CheckedUpload, discard_files, store_evidence
-from ntm.assessments.models import (
-    EvidenceFile,
-    IndicatorValue,
-    Submission,
-    SubmissionStatusChoices,
-)
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria import engine
@@ -35,6 +30,7 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, LevelChoices
+from ntm.values.models import EvidenceFile, IndicatorValue
 
 
 def check_target(unit: AdminUnit, criteria_set: CriteriaSet, period: Period) -> None:

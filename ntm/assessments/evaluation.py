@@ -15,11 +15,11 @@ import numpy as np
 from django.db.models import Q, QuerySet
 
 from ntm.assessments.inputs import read_inputs
-from ntm.assessments.models import Recognition
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import CriteriaSetDef, IndicatorKind, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import ladder_of
+from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
 
 #: Tiers in ladder order: a unit recognized at a tier also holds the tiers below it.

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 from ntm.accounts.permissions import ENTRY_ROLES, require_write
 from ntm.assessments.archives import ArchiveLimits, ArchiveRefused, open_checked, read_head
 from ntm.assessments.locking import refuse_frozen
-from ntm.assessments.models import EvidenceFile
 from ntm.audit.services import Actor, Change, record_change, record_changes
 from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
+from ntm.values.models import EvidenceFile
 
 
 @dataclass(frozen=True)

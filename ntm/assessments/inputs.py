@@ -19,9 +19,9 @@ from django.db import connection
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
-from ntm.assessments.models import CriterionCertification, IndicatorValue
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import CriteriaSetDef, IndicatorKind
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 
 def as_text(field: str) -> Cast:

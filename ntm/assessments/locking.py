@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from ntm.approvals.models import CriterionVerification, Submission, SubmissionStatusChoices
 from ntm.assessments.approval import (
     FROZEN,
     TransitionRefused,
@@ -27,9 +28,7 @@ from ntm.assessments.approval import (
     when_text,
     who_text,
 )
-from ntm.assessments.approval_models import CriterionVerification
 from ntm.assessments.concurrency import lock_unit_days
-from ntm.assessments.models import Submission, SubmissionStatusChoices
 
 Cell = tuple[int, str, date]
 

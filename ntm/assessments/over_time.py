@@ -26,11 +26,11 @@ from ntm.assessments.inputs import (
     raw_rows,
     read_inputs,
 )
-from ntm.assessments.models import Recognition
 from ntm.core import dashboard
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import CriteriaSet
+from ntm.recognition.models import Recognition
 
 __all__ = [
     "RecognitionRows",

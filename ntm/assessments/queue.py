@@ -25,13 +25,14 @@ from django.utils import timezone
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, role_of
 from ntm.accounts.scope import scope_of
-from ntm.assessments.approval import office_unit_ids, user_department_id
-from ntm.assessments.approval_models import (
+from ntm.approvals.models import (
     CriterionVerification,
+    Submission,
     SubmissionActionChoices,
     SubmissionEvent,
+    SubmissionStatusChoices,
 )
-from ntm.assessments.models import Submission, SubmissionStatusChoices
+from ntm.assessments.approval import office_unit_ids, user_department_id
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import OFFICE_ROLES, require_write
-from ntm.assessments.approval_models import CriterionResponsibility, CriterionVerification
+from ntm.approvals.models import CriterionResponsibility, CriterionVerification
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef
@@ -183,7 +183,7 @@ def assign_responsibility(
             actor,
             Change(
                 action="responsibility.assign" if department else "responsibility.clear",
-                object_type="assessments.criterionresponsibility",
+                object_type=CriterionResponsibility._meta.label_lower,
                 object_id=f"{office.pk}:{criterion.key}",
                 unit_id=office.pk,
                 unit_label=office.name,

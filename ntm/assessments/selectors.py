@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ntm.assessments.models import IndicatorValue
+from ntm.audit.keys import object_type_keys
 from ntm.audit.models import AuditEntry
 from ntm.units.models import AdminUnit
+from ntm.values.models import IndicatorValue
 
 
 def value_history(unit: AdminUnit, indicator_key: str) -> list[dict[str, Any]]:
@@ -23,7 +24,8 @@ def value_history(unit: AdminUnit, indicator_key: str) -> list[dict[str, Any]]:
     audit = {
         entry.object_id: entry
         for entry in AuditEntry.objects.filter(
-            object_type="assessments.indicatorvalue", object_id__in=[str(r.pk) for r in rows]
+            object_type__in=object_type_keys(IndicatorValue._meta.label_lower),
+            object_id__in=[str(r.pk) for r in rows],
         ).only("object_id", "channel", "reason", "actor_name")
     }
     return [

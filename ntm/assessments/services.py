@@ -8,21 +8,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.models import (
-    CriterionCertification,
-    IndicatorValue,
-    Recognition,
-    Registration,
-    RegistrationStatusChoices,
-    Revocation,
-    Sponsorship,
-    Target,
-)
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import CriterionDef, Tier
 from ntm.criteria.models import CriteriaSet
+from ntm.programme.models import Registration, RegistrationStatusChoices, Sponsorship, Target
+from ntm.recognition.models import Recognition, Revocation
 from ntm.units.models import AdminUnit, Department
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 
 def _audit(

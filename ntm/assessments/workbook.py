@@ -46,13 +46,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ntm.assessments.concurrency import Base
 from ntm.assessments.evaluation import evaluate_units
-from ntm.assessments.models import IndicatorValue
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.core.spreadsheet import write_cell
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
+from ntm.values.models import IndicatorValue
 
 #: Bumped when the layout or the codes sheet changes; older files are refused with a message.
 FORMAT_VERSION = "1"

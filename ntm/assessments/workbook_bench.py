@@ -66,7 +66,6 @@ def run_workbook_benchmark(*, communes: int = 200) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from ntm.assessments.models import IndicatorValue
     from ntm.assessments.workbook import build_template, read_period, template_units
     from ntm.assessments.workbook_import import import_workbook, preview_workbook
     from ntm.audit.services import Actor
@@ -74,6 +73,7 @@ def run_workbook_benchmark(*, communes: int = 200) -> dict[str, Any]:
     from ntm.criteria.services import load_criteria_sets
     from ntm.units.models import AdminUnit
     from ntm.units.selectors import find_unit
+    from ntm.values.models import IndicatorValue
 
     call_command("migrate", interactive=False, verbosity=0)
     load_criteria_sets()

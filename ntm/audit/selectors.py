@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ntm.accounts.permissions import OFFICE_ROLES, role_of
 from ntm.accounts.scope import scope_for_unit, scope_of
+from ntm.audit.keys import object_type_keys
 from ntm.audit.labels import ACCOUNT_PREFIXES
 from ntm.audit.models import AuditEntry
 
@@ -85,7 +86,7 @@ def filtered_entries(viewer, wanted: AuditFilter) -> QuerySet[AuditEntry]:
     if wanted.kind in KINDS:
         entries = entries.filter(_prefixes(KINDS[wanted.kind]))
     if wanted.object_type:
-        entries = entries.filter(object_type=wanted.object_type)
+        entries = entries.filter(object_type__in=object_type_keys(wanted.object_type))
     if wanted.object_id:
         entries = entries.filter(object_id=wanted.object_id)
     zone = timezone.get_current_timezone()

@@ -16,12 +16,12 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from ntm.assessments.evaluation import evaluate_units
-from ntm.assessments.models import CriterionCertification, IndicatorValue
 from ntm.core.criteria.engine import Evaluation, Status
 from ntm.criteria.authoring import compared_version, province_unit
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 #: Urban units are not assessed for NTM (as in the children overview, ntm/web/unit_status.py).
 URBAN_KINDS = frozenset({"ward", "township", "urban_district", "residential_group"})

@@ -19,9 +19,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ntm.approvals.models import Submission, SubmissionEvent
 from ntm.assessments import approval
-from ntm.assessments.approval_models import SubmissionEvent
-from ntm.assessments.models import Submission
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ntm.accounts.models import Profile, RoleChoices
-from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
 from ntm.criteria.selectors import get_set
 from ntm.demo import seeds
 from ntm.demo.approvals import load_approval_demo
@@ -25,8 +24,10 @@ from ntm.demo.synthetic import (
     load_synthetic,
 )
 from ntm.demo.trends import load_trends
+from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 # Shown on the console and the login page of a demo only; never used outside `ntm demo`.
 DEMO_PASSWORD = "ntm-demo-2026"

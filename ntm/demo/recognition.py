@@ -28,24 +28,21 @@ from django.utils import timezone
 from unidecode import unidecode
 
 from ntm.assessments.evaluation import evaluate_units
-from ntm.assessments.models import (
-    CriterionCertification,
-    Recognition,
-    Registration,
-    RegistrationStatusChoices,
-)
 from ntm.criteria.selectors import get_set
 from ntm.demo.seeds import child_named, unit_on
+from ntm.programme.models import Registration, RegistrationStatusChoices
 from ntm.recognition.models import (
     CaseDocument,
     CaseEvent,
     Reacknowledgement,
+    Recognition,
     RecognitionCase,
     Stage,
 )
 from ntm.recognition.procedure import document_kinds
 from ntm.recognition.selectors import awaiting_for_unit
 from ntm.units.models import AdminUnit
+from ntm.values.models import CriterionCertification
 
 SOURCE = "demo: hồ sơ xét công nhận mô phỏng"
 D = dt.date

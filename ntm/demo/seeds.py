@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date
 
 from ntm.assessments import services as records
-from ntm.assessments.models import RegistrationStatusChoices, ReportedFigure
 from ntm.criteria.selectors import get_set
+from ntm.programme.models import RegistrationStatusChoices
+from ntm.reports.models import ReportedFigure
 from ntm.units import services as units
 from ntm.units.models import AdminUnit, Department
 from ntm.units.selectors import find_unit

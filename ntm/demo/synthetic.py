@@ -27,10 +27,11 @@ from django.db import connection
 from django.utils import timezone
 
 from ntm.assessments.evaluation import recognized_tier_rank
-from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
 from ntm.criteria.selectors import get_set
+from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import in_force_on
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 SEED = 20210925
 SOURCE = "demo: số liệu mô phỏng (seed cố định)"

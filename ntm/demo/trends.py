@@ -21,7 +21,6 @@ from datetime import date
 import numpy as np
 from django.db.models import Q
 
-from ntm.assessments.models import CriterionCertification, IndicatorValue, Recognition
 from ntm.demo.synthetic import (
     END_2020,
     END_2024,
@@ -31,7 +30,9 @@ from ntm.demo.synthetic import (
     SOURCE,
     THANH_HOA,
 )
+from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 SEED = 20220308
 END_2021, END_2022, END_2023 = date(2021, 12, 31), date(2022, 12, 31), date(2023, 12, 31)

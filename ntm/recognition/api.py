@@ -24,11 +24,10 @@ from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id, Offset, Year
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
-from ntm.assessments.models import Recognition
 from ntm.audit.services import Actor
 from ntm.recognition import services
 from ntm.recognition.conditions import ConditionsReport
-from ntm.recognition.models import CaseDocument, RecognitionCase
+from ntm.recognition.models import CaseDocument, Recognition, RecognitionCase
 from ntm.recognition.monitoring import MONITORING_FLAGS, monitor
 from ntm.recognition.procedure import setting_defs
 from ntm.recognition.selectors import (

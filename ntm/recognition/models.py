@@ -1,9 +1,9 @@
 """Recognition cases of Decision 18/2022/QĐ-TTg, their steps and documents, the settings a
 province fixes for the procedure, and re-acknowledgements of communes merged in 2025.
 
-The decisions themselves stay where the rest of ntm reads them: a case's decision is an
-``assessments.Recognition`` and its revocation an ``assessments.Revocation``; a case links
-to the unit's ``assessments.Registration``.
+The decisions themselves are here too: a case's decision is a ``Recognition`` and its
+revocation a ``Revocation``; a case links to the unit's ``programme.Registration``. Their
+tables keep their names from ``assessments``, where they lived before.
 """
 
 from __future__ import annotations
@@ -13,9 +13,60 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ntm.assessments.models import Recognition, Registration
-from ntm.criteria.models import TierChoices
+from ntm.accounts.records import Recorded
+from ntm.criteria.models import CriteriaSet, TierChoices
+from ntm.programme.models import Registration
 from ntm.units.models import AdminUnit
+
+
+class Recognition(Recorded):
+    """A decision recognizing a unit at a tier (công nhận)."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="recognitions")
+    tier = models.CharField(_("mức"), max_length=16, choices=TierChoices.choices)
+    criteria_set = models.ForeignKey(
+        CriteriaSet, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("bộ tiêu chí")
+    )
+    decision_number = models.CharField(_("số quyết định"), max_length=100)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        db_table = "assessments_recognition"
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        ordering = ["decision_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "tier", "decision_number"], name="recognition_unique_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.tier} {self.decision_number}"
+
+
+class Revocation(Recorded):
+    """A decision revoking a recognition (thu hồi)."""
+
+    recognition = models.OneToOneField(
+        Recognition, on_delete=models.PROTECT, related_name="revocation"
+    )
+    decision_number = models.CharField(_("số quyết định"), max_length=100)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        db_table = "assessments_revocation"
+        verbose_name = _("quyết định thu hồi")
+        verbose_name_plural = _("quyết định thu hồi")
+
+    def __str__(self) -> str:
+        return f"{self.recognition} / {self.decision_number}"
 
 
 class Stage(models.TextChoices):

@@ -25,11 +25,10 @@ from django.utils.translation import get_language
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import URBAN_KINDS, evaluate_units
-from ntm.assessments.models import Recognition
 from ntm.core.criteria.engine import TOLERANCE, Status
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
-from ntm.recognition.models import CLOSED_STAGES, RecognitionCase
+from ntm.recognition.models import CLOSED_STAGES, Recognition, RecognitionCase
 from ntm.recognition.procedure import CLOSE_ON_KEY, CLOSE_SHARE
 from ntm.recognition.selectors import province_of, settings_in_force
 from ntm.units.models import AdminUnit

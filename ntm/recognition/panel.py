@@ -10,8 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from ntm.accounts.scope import scope_of
-from ntm.assessments.models import Recognition
-from ntm.recognition.models import CLOSED_STAGES, RecognitionCase
+from ntm.recognition.models import CLOSED_STAGES, Recognition, RecognitionCase
 from ntm.recognition.monitoring import CLOSE, DUE, monitor
 from ntm.recognition.selectors import COMMUNE, PROVINCE, awaiting_for_unit
 from ntm.recognition.services import may_act

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS
-from ntm.assessments.models import Recognition
 from ntm.core.criteria.model import Tier
 from ntm.core.hierarchy import REFORM_2025
 from ntm.recognition.models import (
     CLOSED_STAGES,
     ProcedureSetting,
     Reacknowledgement,
+    Recognition,
     RecognitionCase,
     Stage,
 )

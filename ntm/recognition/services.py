@@ -39,12 +39,6 @@ from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
 from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS, evaluate_unit
 from ntm.assessments.evidence import EvidenceRefused, check_upload
-from ntm.assessments.models import (
-    Recognition,
-    Registration,
-    RegistrationStatusChoices,
-    Revocation,
-)
 from ntm.assessments.services import record_recognition, record_registration, record_revocation
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
@@ -52,6 +46,7 @@ from ntm.core.criteria.model import Tier
 from ntm.core.hierarchy import REFORM_2025
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.programme.models import Registration, RegistrationStatusChoices
 from ntm.recognition.conditions import ConditionsReport, check_conditions
 from ntm.recognition.models import (
     CLOSED_STAGES,
@@ -61,7 +56,9 @@ from ntm.recognition.models import (
     EventAction,
     ProcedureSetting,
     Reacknowledgement,
+    Recognition,
     RecognitionCase,
+    Revocation,
     Stage,
 )
 from ntm.recognition.procedure import document_kinds, procedure, setting_defs

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import Scope, scope_of, visible_unit
 from ntm.assessments.evidence import allowed_labels, max_bytes, size_text
-from ntm.assessments.models import Recognition
 from ntm.audit.services import Actor
 from ntm.criteria.models import TierChoices
 from ntm.recognition import forms, services
@@ -34,6 +33,7 @@ from ntm.recognition.models import (
     CLOSED_STAGES,
     STAGE_ORDER,
     CaseDocument,
+    Recognition,
     RecognitionCase,
     Stage,
 )

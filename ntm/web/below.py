@@ -19,8 +19,9 @@ from django.utils.translation import pgettext_lazy
 
 from ntm.accounts.scope import Scope
 from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
-from ntm.assessments.models import Registration, RegistrationStatusChoices, ReportedFigure, Target
 from ntm.core.criteria.model import Tier
+from ntm.programme.models import Registration, RegistrationStatusChoices, Target
+from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 

@@ -25,10 +25,10 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from ntm.assessments.bulk import CellInput
-from ntm.assessments.models import IndicatorValue
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.hierarchy import search_key
 from ntm.core.numbers import NumberError, parse_number
+from ntm.values.models import IndicatorValue
 from ntm.web.unit_status import localized_number
 
 #: Words read as a judgement, compared without accents or case.

@@ -19,20 +19,16 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from ntm.approvals.models import Submission
 from ntm.assessments.bulk import CellInput, CellProblem, ChangeKind, ValuePlan, plan_values
 from ntm.assessments.concurrency import Base
 from ntm.assessments.entry import evaluate_with_cells, evidence_for, values_in_force
 from ntm.assessments.evidence import CheckedUpload, EvidenceRefused, check_upload
-from ntm.assessments.models import (
-    CriterionCertification,
-    EvidenceFile,
-    IndicatorValue,
-    Submission,
-)
 from ntm.core.criteria.model import CriterionDef, IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
+from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
 from ntm.web.entry_cells import RawValue, ReadCell, raw_from_stored, read_cell, stored_text
 from ntm.web.unit_status import badge_class, latest_rows, page_wording
 from ntm.web.wording import COMPARATOR_SIGNS

@@ -22,12 +22,12 @@ from ntm.accounts.scope import Scope
 from ntm.assessments.bulk import CellInput, CellProblem, ChangeKind, ValuePlan, plan_values
 from ntm.assessments.concurrency import Base
 from ntm.assessments.entry import evaluate_with_cells, values_in_force
-from ntm.assessments.models import IndicatorValue
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
+from ntm.values.models import IndicatorValue
 from ntm.web.entry_cells import RawValue, raw_from_stored, read_cell
 from ntm.web.entry_form import base_rows, posted_bases, shown_row, slug_of
 from ntm.web.unit_status import URBAN_KINDS, page_wording

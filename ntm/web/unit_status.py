@@ -28,22 +28,17 @@ from ntm.assessments.evaluation import (
     evaluate_with_ladder,
     recognized_tier_rank,
 )
-from ntm.assessments.models import (
-    CriterionCertification,
-    IndicatorValue,
-    Recognition,
-    Registration,
-    ReportedFigure,
-    Sponsorship,
-    Target,
-)
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorKind, Tier
 from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, Level, search_key
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
+from ntm.programme.models import Registration, Sponsorship, Target
+from ntm.recognition.models import Recognition
+from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import Link, in_force_on, unit_detail
+from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.web import below
 from ntm.web.templatetags.ntm_labels import localized_name
 from ntm.web.wording import Wording, trimmed

@@ -36,7 +36,6 @@ from ntm.assessments.certification import (
 )
 from ntm.assessments.evaluation import evaluate_unit
 from ntm.assessments.locking import PeriodFrozen, frozen_cells
-from ntm.assessments.models import CriterionCertification
 from ntm.assessments.responsibility import Responsible
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
@@ -45,6 +44,7 @@ from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
+from ntm.values.models import CriterionCertification
 from ntm.web import unit_status
 from ntm.web.converters import parse_day
 from ntm.web.entry_form import slug_of

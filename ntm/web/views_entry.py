@@ -34,7 +34,6 @@ from ntm.assessments.evidence import (
     remove_evidence,
     size_text,
 )
-from ntm.assessments.models import EvidenceFile
 from ntm.assessments.selectors import value_history
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
@@ -45,6 +44,7 @@ from ntm.criteria.selectors import applicable_sets
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
+from ntm.values.models import EvidenceFile
 from ntm.web import unit_status
 from ntm.web.entry_cells import number_text
 from ntm.web.entry_form import build_entry_form

@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ntm.assessments.models import Recognition
 from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
+from ntm.recognition.models import Recognition
 from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
 from ntm.web.converters import parse_id

@@ -49,16 +49,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ntm.accounts.models import ApiToken, Profile
 from ntm.accounts.services import create_token, password_link
+from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.assessments import approval, services, workbook_jobs
-from ntm.assessments.approval_models import CriterionResponsibility, CriterionVerification
 from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
-from ntm.assessments.models import (
-    CriterionCertification,
-    Recognition,
-    Registration,
-    Revocation,
-    Submission,
-)
 from ntm.assessments.responsibility import assign_responsibility
 from ntm.assessments.workbook import make_template
 from ntm.assessments.workbook_import import Expectation
@@ -70,16 +63,20 @@ from ntm.criteria import authoring
 from ntm.criteria.exchange import export_yaml
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.services import load_criteria_sets
+from ntm.programme.models import Registration
 from ntm.recognition import services as recognition
 from ntm.recognition.models import (
     CaseDocument,
     ProcedureSetting,
     Reacknowledgement,
+    Recognition,
     RecognitionCase,
+    Revocation,
     Stage,
 )
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
+from ntm.values.models import CriterionCertification
 
 pytestmark = pytest.mark.django_db
 
@@ -103,13 +100,18 @@ GEOJSON = {
             "geometry": {
                 "type": "Polygon",
                 "coordinates": [
-                    [[106.24, 18.01], [106.26, 18.01], [106.26, 18.03], [106.24, 18.03],
-                     [106.24, 18.01]]
+                    [
+                        [106.24, 18.01],
+                        [106.26, 18.01],
+                        [106.26, 18.03],
+                        [106.24, 18.03],
+                        [106.24, 18.01],
+                    ]
                 ],
             },
         }
     ],
-}  # fmt: skip
+}
 
 
 # --------------------------------------------------------------------------- the world
@@ -445,7 +447,18 @@ STATEFUL = (
 )
 
 
-COUNTED_APPS = {"units", "criteria", "assessments", "accounts", "audit", "axes", "recognition"}
+COUNTED_APPS = {
+    "units",
+    "criteria",
+    "accounts",
+    "audit",
+    "axes",
+    "values",
+    "approvals",
+    "recognition",
+    "programme",
+    "reports",
+}
 
 
 def counts() -> dict[str, int]:
@@ -1825,38 +1838,58 @@ def _other_province_department(w: World) -> int:
 #: (persona, method, path, body, refused field): what an office may not give.
 NEIGHBOURS = {
     "a role above its own": (
-        "district", "post", lambda w: "/api/users",
+        "district",
+        "post",
+        lambda w: "/api/users",
         lambda w: {"username": "boss", "role": "administrator", "unit_id": w.units["district"].pk},
         "role",
     ),
     "a unit outside its scope": (
-        "district", "post", lambda w: "/api/users",
+        "district",
+        "post",
+        lambda w: "/api/users",
         lambda w: {"username": "tinh", "role": "viewer", "unit_id": w.units["province"].pk},
         "unit",
     ),
     "a department of another province": (
-        "province", "post", lambda w: "/api/users",
-        lambda w: {"username": "th", "role": "data_entry", "unit_id": w.units["ky_lac"].pk,
-                   "department_id": _other_province_department(w)},
+        "province",
+        "post",
+        lambda w: "/api/users",
+        lambda w: {
+            "username": "th",
+            "role": "data_entry",
+            "unit_id": w.units["ky_lac"].pk,
+            "department_id": _other_province_department(w),
+        },
         "department",
     ),
     "a verifier away from its department's unit": (
-        "province", "post", lambda w: "/api/users",
-        lambda w: {"username": "gtvt_huyen", "role": "verifier",
-                   "unit_id": w.units["district"].pk, "department_id": w.ids["gtvt"]},
+        "province",
+        "post",
+        lambda w: "/api/users",
+        lambda w: {
+            "username": "gtvt_huyen",
+            "role": "verifier",
+            "unit_id": w.units["district"].pk,
+            "department_id": w.ids["gtvt"],
+        },
         "department",
     ),
     "moving a user into a department it does not own": (
-        "district", "patch", lambda w: f"/api/users/{w.users['kylac'].pk}",
+        "district",
+        "patch",
+        lambda w: f"/api/users/{w.users['kylac'].pk}",
         lambda w: {"department_id": w.ids["gtvt"]},
         "department",
     ),
     "making a user that department's verifier": (
-        "district", "patch", lambda w: f"/api/users/{w.users['kylac'].pk}",
+        "district",
+        "patch",
+        lambda w: f"/api/users/{w.users['kylac'].pk}",
         lambda w: {"role": "verifier", "department_id": w.ids["gtvt"]},
         "department",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(NEIGHBOURS))

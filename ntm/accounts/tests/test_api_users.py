@@ -8,12 +8,12 @@ from django.test import Client
 
 from ntm.accounts.models import ApiToken, Profile
 from ntm.accounts.services import create_token
-from ntm.assessments.models import EvidenceFile
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import BoundaryUpload
+from ntm.values.models import EvidenceFile
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

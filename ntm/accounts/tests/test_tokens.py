@@ -12,11 +12,11 @@ from django.utils import timezone
 from ntm import cli
 from ntm.accounts.models import ApiToken
 from ntm.accounts.services import UserAdminError, create_token, revoke_token, user_for_key
-from ntm.assessments.models import IndicatorValue
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

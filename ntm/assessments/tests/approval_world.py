@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ntm.assessments.models import Submission
+from ntm.approvals.models import Submission
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria import sectors

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from ntm.assessments.approval_models import CriterionResponsibility
-from ntm.assessments.models import Submission
+from ntm.approvals.models import CriterionResponsibility, Submission
 from ntm.assessments.tests.approval_world import World, world
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department

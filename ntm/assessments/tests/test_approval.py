@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.models import CriterionVerification, Submission, SubmissionEvent
 from ntm.assessments import approval
 from ntm.assessments.approval import CommentRequired, TransitionRefused, allowed_actions
-from ntm.assessments.approval_models import CriterionVerification, SubmissionEvent
 from ntm.assessments.entry import record_submission
-from ntm.assessments.models import Submission
 from ntm.assessments.services import record_value
 from ntm.assessments.tests.approval_world import INCOME, PERIOD, YEAR_END, World, world
 from ntm.audit.models import AuditEntry

@@ -6,11 +6,11 @@ import pytest
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.assessments.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, plan_values
-from ntm.assessments.models import IndicatorValue
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, DISTRICT_SET, make_ky_anh, make_user, write_sets
+from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

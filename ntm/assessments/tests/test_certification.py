@@ -15,10 +15,10 @@ from ntm.assessments import approval
 from ntm.assessments.certification import CertificationInvalid, certifiable_criteria, certify
 from ntm.assessments.evaluation import evaluate_unit
 from ntm.assessments.locking import PeriodFrozen
-from ntm.assessments.models import CriterionCertification
 from ntm.assessments.tests.approval_world import PERIOD, YEAR_END, World, world
 from ntm.audit.models import AuditEntry
 from ntm.testing import make_user
+from ntm.values.models import CriterionCertification
 
 __all__ = ["world"]
 

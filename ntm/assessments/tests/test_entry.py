@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.models import Submission
 from ntm.assessments import services
 from ntm.assessments.bulk import CellInput, ValuesRefused
 from ntm.assessments.entry import (
@@ -18,13 +19,13 @@ from ntm.assessments.entry import (
     values_in_force,
 )
 from ntm.assessments.evidence import CheckedUpload, EvidenceRefused, check_upload, size_text
-from ntm.assessments.models import EvidenceFile, IndicatorValue, Submission
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.values.models import EvidenceFile, IndicatorValue
 
 D = dt.date
 INCOME = "test-commune:10"

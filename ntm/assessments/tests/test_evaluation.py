@@ -6,7 +6,6 @@ import pytest
 
 from ntm.assessments import selectors, services
 from ntm.assessments.evaluation import evaluate_unit, evaluate_units
-from ntm.assessments.models import IndicatorValue
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import (
@@ -18,6 +17,7 @@ from ntm.testing import (
     write_sets,
 )
 from ntm.units.models import AdminUnit
+from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +258,7 @@ def test_evaluating_many_units_takes_a_fixed_number_of_queries(
 
 
 def test_targets_registrations_and_sponsors_are_records(units):
-    from ntm.assessments.models import Registration, Sponsorship, Target
+    from ntm.programme.models import Registration, Sponsorship, Target
     from ntm.units.models import Department
 
     district, ky_lac = units["district"], units["ky_lac"]

@@ -14,7 +14,6 @@ from ntm.assessments.bulk import CellInput, ChangeKind, ValuesRefused, apply_val
 from ntm.assessments.entry import record_submission
 from ntm.assessments.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
 from ntm.assessments.locking import PeriodFrozen, frozen_cells
-from ntm.assessments.models import CriterionCertification, EvidenceFile, IndicatorValue
 from ntm.assessments.services import certify_criterion, record_value
 from ntm.assessments.tests.approval_world import (
     INCOME,
@@ -27,6 +26,7 @@ from ntm.assessments.tests.approval_world import (
 from ntm.assessments.tests.workbook_helpers import fill, template_bytes
 from ntm.assessments.workbook_import import import_workbook
 from ntm.audit.models import AuditEntry
+from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
 
 __all__ = ["world"]
 

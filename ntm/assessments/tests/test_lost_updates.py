@@ -17,7 +17,6 @@ from django.test import Client
 from ntm.assessments import services
 from ntm.assessments.bulk import CellInput, ChangeKind, apply_values, plan_values
 from ntm.assessments.concurrency import Base, StaleEdit, check_base
-from ntm.assessments.models import IndicatorValue
 from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
 from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.workbook import build_template
@@ -26,6 +25,7 @@ from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.testing import make_user
+from ntm.values.models import IndicatorValue
 
 __all__ = ["world"]
 

@@ -18,14 +18,14 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
+from ntm.approvals.models import Submission, SubmissionEvent
 from ntm.assessments import approval
-from ntm.assessments.approval_models import SubmissionEvent
-from ntm.assessments.models import IndicatorValue, Submission
 from ntm.assessments.tests.approval_world import INCOME, PERIOD, world
 from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.workbook import build_template
 from ntm.assessments.workbook_import import WorkbookRefused, import_workbook
 from ntm.criteria.selectors import get_set
+from ntm.values.models import IndicatorValue
 
 __all__ = ["world"]
 

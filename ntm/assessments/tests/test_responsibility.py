@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.models import CriterionResponsibility, CriterionVerification
 from ntm.assessments import approval
-from ntm.assessments.approval_models import CriterionResponsibility, CriterionVerification
 from ntm.assessments.responsibility import (
     assign_responsibility,
     create_department,

@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 
 from ntm.assessments import services
-from ntm.assessments.models import IndicatorValue
 from ntm.assessments.tests.workbook_helpers import (
     OBSERVED_ON,
     column_index,
@@ -26,6 +25,7 @@ from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, write_sets
+from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,14 @@ import pytest
 from django.test import Client
 
 from ntm.assessments import services
-from ntm.assessments.models import IndicatorValue, Target
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.services import load_criteria_sets
+from ntm.programme.models import Target
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent
+from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -73,7 +74,7 @@ def test_recognition_and_revocation_are_audited(units, office):
     )  # fmt: skip
     recognized = only("recognition.record")
     assert (recognized.object_type, recognized.object_id) == (
-        "assessments.recognition", str(recognition.pk)
+        "recognition.recognition", str(recognition.pk)
     )  # fmt: skip
     assert recognized.new["decision_number"] == "2468/QĐ-UBND"
     assert recognized.new["criteria_set"] == "test-commune@1"
@@ -183,6 +184,6 @@ def test_the_trail_survives_the_deletion_of_the_records_it_describes(units, offi
         "action", "object_type", "unit_label"
     )
     assert sorted(entries) == [
-        ("target.record", "assessments.target", "Xã Kỳ Lạc"),
-        ("value.create", "assessments.indicatorvalue", "Xã Kỳ Lạc"),
+        ("target.record", "programme.target", "Xã Kỳ Lạc"),
+        ("value.create", "values.indicatorvalue", "Xã Kỳ Lạc"),
     ]

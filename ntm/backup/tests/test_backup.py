@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.db import connections
 
 from ntm.accounts.services import create_token
-from ntm.assessments.models import EvidenceFile, IndicatorValue
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.backup.dump import create_backup
@@ -29,6 +28,7 @@ from ntm.cli import main
 from ntm.recognition.models import CaseDocument
 from ntm.recognition.tests.helpers import build_world, case_at
 from ntm.units.models import BoundaryUpload, UnitBoundary
+from ntm.values.models import EvidenceFile, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -295,3 +295,24 @@ def test_an_archive_with_a_link_is_refused(tmp_path):
         tar.addfile(info)
     with pytest.raises(BackupError, match="not a plain file"):
         restore_backup(archive)
+
+
+def test_an_archive_from_before_the_models_moved_is_refused_with_what_to_do(world, tmp_path):
+    # Issue 10 moved the models of assessments into values, approvals, programme, reports
+    # and recognition: an archive of the old layout names other apps and migrations.
+    archive = tmp_path / "old-layout.tar"
+    with sqlite_database(tmp_path / "old.sqlite3") as connection:
+        for app, name in [("values", "zero"), ("approvals", "zero"), ("programme", "zero"),
+                          ("reports", "zero"), ("recognition", "0001")]:  # fmt: skip
+            call_command("migrate", app, name, database=TARGET, verbosity=0)
+        create_backup(archive, using=connection.alias)
+    with (
+        sqlite_database(tmp_path / "new.sqlite3") as connection,
+        pytest.raises(BackupError) as refused,
+    ):
+        restore_backup(archive, using=connection.alias)
+    message = str(refused.value)
+    assert "apps differing: approvals, assessments, programme, recognition, reports, values" in (
+        message
+    )
+    assert "run `python manage.py migrate` with the same ntm version, then restore" in message

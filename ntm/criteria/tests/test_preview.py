@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments.models import CriterionCertification, IndicatorValue
 from ntm.criteria import authoring
 from ntm.criteria.authoring import ThresholdCell
 from ntm.criteria.preview import preview_draft
 from ntm.criteria.tests.helpers import DECISION, stored
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

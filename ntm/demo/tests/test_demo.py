@@ -10,21 +10,17 @@ import pytest
 from ntm.accounts.models import Profile
 from ntm.accounts.scope import scope_of
 from ntm.assessments.evaluation import evaluate_unit, evaluate_units
-from ntm.assessments.models import (
-    CriterionCertification,
-    Recognition,
-    Registration,
-    ReportedFigure,
-    Sponsorship,
-    Target,
-)
 from ntm.cli import main
 from ntm.core.criteria.engine import Status
 from ntm.criteria.selectors import get_set
 from ntm.demo.loader import load_demo
 from ntm.demo.synthetic import SOURCE
+from ntm.programme.models import Registration, Sponsorship, Target
+from ntm.recognition.models import Recognition
+from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import find_unit, in_force_on
+from ntm.values.models import CriterionCertification
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from ntm.assessments.models import Submission
+from ntm.approvals.models import Submission
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,12 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ntm.assessments.models import CriterionCertification
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.recognition import services
 from ntm.testing import make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, ReorganizationEvent, Succession
+from ntm.values.models import CriterionCertification
 
 D = dt.date
 SET_ID = "test-ten"

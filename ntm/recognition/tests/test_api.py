@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from ntm.assessments.models import Recognition
 from ntm.audit.models import AuditEntry
-from ntm.recognition.models import RecognitionCase
+from ntm.recognition.models import Recognition, RecognitionCase
 from ntm.recognition.tests.helpers import D, case_at, certify, pdf, set_satisfaction
 
 API = "/api/recognition"

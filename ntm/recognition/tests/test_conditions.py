@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from ntm.assessments.models import CriterionCertification, Recognition, Registration
 from ntm.audit.models import AuditEntry
+from ntm.programme.models import Registration
 from ntm.recognition import services
 from ntm.recognition.conditions import check_conditions
-from ntm.recognition.models import CaseDocument, RecognitionCase
+from ntm.recognition.models import CaseDocument, Recognition, RecognitionCase
 from ntm.recognition.tests.helpers import SET_ID, D, actor, case_at, set_satisfaction
+from ntm.values.models import CriterionCertification
 
 DECISION = {
     "decision_number": "1021/QĐ-UBND",

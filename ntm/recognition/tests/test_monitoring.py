@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ntm.accounts.scope import scope_for_unit
-from ntm.assessments.models import Recognition, Revocation
 from ntm.recognition import services
+from ntm.recognition.models import Recognition, Revocation
 from ntm.recognition.monitoring import CLOSE, DUE, NO_DATA, OK, _flag, monitor
 from ntm.recognition.tests.helpers import D, actor, certify
 from ntm.units.models import AdminUnit

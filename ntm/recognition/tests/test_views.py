@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ntm.assessments.models import Recognition
 from ntm.audit.models import AuditEntry
-from ntm.recognition.models import ProcedureSetting, Reacknowledgement, RecognitionCase
+from ntm.recognition.models import ProcedureSetting, Reacknowledgement, Recognition, RecognitionCase
 from ntm.recognition.tests.helpers import D, case_at, certify, pdf, set_satisfaction
 
 

@@ -11,10 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.assessments.models import Recognition, Registration, Revocation
 from ntm.audit.models import AuditEntry
+from ntm.programme.models import Registration
 from ntm.recognition import services
-from ntm.recognition.models import CaseDocument, CaseEvent, ProcedureSetting, RecognitionCase
+from ntm.recognition.models import (
+    CaseDocument,
+    CaseEvent,
+    ProcedureSetting,
+    Recognition,
+    RecognitionCase,
+    Revocation,
+)
 from ntm.recognition.tests.helpers import D, actor, case_at, certify, pdf, set_satisfaction
 from ntm.units.models import AdminUnit
 

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.assessments import approval
-from ntm.assessments.approval_models import CriterionResponsibility, CriterionVerification
-from ntm.assessments.models import IndicatorValue, Submission
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department
+from ntm.values.models import IndicatorValue
 
 __all__ = ["world"]
 

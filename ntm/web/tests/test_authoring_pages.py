@@ -8,13 +8,13 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ntm.assessments.models import CriterionCertification, IndicatorValue
 from ntm.audit.models import AuditEntry
 from ntm.criteria import authoring
 from ntm.criteria.authoring import ThresholdCell
 from ntm.criteria.exchange import export_yaml
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.tests.helpers import DECISION, DECISION_TEXT, build_world, snapshot, stored
+from ntm.values.models import CriterionCertification, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

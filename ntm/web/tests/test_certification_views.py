@@ -9,9 +9,9 @@ import re
 
 from ntm.assessments import approval
 from ntm.assessments.evaluation import evaluate_unit
-from ntm.assessments.models import CriterionCertification
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
+from ntm.values.models import CriterionCertification
 
 __all__ = ["world"]
 

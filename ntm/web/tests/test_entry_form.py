@@ -9,16 +9,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ntm.approvals.models import Submission, SubmissionStatusChoices
 from ntm.assessments import services
-from ntm.assessments.models import (
-    EvidenceFile,
-    IndicatorValue,
-    Submission,
-    SubmissionStatusChoices,
-)
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, assert_served_as_upload, make_ky_anh, make_user, write_sets
+from ntm.values.models import EvidenceFile, IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

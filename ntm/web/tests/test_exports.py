@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ntm.assessments import services
-from ntm.assessments.models import Recognition
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.recognition.models import Recognition
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 
 pytestmark = pytest.mark.django_db

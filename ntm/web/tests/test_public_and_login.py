@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments.models import Recognition, Revocation
+from ntm.recognition.models import Recognition, Revocation
 from ntm.testing import make_ky_anh, make_user
 from ntm.units.models import AdminUnit
 

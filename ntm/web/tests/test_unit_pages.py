@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ntm.assessments import services
-from ntm.assessments.models import ReportedFigure
 from ntm.criteria.selectors import applicable_sets, get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.reports.models import ReportedFigure
 from ntm.testing import (
     ADVANCED_SET,
     COMMUNE_SET,

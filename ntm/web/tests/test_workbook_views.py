@@ -17,7 +17,6 @@ from openpyxl import Workbook, load_workbook
 
 from ntm.assessments import services
 from ntm.assessments import workbook_jobs as jobs
-from ntm.assessments.models import IndicatorValue
 from ntm.assessments.tests.workbook_helpers import (
     column_index,
     edit,
@@ -31,6 +30,7 @@ from ntm.assessments.workbook import CODES_SHEET
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
+from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

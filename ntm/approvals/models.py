@@ -1,5 +1,8 @@
-"""Approval and locking: who verifies which criterion, each criterion's verification, and
-the history of a submission. Imported by ``models.py``; the services are in ``approval.py``.
+"""Submissions and their approval: a unit's entry for a set and period on its way to
+approval and lock, who verifies which criterion, each criterion's verification, and the
+history of a submission. The services are in ``ntm.assessments.approval``.
+
+The tables keep their names from ``assessments``, where these models lived before.
 """
 
 from __future__ import annotations
@@ -10,8 +13,120 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ntm.assessments.models import Submission
 from ntm.units.models import AdminUnit, Department
+
+
+class SubmissionStatusChoices(models.TextChoices):
+    """Where a unit's entry for a set and period stands on its way to approval and lock.
+
+    draft -> submitted (by the unit) -> verified (every criterion by its department) ->
+    approved (by the coordination office of the level above) -> locked. Values can change
+    only in draft; see ``ntm.assessments.approval`` for who moves a period and how back.
+    """
+
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã gửi, chờ thẩm tra")
+    VERIFIED = "verified", _("Đã thẩm tra, chờ phê duyệt")
+    APPROVED = "approved", _("Đã phê duyệt")
+    LOCKED = "locked", _("Đã khóa")
+
+
+class Submission(models.Model):
+    """A unit's entry for one criteria set and reporting period: a draft, or sent upward.
+
+    One per unit × set × period. The values themselves live in IndicatorValue (observed on
+    the period's last day); this row records how far the entry has come and who moved it.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="submissions")
+    set_id = models.CharField(_("bộ tiêu chí"), max_length=100)
+    period = models.CharField(
+        _("kỳ báo cáo"), max_length=20, help_text=_("2024, 2024-H1, 2024-Q3, 2024-06 hoặc ngày.")
+    )
+    observed_on = models.DateField(_("số liệu tại ngày"))
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=16,
+        choices=SubmissionStatusChoices.choices,
+        default=SubmissionStatusChoices.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
+    # The approval steps (ntm.assessments.approval): when the status last changed, by what
+    # action, and who approved and locked the period.
+    status_changed_at = models.DateTimeField(
+        _("tình trạng từ lúc"), null=True, blank=True, db_index=True
+    )
+    last_action = models.CharField(_("thao tác gần nhất"), max_length=16, blank=True)
+    set_version = models.PositiveIntegerField(_("phiên bản bộ tiêu chí"), null=True, blank=True)
+    keys = models.JSONField(
+        _("mã chỉ tiêu và tiêu chí"),
+        default=list,
+        blank=True,
+        help_text=_("Các chỉ tiêu và tiêu chí của phiên bản bộ tiêu chí khi gửi: phần bị khóa."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("thời điểm phê duyệt"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người khóa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("thời điểm khóa"), null=True, blank=True)
+
+    class Meta:
+        db_table = "assessments_submission"
+        verbose_name = _("kỳ nhập số liệu")
+        verbose_name_plural = _("kỳ nhập số liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "set_id", "period"],
+                name="submission_one_per_unit_set_period",
+                violation_error_message=_("Đơn vị đã có một kỳ nhập cho bộ tiêu chí và kỳ này."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["set_id", "period", "status"], name="submission_set_period"),
+            models.Index(fields=["unit", "observed_on"], name="submission_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.set_id} {self.period}: {self.status}"
 
 
 class CriterionResponsibility(models.Model):
@@ -48,6 +163,7 @@ class CriterionResponsibility(models.Model):
     assigned_at = models.DateTimeField(_("thời điểm giao"), auto_now=True)
 
     class Meta:
+        db_table = "assessments_criterionresponsibility"
         verbose_name = _("sở, ngành phụ trách tiêu chí")
         verbose_name_plural = _("sở, ngành phụ trách tiêu chí")
         constraints = [
@@ -105,6 +221,7 @@ class CriterionVerification(models.Model):
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
+        db_table = "assessments_criterionverification"
         verbose_name = _("thẩm tra tiêu chí")
         verbose_name_plural = _("thẩm tra tiêu chí")
         ordering = ["position", "id"]
@@ -172,6 +289,7 @@ class SubmissionEvent(models.Model):
     data = models.JSONField(_("chi tiết"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
+        db_table = "assessments_submissionevent"
         verbose_name = _("bước xét duyệt")
         verbose_name_plural = _("lịch sử xét duyệt")
         ordering = ["at", "id"]
