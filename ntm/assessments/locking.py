@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from ntm.assessments.approval import (
+from ntm.assessments.approval_models import CriterionVerification
+from ntm.assessments.approval_words import (
     FROZEN,
     TransitionRefused,
     approver_text,
@@ -27,7 +28,6 @@ from ntm.assessments.approval import (
     when_text,
     who_text,
 )
-from ntm.assessments.approval_models import CriterionVerification
 from ntm.assessments.concurrency import lock_unit_days
 from ntm.assessments.models import Submission, SubmissionStatusChoices
 
