@@ -44,6 +44,7 @@ from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import Link, in_force_on, unit_detail
+from ntm.units.wording import Crumb, ancestors, crumbs  # re-exported for the pages
 from ntm.web import below
 from ntm.web.templatetags.ntm_labels import localized_name
 from ntm.web.wording import Wording, trimmed
@@ -134,16 +135,6 @@ def tier_label(tier: str) -> str:
 # --- The unit itself ------------------------------------------------------------------
 
 
-def ancestors(unit: AdminUnit) -> list[AdminUnit]:
-    """The unit's parents, province first (load the unit with select_related parents)."""
-    chain = []
-    current = unit.parent
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return chain[::-1]
-
-
 def parent_chain(unit: AdminUnit) -> str:
     """ "Huyện Kỳ Anh, Tỉnh Hà Tĩnh": the parents, nearest first."""
     return ", ".join(a.name for a in reversed(ancestors(unit)))
@@ -175,17 +166,6 @@ def is_in_force(unit: AdminUnit, on: date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= on) and (
         unit.valid_to is None or on < unit.valid_to
     )
-
-
-@dataclass(frozen=True)
-class Crumb:
-    unit: AdminUnit
-    is_link: bool
-
-
-def crumbs(unit: AdminUnit, scope: Scope) -> list[Crumb]:
-    """The ancestors; those outside the user's scope are shown as plain text."""
-    return [Crumb(a, scope.allows(a)) for a in ancestors(unit)]
 
 
 # --- Status under each applicable set -------------------------------------------------
