@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from ntm.assessments.draft_preview import preview_draft
 from ntm.assessments.models import CriterionCertification, IndicatorValue
 from ntm.criteria import authoring
 from ntm.criteria.authoring import ThresholdCell
-from ntm.criteria.preview import preview_draft
 from ntm.criteria.tests.helpers import DECISION, stored
 
 pytestmark = pytest.mark.django_db
