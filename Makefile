@@ -45,6 +45,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
+	$(BIN)/lint-imports --no-logo  # the layers: pyproject.toml, docs/architecture.md
 
 test: install browser lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)

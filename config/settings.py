@@ -279,7 +279,7 @@ if NTM_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies append to X-Forwarded-For in front of ntm (1 with one nginx): the client
 # is that many entries from the right, what the client wrote itself is ignored
-# (ntm.accounts.addresses). 0: the connection's address, so everyone behind one proxy
+# (ntm.audit.addresses). 0: the connection's address, so everyone behind one proxy
 # shares one address and one login lockout.
 NTM_PROXY_COUNT = int(os.environ.get("NTM_PROXY_COUNT", "1" if NTM_TRUSTED_PROXY else "0"))
 CSRF_TRUSTED_ORIGINS = [

@@ -34,7 +34,8 @@ from ntm.accounts.services import (
     unlock_user,
     update_user,
 )
-from ntm.audit.selectors import AuditFilter, filtered_entries
+from ntm.accounts.trail import filtered_entries
+from ntm.audit.selectors import AuditFilter
 from ntm.audit.services import Actor
 from ntm.units.models import AdminUnit, Department
 

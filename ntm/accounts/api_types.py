@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from ninja.parser import Parser
 from pydantic import Field
 
-from ntm.core.text import MAX_INT, BadText, find_bad_text
+from ntm.core.text import MAX_INT, find_bad_text
+from ntm.units.wording import bad_text_message
 
 FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
@@ -35,19 +36,6 @@ Day = Annotated[
 
 class BadInput(ValueError):
     """Input refused at the edge; ``str()`` is the message for the user."""
-
-
-def bad_text_message(found: BadText) -> str:
-    """What was refused, where, why and what to do, for a page or an API answer."""
-    what = {
-        "surrogate": _("một nửa cặp thay thế UTF-16 đứng một mình"),
-        "nul": _("ký tự NUL"),
-        "control": _("một ký tự điều khiển"),
-    }[found.kind]
-    return _(
-        "Dữ liệu “%(where)s” chứa %(what)s (%(code)s), không lưu được; "
-        "hãy xóa ký tự đó (thường do sao chép từ phần mềm khác) rồi gửi lại."
-    ) % {"where": found.where or _("gửi lên"), "what": what, "code": found.code}
 
 
 def _bounded_int(text: str) -> int:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -58,9 +57,20 @@ from ntm.approvals.models import (
     SubmissionEvent,
     SubmissionStatusChoices,
 )
+from ntm.assessments.approval_words import (  # the workflow's words, re-exported
+    FROZEN,  # noqa: F401
+    TransitionRefused,
+    approver_text,
+    period_text,
+    status_label,
+    when_text,
+    who_text,
+)
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
+from ntm.assessments.evaluation import evaluate_units
 from ntm.assessments.responsibility import ancestors, responsible_for
-from ntm.assessments.validation import AssessmentError, check_length
+from ntm.assessments.targets import check_target
+from ntm.assessments.validation import check_length
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
@@ -71,56 +81,12 @@ Action = SubmissionActionChoices
 
 #: Roles that send a unit's period upward (and take it back before any verification).
 SUBMIT_ROLES = frozenset({RoleChoices.DATA_ENTRY, RoleChoices.APPROVER, RoleChoices.ADMINISTRATOR})
-#: Statuses in which a period's values cannot change.
-FROZEN = (Status.SUBMITTED, Status.VERIFIED, Status.APPROVED, Status.LOCKED)
 #: The longest comment or reason kept.
 MAX_COMMENT = 2000
 
 
-class TransitionRefused(AssessmentError):
-    """A step the period's state does not allow; the message says why and what to do."""
-
-
 class CommentRequired(TransitionRefused):
     """A step that needs a comment or reason, given none."""
-
-
-# --------------------------------------------------------------------------- words
-
-
-def when_text(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-
-def who_text(user: AbstractBaseUser | None) -> str:
-    """ "kyanh (Văn phòng NTM huyện Kỳ Anh)", or the username alone."""
-    if user is None:
-        return _("(không rõ)")
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    name = user.get_username()
-    return f"{name} ({full})" if full and full != name else name
-
-
-def period_text(submission: Submission) -> str:
-    return _("Kỳ %(period)s của %(unit)s (bộ tiêu chí %(set)s)") % {
-        "period": submission.period,
-        "unit": submission.unit.name,
-        "set": submission.set_id,
-    }
-
-
-def approver_text(unit: AdminUnit) -> str:
-    """Who approves, locks and unlocks a unit's periods, in words."""
-    office = unit.parent if unit.parent_id else None
-    if office is None:
-        return _("người phê duyệt cấp trung ương (văn phòng điều phối toàn quốc)")
-    return _("người phê duyệt (văn phòng điều phối) của %(office)s hoặc cấp trên") % {
-        "office": office.name
-    }
-
-
-def status_label(status: str) -> str:
-    return str(Status(status).label)
 
 
 # --------------------------------------------------------------------------- who may act
@@ -436,7 +402,6 @@ def submit_period(
     The set version in force on the period's last day decides the criteria and the keys
     the period covers.
     """
-    from ntm.assessments.entry import check_target
     from ntm.criteria.selectors import get_set
 
     require_write(actor.user, unit, roles=SUBMIT_ROLES)
@@ -688,7 +653,6 @@ def return_submission(*, submission: Submission, actor: Actor, comment: str) -> 
 
 def approve_submission(*, submission: Submission, actor: Actor, comment: str = "") -> Submission:
     """The office approves a period whose criteria are all verified; its result is noted."""
-    from ntm.assessments.entry import evaluate_with_cells
     from ntm.core.periods import parse_period
 
     require_approver(actor.user, submission.unit)
@@ -712,7 +676,7 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
         data: dict[str, Any] = {"set_version": submission.set_version}
         if stored is not None:
             period = parse_period(submission.period)
-            report = evaluate_with_cells(stored, [submission.unit], period.observed_on).unit_report(
+            report = evaluate_units(stored, [submission.unit], period.observed_on).unit_report(
                 submission.unit_id
             )
             data.update(met=report["met"], total=report["total"])

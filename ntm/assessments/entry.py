@@ -14,7 +14,6 @@ from datetime import date
 
 import numpy as np
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
 from ntm.approvals.models import Submission, SubmissionStatusChoices
@@ -23,39 +22,14 @@ from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.assessments.evidence import CheckedUpload, discard_files, store_evidence
-from ntm.assessments.validation import AssessmentError
+from ntm.assessments.targets import check_target  # re-exported for the pages
 from ntm.audit.services import Actor
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
-from ntm.units.models import AdminUnit, LevelChoices
+from ntm.units.models import AdminUnit
 from ntm.values.models import EvidenceFile, IndicatorValue
-
-
-def check_target(unit: AdminUnit, criteria_set: CriteriaSet, period: Period) -> None:
-    """Refuse a set of another level, or a period ending when the unit did not exist."""
-    if criteria_set.level != unit.level:
-        raise AssessmentError(
-            _("Bộ tiêu chí “%(set)s” dành cho cấp %(level)s, không dùng cho %(unit)s.")
-            % {
-                "set": criteria_set.name_vi,
-                "level": LevelChoices(criteria_set.level).label,
-                "unit": unit.name,
-            }
-        )
-    if not unit.to_domain().is_active(period.observed_on):
-        raise AssessmentError(
-            _(
-                "%(unit)s không tồn tại vào ngày %(date)s (ngày cuối của kỳ %(period)s): "
-                "chọn một kỳ trong thời gian đơn vị còn hiệu lực."
-            )
-            % {
-                "unit": unit.name,
-                "date": period.observed_on.strftime("%d/%m/%Y"),
-                "period": period.label,
-            }
-        )
 
 
 def values_in_force(

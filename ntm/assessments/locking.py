@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from ntm.approvals.models import CriterionVerification, Submission, SubmissionStatusChoices
-from ntm.assessments.approval import (
+from ntm.assessments.approval_words import (
     FROZEN,
     TransitionRefused,
     approver_text,

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
+from ntm.accounts.membership import verifier_department_id
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import role_of
-from ntm.assessments.approval import user_department_id
 from ntm.assessments.responsibility import responsible_for
 from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
@@ -31,7 +31,7 @@ def foreign_indicators(
     """
     if role_of(user) != RoleChoices.VERIFIER or not cells:
         return {}
-    department_id = user_department_id(user)
+    department_id = verifier_department_id(user)
     keys = {c.indicator_key for c in cells}
     criterion_of: dict[str, tuple[str, CriterionDef]] = {}
     definitions = {}

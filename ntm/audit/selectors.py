@@ -1,8 +1,8 @@
-"""Read the audit trail: what a user may see, filtered for the trail pages and exports.
+"""Read the audit trail: entries filtered for the trail pages and exports.
 
-An office sees the entries of its scope (a national office: everything); other roles see
-the entries of their own unit's scope without the account changes, except those about
-themselves. Entries name their unit by id only, so an entry outlives its record and unit.
+Who may see which entries depends on scopes and roles, a layer above: that part is
+``ntm.accounts.trail``, which calls ``matching_entries`` here. Entries name their unit by
+id only, so an entry outlives its record and unit.
 """
 
 from __future__ import annotations
@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ntm.accounts.permissions import OFFICE_ROLES, role_of
-from ntm.accounts.scope import scope_for_unit, scope_of
 from ntm.audit.keys import object_type_keys
 from ntm.audit.labels import ACCOUNT_PREFIXES
 from ntm.audit.models import AuditEntry
@@ -30,25 +27,12 @@ KINDS = {
 }
 
 
-def _prefixes(prefixes: tuple[str, ...]) -> Q:
+def prefixes_q(prefixes: tuple[str, ...]) -> Q:
+    """Actions whose code starts with one of the prefixes."""
     condition = Q()
     for prefix in prefixes:
         condition |= Q(action__startswith=prefix)
     return condition
-
-
-def visible_entries(viewer: AbstractBaseUser | AnonymousUser | None) -> QuerySet[AuditEntry]:
-    """Every entry this user may read."""
-    if viewer is None or not viewer.is_authenticated or role_of(viewer) is None:
-        return AuditEntry.objects.none()
-    scope = scope_of(viewer)
-    entries = AuditEntry.objects.all()
-    if not scope.is_national:
-        entries = entries.filter(unit_id__in=scope.unit_ids)
-    if role_of(viewer) not in OFFICE_ROLES:
-        about_me = Q(object_type="auth.user", object_id=str(viewer.pk))
-        entries = entries.filter(~_prefixes(ACCOUNT_PREFIXES) | about_me)
-    return entries
 
 
 @dataclass(frozen=True)
@@ -72,19 +56,19 @@ class AuditFilter:
         )  # fmt: skip
 
 
-def filtered_entries(viewer, wanted: AuditFilter) -> QuerySet[AuditEntry]:
-    """The visible entries matching the filter, newest first."""
-    entries = visible_entries(viewer)
-    if wanted.unit_id is not None:
-        # The unit with what lies below it and the units it became or came from.
-        below = scope_for_unit(wanted.unit_id).unit_ids or frozenset()
-        entries = entries.filter(unit_id__in=below)
+def matching_entries(
+    entries: QuerySet[AuditEntry], wanted: AuditFilter, *, unit_ids: frozenset[int] | None
+) -> QuerySet[AuditEntry]:
+    """The entries matching the filter, newest first; `unit_ids`: those of the unit asked
+    for with what lies below it (None: no unit asked for)."""
+    if unit_ids is not None:
+        entries = entries.filter(unit_id__in=unit_ids)
     if wanted.actor_id is not None:
         entries = entries.filter(actor_id=wanted.actor_id)
     if wanted.action:
         entries = entries.filter(action=wanted.action)
     if wanted.kind in KINDS:
-        entries = entries.filter(_prefixes(KINDS[wanted.kind]))
+        entries = entries.filter(prefixes_q(KINDS[wanted.kind]))
     if wanted.object_type:
         entries = entries.filter(object_type__in=object_type_keys(wanted.object_type))
     if wanted.object_id:

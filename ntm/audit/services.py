@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
+from ntm.audit.addresses import client_address
 from ntm.audit.models import AuditEntry
 
 
@@ -41,9 +42,7 @@ class Actor:
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address, always a valid IP or None: behind NTM_PROXY_COUNT proxies the
     entry that many places from the right of X-Forwarded-For, else the connection's
-    (``ntm.accounts.addresses``). The login lockout counts failures by the same address."""
-    from ntm.accounts.addresses import client_address
-
+    (``ntm.audit.addresses``). The login lockout counts failures by the same address."""
     return client_address(request.META, getattr(settings, "NTM_PROXY_COUNT", 0))
 
 

@@ -18,7 +18,6 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.accounts.api_types import bad_text_message
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.schema import content_hash
 from ntm.core.text import BadText, bad_character, printable
@@ -33,6 +32,7 @@ from ntm.criteria.authoring import (
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.services import store_definition
 from ntm.units.nesting import TooDeep, check_yaml_depth
+from ntm.units.wording import bad_text_message
 
 #: Larger files are refused before they are read (the largest shipped set is ~60 kB).
 MAX_FILE_BYTES = 2_000_000

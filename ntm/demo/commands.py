@@ -1,10 +1,12 @@
-"""`ntm demo`: set up, load the demo story, print the accounts, and serve."""
+"""`ntm demo`: set up, load the demo story, print the accounts, and serve; `ntm bench-dashboard`:
+time the pages on the demo data."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import sys
+from pathlib import Path
 
 from ntm.cli_support import UserError, print_json
 
@@ -18,6 +20,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.set_defaults(func=demo_command)
+
+    bench_dashboard = sub.add_parser(
+        "bench-dashboard", help="time the dashboard and map pages on the demo data"
+    )
+    bench_dashboard.add_argument("--output", type=Path, default=Path("var/bench/dashboard.json"))
+    bench_dashboard.add_argument("--repeat", type=int, default=3)
+    bench_dashboard.set_defaults(func=bench_dashboard_command)
 
 
 def demo_command(args: argparse.Namespace) -> int:
@@ -55,3 +64,34 @@ def demo_command(args: argparse.Namespace) -> int:
     url = f"http://{args.host}:{args.port}/"
     print(f"\nOpen {url} and log in with one of the accounts above.", flush=True)
     return serve_command(args)
+
+
+def ensure_demo() -> float:
+    """Load the demo (set-up included) unless it is there; the seconds it took."""
+    import io
+    import time
+
+    from ntm.demo.loader import is_loaded, load_demo
+    from ntm.web.commands import setup_command
+
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        setup_command(argparse.Namespace(skip_units=False, json=False))
+        if not is_loaded():
+            load_demo()
+    return time.perf_counter() - started
+
+
+def bench_dashboard_command(args: argparse.Namespace) -> int:
+    import json
+
+    from ntm.web.bench_dashboard import run_dashboard_benchmark
+
+    results = run_dashboard_benchmark(prepare=ensure_demo, repeat=args.repeat)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    print_json(results)
+    print(f"Written to {args.output}", file=sys.stderr)
+    return 0

@@ -68,7 +68,7 @@ from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
-from ntm.web import unit_status
+from ntm.units.wording import crumbs
 
 PAGE_SIZE = 50
 
@@ -221,7 +221,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "form": form,
             "errors": errors,
-            "crumbs": unit_status.crumbs(unit, scope),
+            "crumbs": crumbs(unit, scope),
             "cases": list(
                 RecognitionCase.objects.filter(unit=unit).order_by("-year", "tier", "id")
             ),
@@ -442,7 +442,7 @@ def render_case(
     context = {
         "case": case,
         "unit": case.unit,
-        "crumbs": unit_status.crumbs(case.unit, scope),
+        "crumbs": crumbs(case.unit, scope),
         "stepper": _stepper(case),
         "events": events,
         "may_act": may,
@@ -706,7 +706,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         {
             "root": root,
             "unit": root,
-            "crumbs": unit_status.crumbs(root, scope),
+            "crumbs": crumbs(root, scope),
             "report": report,
             "page": page,
             "rows": page.object_list,
@@ -864,7 +864,7 @@ def reacknowledge(request: HttpRequest, unit_id: int) -> HttpResponse:
             "form": form,
             "errors": errors,
             "province": province,
-            "crumbs": unit_status.crumbs(unit, scope),
+            "crumbs": crumbs(unit, scope),
         },
     )
 

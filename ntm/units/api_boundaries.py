@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from ntm.accounts.api_types import Id
-from ntm.accounts.permissions import WriteDenied
+from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
 from ntm.accounts.scope import scope_of
 from ntm.audit.services import Actor
 from ntm.units import boundaries
@@ -100,6 +100,7 @@ def upload(
 ) -> Status:
     province = _province(request, province_id)
     try:
+        require_write(request.user, province, roles=OFFICE_ROLES)
         result = boundaries.upload_boundaries(
             province=province,
             upload=file,

@@ -31,13 +31,12 @@ from django.utils.translation import ngettext
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
-from ntm.accounts.api_types import bad_text_message
-from ntm.accounts.permissions import OFFICE_ROLES, require_write
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.text import find_bad_text
 from ntm.units.models import AdminUnit, BoundaryUpload, UnitBoundary
 from ntm.units.nesting import TooDeep, check_json_depth
 from ntm.units.selectors import in_force_on
+from ntm.units.wording import bad_text_message
 
 #: The largest file accepted.
 MAX_BYTES = 20 * 1024 * 1024
@@ -433,10 +432,10 @@ def upload_boundaries(
 ) -> UploadResult:
     """Check a province's boundary GeoJSON and store it whole, replacing the previous one.
 
-    Only a coordination office (``OFFICE_ROLES``) with the province in scope may upload;
-    the upload is audited. Raises WriteDenied or BoundaryRefused, having changed nothing.
+    The caller checks who may upload (a coordination office with the province in scope:
+    the API and the page, as for every write of units); the upload is audited. Raises
+    BoundaryRefused, having changed nothing.
     """
-    require_write(actor.user, province, roles=OFFICE_ROLES)
     if province.level != "province":
         raise BoundaryRefused([_("Ranh giới được tải lên cho một tỉnh.")])
     file_name = getattr(upload, "name", "") or "boundaries.geojson"

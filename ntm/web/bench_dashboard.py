@@ -5,7 +5,8 @@ Each page is requested through Django's full stack (middleware, view, template) 
 demo users see it: the Hà Tĩnh coordination office on its province (about 170 communes)
 and a national user on the whole country (about 7,700 rural communes on 31/12/2024, out
 of 10,035 communes and wards). The first request of each page warms the caches of the
-process; the next ones are timed. The demo is loaded first when the database lacks it.
+process; the next ones are timed. The demo is loaded first when the database lacks it (``ntm bench-dashboard``, a
+command of the demo).
 """
 
 from __future__ import annotations
@@ -14,27 +15,11 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 NATIONAL_AS_OF = date(2024, 12, 31)
-
-
-def _ensure_demo() -> float:
-    """Load the demo (set-up included) unless it is there; the seconds it took."""
-    import argparse
-    import contextlib
-    import io
-
-    from ntm.demo.loader import is_loaded, load_demo
-    from ntm.web.commands import setup_command
-
-    started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
-        setup_command(argparse.Namespace(skip_units=False, json=False))
-        if not is_loaded():
-            load_demo()
-    return time.perf_counter() - started
 
 
 def _measure(client: Any, url: str, repeat: int) -> dict[str, Any]:
@@ -61,7 +46,9 @@ def _measure(client: Any, url: str, repeat: int) -> dict[str, Any]:
     }
 
 
-def run_dashboard_benchmark(*, repeat: int = 3) -> dict[str, Any]:
+def run_dashboard_benchmark(*, prepare: Callable[[], float], repeat: int = 3) -> dict[str, Any]:
+    """Time the pages; `prepare` loads the demo unless it is there and says how long it took
+    (``ntm.demo.commands``: the demo is a layer above the shell)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -71,7 +58,7 @@ def run_dashboard_benchmark(*, repeat: int = 3) -> dict[str, Any]:
     from ntm.assessments.dashboard import build_dashboard
     from ntm.units.selectors import default_as_of
 
-    demo_seconds = _ensure_demo()
+    demo_seconds = prepare()
     users = get_user_model()
     office = users.objects.get(username="hatinh")
     national = users.objects.get(username="admin")

@@ -1,4 +1,4 @@
-"""`ntm setup`, `ntm serve`, `ntm bench` and `ntm bench-dashboard`."""
+"""`ntm setup`, `ntm serve` and `ntm bench` (`ntm bench-dashboard` is the demo's)."""
 
 from __future__ import annotations
 
@@ -33,13 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--output", type=Path, default=Path("var/bench/evaluation.json"))
     bench.add_argument("--repeat", type=int, default=5)
     bench.set_defaults(func=bench_command)
-
-    bench_dashboard = sub.add_parser(
-        "bench-dashboard", help="time the dashboard and map pages on the demo data"
-    )
-    bench_dashboard.add_argument("--output", type=Path, default=Path("var/bench/dashboard.json"))
-    bench_dashboard.add_argument("--repeat", type=int, default=3)
-    bench_dashboard.set_defaults(func=bench_dashboard_command)
 
 
 def setup_command(args: argparse.Namespace) -> int:
@@ -98,21 +91,6 @@ def bench_command(args: argparse.Namespace) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     import json
 
-    args.output.write_text(
-        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    print_json(results)
-    print(f"Written to {args.output}", file=sys.stderr)
-    return 0
-
-
-def bench_dashboard_command(args: argparse.Namespace) -> int:
-    import json
-
-    from ntm.web.bench_dashboard import run_dashboard_benchmark
-
-    results = run_dashboard_benchmark(repeat=args.repeat)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(
         json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -31,15 +31,10 @@ from ntm.units.models import AdminUnit
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
 from ntm.web.entry_cells import RawValue, ReadCell, raw_from_stored, read_cell, stored_text
 from ntm.web.unit_status import badge_class, latest_rows, page_wording
-from ntm.web.wording import COMPARATOR_SIGNS
+from ntm.web.wording import COMPARATOR_SIGNS, slug_of  # slug_of re-exported for the pages
 
 #: The most evidence files one field takes in one save.
 MAX_FILES_PER_FIELD = 10
-
-
-def slug_of(code: str) -> str:
-    """An indicator code as it appears in field names and ids: "2.1" -> "2-1"."""
-    return "".join(ch if ch.isalnum() else "-" for ch in code)
 
 
 def field_names(slug: str) -> dict[str, str]:

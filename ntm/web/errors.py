@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from ntm.accounts.api_types import BadInput, bad_text_message
+from ntm.accounts.api_types import BadInput
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.services import UserAdminError
 from ntm.assessments.approval import CommentRequired, TransitionRefused
@@ -39,6 +39,7 @@ from ntm.criteria.authoring import AuthoringError, DraftExists
 from ntm.criteria.selectors import UnknownSet
 from ntm.recognition.services import CaseRefused
 from ntm.units.boundaries import BoundaryRefused
+from ntm.units.wording import bad_text_message
 
 logger = logging.getLogger(__name__)
 

@@ -38,6 +38,7 @@ from ntm.recognition.models import Recognition
 from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import Link, in_force_on, unit_detail
+from ntm.units.wording import Crumb, ancestors, crumbs  # re-exported for the pages
 from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.web import below
 from ntm.web.templatetags.ntm_labels import localized_name
@@ -129,16 +130,6 @@ def tier_label(tier: str) -> str:
 # --- The unit itself ------------------------------------------------------------------
 
 
-def ancestors(unit: AdminUnit) -> list[AdminUnit]:
-    """The unit's parents, province first (load the unit with select_related parents)."""
-    chain = []
-    current = unit.parent
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return chain[::-1]
-
-
 def parent_chain(unit: AdminUnit) -> str:
     """ "Huyện Kỳ Anh, Tỉnh Hà Tĩnh": the parents, nearest first."""
     return ", ".join(a.name for a in reversed(ancestors(unit)))
@@ -170,17 +161,6 @@ def is_in_force(unit: AdminUnit, on: date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= on) and (
         unit.valid_to is None or on < unit.valid_to
     )
-
-
-@dataclass(frozen=True)
-class Crumb:
-    unit: AdminUnit
-    is_link: bool
-
-
-def crumbs(unit: AdminUnit, scope: Scope) -> list[Crumb]:
-    """The ancestors; those outside the user's scope are shown as plain text."""
-    return [Crumb(a, scope.allows(a)) for a in ancestors(unit)]
 
 
 # --- Status under each applicable set -------------------------------------------------

@@ -1,7 +1,7 @@
 """The audit trail: per unit (with what lies below it), per user, per record; filtered by
 action and date, paginated, and exported to CSV or XLSX with the same filters.
 
-Who sees what is decided in ``ntm.audit.selectors.visible_entries``; a unit asked for
+Who sees what is decided in ``ntm.accounts.trail.visible_entries``; a unit asked for
 outside the viewer's scope is a 404, as everywhere.
 """
 
@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET
 
 from ntm.accounts.api_types import FIRST_DAY, LAST_DAY
 from ntm.accounts.scope import scope_of, visible_unit
+from ntm.accounts.trail import filtered_entries
 from ntm.audit.labels import action_label
 from ntm.audit.models import AuditEntry
-from ntm.audit.selectors import KINDS, AuditFilter, actions_seen, filtered_entries
+from ntm.audit.selectors import KINDS, AuditFilter, actions_seen
 from ntm.core.spreadsheet import csv_text
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
+from ntm.assessments.draft_preview import preview_draft
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.criteria import authoring
@@ -30,7 +31,6 @@ from ntm.criteria.authoring import AuthoringError, DraftExists, IndicatorInput, 
 from ntm.criteria.compare import SAME, compare_sets
 from ntm.criteria.exchange import MAX_FILE_BYTES, export_filename, export_yaml, import_yaml
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
-from ntm.criteria.preview import preview_draft
 from ntm.criteria.selectors import latest_sets
 from ntm.web import forms_authoring as forms
 from ntm.web.converters import parse_day

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, can_write
+from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, can_write, require_write
 from ntm.accounts.scope import Scope, scope_of, visible_unit
 from ntm.assessments.dashboard import Dashboard, TrendPoint, build_dashboard
 from ntm.audit.services import Actor
@@ -444,6 +444,7 @@ def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
             problems.append(_("Chưa chọn tệp GeoJSON."))
         if not problems:
             try:
+                require_write(request.user, unit, roles=OFFICE_ROLES)
                 result = boundaries.upload_boundaries(
                     province=unit,
                     upload=upload,

@@ -125,3 +125,8 @@ class Wording:
         else:
             message = self.gettext("lệch %(amount)s")
         return message % {"amount": self.amount(gap, unit)}
+
+
+def slug_of(code: str) -> str:
+    """An indicator code as it appears in field names and ids: "2.1" -> "2-1"."""
+    return "".join(ch if ch.isalnum() else "-" for ch in code)

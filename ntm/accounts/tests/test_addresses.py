@@ -15,8 +15,8 @@ from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 
 from ntm.accounts import lockout
-from ntm.accounts.addresses import client_address, valid_address
 from ntm.accounts.services import create_token
+from ntm.audit.addresses import client_address, valid_address
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor, client_ip
 from ntm.testing import make_ky_anh, make_user

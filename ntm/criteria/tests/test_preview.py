@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from ntm.assessments.draft_preview import preview_draft
 from ntm.criteria import authoring
 from ntm.criteria.authoring import ThresholdCell
-from ntm.criteria.preview import preview_draft
 from ntm.criteria.tests.helpers import DECISION, stored
 from ntm.values.models import CriterionCertification, IndicatorValue
 

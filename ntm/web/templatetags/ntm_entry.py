@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 
 from ntm.accounts.permissions import can_write
 from ntm.units.models import AdminUnit
-from ntm.web.entry_form import slug_of
 from ntm.web.entry_periods import period_around
+from ntm.web.wording import slug_of
 
 register = template.Library()
 

@@ -1,5 +1,6 @@
-"""What publishing a draft would change: the province's units evaluated under the draft and
-under the version it came from, each in one vectorized pass (``evaluate_units``).
+"""What publishing a criteria-set draft would change: the province's units evaluated under
+the draft and under the version it came from, each in one vectorized pass
+(``evaluate_units``). It evaluates, so it sits above criteria, with the evaluation.
 
 The counts answer the office's questions before it signs: how many communes would reach
 the set's tier or lose it, how many would meet more or fewer criteria, and how each
