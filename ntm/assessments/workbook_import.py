@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
@@ -76,8 +75,10 @@ from ntm.assessments.workbook_limits import (
 )
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
+from ntm.core.numbers import NumberError, parse_number
 from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
+from ntm.number_messages import number_hint, page_locale
 from ntm.units.models import AdminUnit
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,6 @@ logger = logging.getLogger(__name__)
 #: Upload limit; a template of 200 communes is well under 1 MB.
 MAX_UPLOAD_BYTES = getattr(settings, "NTM_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
 INPUT_KEYS = ("value", "numerator", "denominator", "source", "note")
-_TEXT_NUMBER = re.compile(r"([+-]?\d+)(?:[.,](\d+))?")
 
 
 class WorkbookRefused(Exception):
@@ -423,7 +423,8 @@ class CellValueError(ValueError):
 
 
 def read_number(cell, *, percent_unit: bool) -> float:
-    """A number from a cell: numbers as they are, "12,5" or "12.5" typed as text; a cell
+    """A number from a cell: numbers as they are, text ("12,5", "1.234") by the rules of
+    ``ntm.core.numbers`` in the active language, as the entry form reads it; a cell
     formatted as a percentage holds 0.85 for 85 %, read as 85 for a % indicator."""
     value = cell.value
     if isinstance(value, bool):
@@ -437,19 +438,13 @@ def read_number(cell, *, percent_unit: bool) -> float:
         if percent_unit and "%" in (getattr(cell, "number_format", "") or ""):
             number = round(number * 100, 10)
         return number
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
-    match = _TEXT_NUMBER.fullmatch(text)
-    if match is None:
-        raise CellValueError(_("không phải là số."))
-    whole, decimals = match.group(1), match.group(2)
-    if decimals is not None and len(decimals) == 3:
-        # "1.234" is 1234 in Vietnamese and 1.234 in English: ask rather than guess.
-        raise CellValueError(
-            _(
-                "có thể là số thập phân hoặc số có dấu phân cách hàng nghìn; hãy nhập ô dạng số, không phải dạng chữ."
-            )
-        )
-    return float(f"{whole}.{decimals}" if decimals is not None else whole)
+    try:
+        return parse_number(str(value), locale=page_locale())
+    except NumberError as error:
+        message = _("không phải là số.")
+        if any(c.isdigit() for c in str(value)):
+            message += " " + number_hint(error)
+        raise CellValueError(message) from None
 
 
 def read_judgement(cell) -> bool:
