@@ -118,7 +118,7 @@ def parse_number(text: str, *, locale: str = "vi") -> float:
             number = parse_decimal(raw, locale=other, strict=True)
         except NumberFormatError:
             raise NumberError(raw) from None
-    value = float(number)
+    value = float(number) + 0.0  # -0 is 0
     if not math.isfinite(value):
         raise NumberError(raw)
     return value
