@@ -50,8 +50,10 @@ from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.core.hierarchy import REFORM_2025
+from ntm.core.numbers import NumberError, parse_number
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.number_messages import page_locale
 from ntm.recognition.conditions import ConditionsReport, check_conditions
 from ntm.recognition.models import (
     CLOSED_STAGES,
@@ -574,8 +576,9 @@ def _declared(case: RecognitionCase, codes: Iterable[str]) -> dict[str, Any]:
 
 def _percent(problems: list[str], raw: Decimal | float | str) -> Decimal | None:
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
+        typed = parse_number(raw, locale=page_locale()) if isinstance(raw, str) else raw
+        value = Decimal(str(typed))
+    except (InvalidOperation, NumberError):
         problems.append(_("Tỷ lệ hài lòng “%(value)s” không phải là một số.") % {"value": raw})
         return None
     if not value.is_finite() or value < 0 or value > 100:
