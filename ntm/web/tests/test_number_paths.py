@@ -20,7 +20,8 @@ from django.utils import translation
 from ntm.assessments.models import IndicatorValue
 from ntm.assessments.tests.test_workbook_cli_api import communes, ky_anh, run  # noqa: F401
 from ntm.assessments.tests.workbook_helpers import fill, template_bytes
-from ntm.assessments.workbook_import import CellValueError, SheetCell, read_number
+from ntm.assessments.workbook_import import CellValueError, read_number
+from ntm.assessments.xlsx_reader import SheetCell
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.numbers import NumberError, parse_number
 from ntm.web import forms_authoring
