@@ -30,3 +30,9 @@ def number_hint(error: NumberError, locale: str | None = None) -> str:
             "suggestions": f" {_('hoặc')} ".join(f"“{s}”" for s in error.suggestions)
         }
     return hint
+
+
+def number_in_text(value: float) -> str:
+    """A number inside a message, as pages write it: 1234567.5 -> "1.234.567,5" (vi),
+    "1,234,567.5" (en); at most 6 decimals (never "1.23457e+06")."""
+    return format_number(value, 6, locale=page_locale())

@@ -53,7 +53,7 @@ from ntm.core.hierarchy import REFORM_2025
 from ntm.core.numbers import NumberError, parse_number
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
-from ntm.number_messages import page_locale
+from ntm.number_messages import number_in_text, page_locale
 from ntm.recognition.conditions import ConditionsReport, check_conditions
 from ntm.recognition.models import (
     CLOSED_STAGES,
@@ -1535,9 +1535,9 @@ def set_procedure_setting(
             _("%(label)s phải từ %(min)s đến %(max)s, nhận được %(value)s.")
             % {
                 "label": definition.label,
-                "min": f"{definition.minimum:g}",
-                "max": f"{definition.maximum:g}",
-                "value": f"{value:g}",
+                "min": number_in_text(definition.minimum),
+                "max": number_in_text(definition.maximum),
+                "value": number_in_text(value),
             }
         )
     elif definition.is_whole and value != int(value):

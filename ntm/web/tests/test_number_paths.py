@@ -20,6 +20,7 @@ from django.utils import translation
 from ntm.assessments.models import IndicatorValue
 from ntm.assessments.tests.test_workbook_cli_api import communes, ky_anh, run  # noqa: F401
 from ntm.assessments.tests.workbook_helpers import fill, template_bytes
+from ntm.assessments.validation import AssessmentError, validate_value
 from ntm.assessments.workbook_import import CellValueError, read_number
 from ntm.assessments.xlsx_reader import SheetCell
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
@@ -167,3 +168,11 @@ def test_an_authoring_threshold_shows_as_typed_and_reads_back(value, vietnamese,
         with translation.override(language):
             shown = forms_authoring.number_text(value)
             assert (shown, forms_authoring.parse_number(shown)) == (expected, value)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("vi", "-1.234.567,5"), ("en", "-1,234,567.5")])
+def test_a_number_in_a_message_is_written_as_the_pages_write_it(language, shown):
+    """Messages wrote f"{value:g}": "-1.23457e+06", with an English dot on Vietnamese pages."""
+    with translation.override(language), pytest.raises(AssessmentError) as refused:
+        validate_value(INCOME, value=-1234567.5, numerator=None, denominator=None, is_met=None)
+    assert f" {shown} " in str(refused.value)
