@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, localcontext
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
@@ -60,8 +60,12 @@ MARKS = {"vi": (",", "."), "en": (".", ",")}
 #: Spaces that group thousands: plain, no-break, narrow no-break, thin.
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 _SHAPE = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*$")
-#: Longest text read as a number (a float holds ~17 significant digits anyway).
-MAX_LENGTH = 40
+#: Longest text read as a number: room for any float written exactly (5e-324 is 326
+#: characters, 1e308 grouped 412), a bound on the work for anything longer.
+MAX_LENGTH = 500
+#: Decimal digits kept while reading and writing: more than any float or allowed text has
+#: (the default context keeps 28, and 1e30 would fail).
+PRECISION = 2 * MAX_LENGTH
 
 
 class NumberError(ValueError):
@@ -108,16 +112,18 @@ def parse_number(text: str, *, locale: str = "vi") -> float:
     raw = _cleaned(text)
     if not raw or len(raw) > MAX_LENGTH or not _SHAPE.match(raw):
         raise NumberError(raw)
-    try:
-        number = parse_decimal(raw, locale=locale, strict=True)
-    except NumberFormatError as error:
-        if not _other_mark_is_decimal(raw, locale):
-            raise NumberError(raw, getattr(error, "suggestions", None)) from None
-        other = "en" if locale == "vi" else "vi"
+    with localcontext() as context:
+        context.prec = PRECISION  # Babel's strict check rewrites the number in full
         try:
-            number = parse_decimal(raw, locale=other, strict=True)
-        except NumberFormatError:
-            raise NumberError(raw) from None
+            number = parse_decimal(raw, locale=locale, strict=True)
+        except NumberFormatError as error:
+            if not _other_mark_is_decimal(raw, locale):
+                raise NumberError(raw, getattr(error, "suggestions", None)) from None
+            other = "en" if locale == "vi" else "vi"
+            try:
+                number = parse_decimal(raw, locale=other, strict=True)
+            except NumberFormatError:
+                raise NumberError(raw) from None
     value = float(number) + 0.0  # -0 is 0
     if not math.isfinite(value):
         raise NumberError(raw)
@@ -135,16 +141,18 @@ def format_number(
     number = float(value)
     if decimals is not None:
         number = round(number, decimals)
-    try:
-        exact = Decimal(repr(number))
-    except InvalidOperation:  # pragma: no cover - repr of a float is always a decimal
-        exact = Decimal(0)
+    exact = Decimal(repr(number))
     if not exact.is_finite():
         return str(number)
     if exact == 0:
         exact = Decimal(0)
-    exact = exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact.normalize()
     pattern = "#,##0.###" if grouping else "0.###"
-    return format_decimal(
-        exact, format=pattern, locale=number_locale(locale), decimal_quantization=False
-    )
+    with localcontext() as context:
+        context.prec = PRECISION
+        if exact == exact.to_integral_value():
+            exact = exact.quantize(Decimal(1))
+        else:
+            exact = exact.normalize()
+        return format_decimal(
+            exact, format=pattern, locale=number_locale(locale), decimal_quantization=False
+        )

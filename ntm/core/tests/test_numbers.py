@@ -1,6 +1,8 @@
 """The one set of number rules (ntm/core/numbers.py): the table of its docstring, row by row."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ntm.core.numbers import (
     NumberError,
@@ -40,6 +42,7 @@ from ntm.core.numbers import (
         pytest.param("\u22122,5", "vi", -2.5, id="unicode-minus"),
         pytest.param("+3", "vi", 3.0, id="plus-sign"),
         pytest.param(",5", "vi", 0.5, id="no-integer-part"),
+        pytest.param("1" + ".000" * 10, "vi", 1e30, id="past-28-digits"),
         pytest.param(".5", "vi", 0.5, id="no-integer-part-dot"),
         pytest.param("1,234", "vi-vn", 1.234, id="language-code-with-region"),
     ],
@@ -68,7 +71,7 @@ def test_parse_number_reads_what_officials_type(text, locale, expected):
         pytest.param("1e5", "vi", id="exponent"),
         pytest.param("NaN", "vi", id="not-a-number"),
         pytest.param("\u0661\u0662", "vi", id="arabic-indic-digits"),
-        pytest.param("1" * 41, "vi", id="too-long"),
+        pytest.param("1" * 501, "vi", id="too-long"),
     ],
 )
 def test_parse_number_refuses_text_that_is_not_a_number(text, locale):
@@ -96,6 +99,7 @@ def test_a_refusal_suggests_the_readings_in_the_language_format():
         pytest.param(-0.001, 2, "vi", True, "0", id="no-negative-zero"),
         pytest.param(-2.5, 2, "vi", True, "-2,5", id="negative"),
         pytest.param(1e20, 2, "vi", False, "100000000000000000000", id="no-exponent"),
+        pytest.param(1e30, 2, "vi", True, "1" + ".000" * 10, id="past-28-digits"),
     ],
 )
 def test_format_number_writes_as_pages_show(value, decimals, locale, grouping, expected):
@@ -122,3 +126,13 @@ def test_number_locale_and_percent_sign():
         "vi",
     ]
     assert ends_with_percent(" 45 % ") and not ends_with_percent("45")
+
+
+@given(
+    value=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300),
+    locale=st.sampled_from(["vi", "en"]),
+    grouping=st.booleans(),
+)
+def test_any_number_written_exactly_reads_back_the_same(value, locale, grouping):
+    shown = format_number(value, None, locale=locale, grouping=grouping)
+    assert parse_number(shown, locale=locale) == value + 0.0

@@ -6,7 +6,7 @@
   "use strict";
 
   var MARKS = { vi: { decimal: ",", grouping: "." }, en: { decimal: ".", grouping: "," } };
-  var MAX_LENGTH = 40;
+  var MAX_LENGTH = 500;
 
   function escape(mark) {
     return mark === "." ? "\\." : mark;
