@@ -40,7 +40,9 @@ def test_values_formulas_text_and_formats_are_read_as_typed():
         assert (sheet.title, sheet.max_row, sheet.max_column) == ("Số liệu", 5, 3)
         rows = {
             number: [(c.value, c.data_type, c.number_format) if c else None for c in cells]
-            for number, cells in sheet_rows(sheet, max_col=3, columns={2, 3}, full_row=1, last_row=10)
+            for number, cells in sheet_rows(
+                sheet, max_col=3, columns={2, 3}, full_row=1, last_row=10
+            )
         }
     finally:
         workbook.close()
