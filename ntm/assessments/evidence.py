@@ -29,6 +29,8 @@ from ntm.assessments.archives import ArchiveLimits, ArchiveRefused, open_checked
 from ntm.assessments.locking import refuse_frozen
 from ntm.assessments.models import EvidenceFile
 from ntm.audit.services import Actor, Change, record_change, record_changes
+from ntm.core.numbers import format_number
+from ntm.number_messages import page_locale
 from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
 
@@ -122,12 +124,14 @@ def max_bytes() -> int:
 
 
 def size_text(size: int) -> str:
-    """1536 -> "1,5 KB", 10485760 -> "10 MB" (binary units, one decimal, comma)."""
+    """1536 -> "1,5 KB" ("1.5 KB" in English), 10485760 -> "10 MB" (binary units, one decimal)."""
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            shown = f"{value:.1f}".rstrip("0").rstrip(".") if unit != "B" else str(int(value))
-            return f"{shown.replace('.', ',')} {unit}"
+            shown = format_number(
+                value, 1 if unit != "B" else 0, locale=page_locale(), grouping=False
+            )
+            return f"{shown} {unit}"
         value /= 1024
     return f"{size} B"  # pragma: no cover - the loop always returns
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from ntm.assessments.evidence import size_text
 from ntm.assessments.models import IndicatorValue
 from ntm.assessments.tests.test_workbook_cli_api import communes, ky_anh, run  # noqa: F401
 from ntm.assessments.tests.workbook_helpers import fill, template_bytes
@@ -176,3 +177,10 @@ def test_a_number_in_a_message_is_written_as_the_pages_write_it(language, shown)
     with translation.override(language), pytest.raises(AssessmentError) as refused:
         validate_value(INCOME, value=-1234567.5, numerator=None, denominator=None, is_met=None)
     assert f" {shown} " in str(refused.value)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("vi", "1,5 KB"), ("en", "1.5 KB")])
+def test_a_file_size_is_written_in_the_page_language(language, shown):
+    """Sizes were written with a comma on English pages too."""
+    with translation.override(language):
+        assert size_text(1536) == shown
