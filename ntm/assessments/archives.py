@@ -15,6 +15,9 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from ntm.core.numbers import format_number
+from ntm.number_messages import page_locale
+
 #: Members smaller than this are not checked for their ratio (a short text packs well).
 _RATIO_FROM = 1024 * 1024
 
@@ -36,7 +39,7 @@ class ArchiveRefused(ValueError):
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return format_number(size / (1024 * 1024), 1, locale=page_locale(), grouping=False)
 
 
 def open_checked(stream: IO[bytes], limits: ArchiveLimits) -> zipfile.ZipFile:

@@ -30,7 +30,6 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Q
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, WriteDenied, require_write
@@ -58,6 +57,7 @@ from ntm.assessments.verifier_entry import foreign_indicators
 from ntm.audit.services import Actor, Change, record_changes
 from ntm.core.criteria.model import IndicatorDef
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
+from ntm.number_messages import number_in_text
 from ntm.units.models import AdminUnit, LevelChoices
 from ntm.values.models import IndicatorValue
 
@@ -280,10 +280,9 @@ def value_text(indicator: IndicatorDef, row: IndicatorValue) -> str:
         return ""
     if row.is_met is not None:
         return _("Đạt") if row.is_met else _("Chưa đạt")
-    mark = str(get_format("DECIMAL_SEPARATOR")) or ","
 
     def number(x: float | None) -> str:
-        return "—" if x is None else f"{x:g}".replace(".", mark)
+        return "—" if x is None else number_in_text(x)
 
     if row.numerator is not None or row.denominator is not None:
         return f"{number(row.numerator)}/{number(row.denominator)}"

@@ -28,6 +28,8 @@ from ntm.accounts.permissions import ENTRY_ROLES, require_write
 from ntm.assessments.archives import ArchiveLimits, ArchiveRefused, open_checked, read_head
 from ntm.assessments.locking import refuse_frozen
 from ntm.audit.services import Actor, Change, record_change, record_changes
+from ntm.core.numbers import format_number
+from ntm.number_messages import page_locale
 from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
 from ntm.values.models import EvidenceFile
@@ -120,12 +122,14 @@ def max_bytes() -> int:
 
 
 def size_text(size: int) -> str:
-    """1536 -> "1,5 KB", 10485760 -> "10 MB" (binary units, one decimal, comma)."""
+    """1536 -> "1,5 KB" ("1.5 KB" in English), 10485760 -> "10 MB" (binary units, one decimal)."""
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            shown = f"{value:.1f}".rstrip("0").rstrip(".") if unit != "B" else str(int(value))
-            return f"{shown.replace('.', ',')} {unit}"
+            shown = format_number(
+                value, 1 if unit != "B" else 0, locale=page_locale(), grouping=False
+            )
+            return f"{shown} {unit}"
         value /= 1024
     return f"{size} B"  # pragma: no cover - the loop always returns
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
+from ntm.number_messages import number_in_text
 
 
 class AssessmentError(ValueError):
@@ -104,7 +105,11 @@ def validate_value(
         if indicator.unit == "%" and numerator > denominator:
             raise AssessmentError(
                 _("%(label)s: tử số (%(numerator)s) lớn hơn mẫu số (%(denominator)s).")
-                % {"label": label, "numerator": f"{numerator:g}", "denominator": f"{denominator:g}"}
+                % {
+                    "label": label,
+                    "numerator": number_in_text(numerator),
+                    "denominator": number_in_text(denominator),
+                }
             )
         return
     if value is None or is_met is not None:
@@ -112,10 +117,10 @@ def validate_value(
     if value < 0:
         raise AssessmentError(
             _("%(label)s: giá trị %(value)s không được âm.")
-            % {"label": label, "value": f"{value:g}"}
+            % {"label": label, "value": number_in_text(value)}
         )
     if indicator.unit == "%" and value > 100:
         raise AssessmentError(
             _("%(label)s là tỷ lệ phần trăm: %(value)s nằm ngoài khoảng 0–100.")
-            % {"label": label, "value": f"{value:g}"}
+            % {"label": label, "value": number_in_text(value)}
         )

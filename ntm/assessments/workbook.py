@@ -48,9 +48,11 @@ from ntm.assessments.concurrency import Base
 from ntm.assessments.evaluation import evaluate_units
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
+from ntm.core.numbers import format_number
 from ntm.core.periods import Period
 from ntm.core.spreadsheet import write_cell
 from ntm.criteria.models import CriteriaSet
+from ntm.number_messages import page_locale
 from ntm.units.models import AdminUnit
 from ntm.values.models import IndicatorValue
 
@@ -372,8 +374,7 @@ def threshold_text(indicator: IndicatorDef, threshold: float) -> str:
 
 def number_text(value: float) -> str:
     """12.5 -> "12,5" in Vietnamese, "12.5" in English; at most 6 decimals, no trailing zeros."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if (get_language() or "vi").startswith("vi") else text
+    return format_number(value, 6, locale=page_locale(), grouping=False)
 
 
 def status_words() -> dict[int, str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
@@ -31,7 +30,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
@@ -74,10 +72,13 @@ from ntm.assessments.workbook_limits import (
     more_text,
     too_many_rows,
 )
+from ntm.assessments.xlsx_reader import RowsExceeded, UploadedWorkbook, sheet_rows
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
+from ntm.core.numbers import NumberError, parse_number
 from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
+from ntm.number_messages import number_hint, page_locale
 from ntm.units.models import AdminUnit
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,6 @@ logger = logging.getLogger(__name__)
 #: Upload limit; a template of 200 communes is well under 1 MB.
 MAX_UPLOAD_BYTES = getattr(settings, "NTM_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
 INPUT_KEYS = ("value", "numerator", "denominator", "source", "note")
-_TEXT_NUMBER = re.compile(r"([+-]?\d+)(?:[.,](\d+))?")
 
 
 class WorkbookRefused(Exception):
@@ -226,7 +226,7 @@ def open_workbook(content: bytes):
     except LimitExceeded as exceeded:
         raise WorkbookRefused(str(exceeded)) from None
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        return UploadedWorkbook(content)
     except Exception as error:  # noqa: BLE001 - any parser failure is a refusal, never a 500
         logger.info("unreadable workbook: %r", error)
         raise WorkbookRefused(
@@ -412,10 +412,7 @@ def _is_blank(value: Any) -> bool:
 def _is_formula(cell) -> bool:
     """A formula cell. A text cell (data type "s", shared or inline string) that starts with
     "=" is text: the templates write sources and notes typed that way as text."""
-    return getattr(cell, "data_type", None) == "f" or type(cell.value).__name__ in (
-        "ArrayFormula",
-        "DataTableFormula",
-    )
+    return getattr(cell, "data_type", None) == "f"
 
 
 class CellValueError(ValueError):
@@ -423,7 +420,8 @@ class CellValueError(ValueError):
 
 
 def read_number(cell, *, percent_unit: bool) -> float:
-    """A number from a cell: numbers as they are, "12,5" or "12.5" typed as text; a cell
+    """A number from a cell: numbers as they are, text ("12,5", "1.234") by the rules of
+    ``ntm.core.numbers`` in the active language, as the entry form reads it; a cell
     formatted as a percentage holds 0.85 for 85 %, read as 85 for a % indicator."""
     value = cell.value
     if isinstance(value, bool):
@@ -437,19 +435,13 @@ def read_number(cell, *, percent_unit: bool) -> float:
         if percent_unit and "%" in (getattr(cell, "number_format", "") or ""):
             number = round(number * 100, 10)
         return number
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
-    match = _TEXT_NUMBER.fullmatch(text)
-    if match is None:
-        raise CellValueError(_("không phải là số."))
-    whole, decimals = match.group(1), match.group(2)
-    if decimals is not None and len(decimals) == 3:
-        # "1.234" is 1234 in Vietnamese and 1.234 in English: ask rather than guess.
-        raise CellValueError(
-            _(
-                "có thể là số thập phân hoặc số có dấu phân cách hàng nghìn; hãy nhập ô dạng số, không phải dạng chữ."
-            )
-        )
-    return float(f"{whole}.{decimals}" if decimals is not None else whole)
+    try:
+        return parse_number(str(value), locale=page_locale())
+    except NumberError as error:
+        message = _("không phải là số.")
+        if any(c.isdigit() for c in str(value)):
+            message += " " + number_hint(error)
+        raise CellValueError(message) from None
 
 
 def read_judgement(cell) -> bool:
@@ -466,117 +458,15 @@ def read_judgement(cell) -> bool:
 
 Progress = Callable[[int, int], None]
 
-SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_DIGITS = "0123456789"
 
-
-@dataclass(frozen=True, slots=True)
-class SheetCell:
-    """A cell as the data rows need it: its value, whether it holds a formula, its format."""
-
-    value: Any
-    data_type: str
-    number_format: str
-
-
-def sheet_rows(
-    workbook, sheet, *, max_col: int, columns: set[int] | None = None, full_row: int = 0
-):
-    """(row number, cells A..max_col) for every row of a read-only sheet, parsed with lxml.
-
-    openpyxl reads the workbook, its styles, shared strings and the codes sheet; the data
-    rows (10,000 for 200 communes, each cell of them turned into an object by openpyxl's
-    pure-Python parser) are read here about four times faster. Values follow openpyxl's
-    rules: shared and inline strings, numbers, booleans, dates by their number format,
-    formulas as "=..." with the data type "f". Only `columns` (1-based) are read, except
-    on `full_row` (the header), where every column is.
-    """
-    from lxml import etree
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-    from openpyxl.utils import column_index_from_string
-    from openpyxl.utils.datetime import from_excel
-
-    shared = sheet._shared_strings
-    styles = workbook._cell_styles
-    custom_formats = workbook._number_formats
-    date_styles = workbook._date_formats
-    formats: dict[int, str] = {}
-
-    def number_format(style: int) -> str:
-        if style not in formats:
-            format_id = styles[style].numFmtId if style < len(styles) else 0
-            formats[style] = (
-                BUILTIN_FORMATS.get(format_id, "General")
-                if format_id < BUILTIN_FORMATS_MAX_SIZE
-                else custom_formats[format_id - BUILTIN_FORMATS_MAX_SIZE]
-            )
-        return formats[style]
-
-    def parse(cell) -> SheetCell:
-        kind = cell.get("t", "n")
-        style = int(cell.get("s") or 0)
-        formula = cell.find(f"{SHEET_NS}f")
-        if formula is not None:
-            return SheetCell("=" + (formula.text or ""), "f", number_format(style))
-        if kind == "inlineStr":
-            holder = cell.find(f"{SHEET_NS}is")
-            text = "".join(
-                t.text or ""
-                for t in (holder.iter(f"{SHEET_NS}t") if holder is not None else ())
-                if t.getparent().tag != f"{SHEET_NS}rPh"
-            )
-            return SheetCell(text, "s", number_format(style))
-        raw = cell.findtext(f"{SHEET_NS}v")
-        value: Any = raw
-        if raw is None or raw == "":
-            value = None
-        elif kind == "s":
-            value = shared[int(raw)]
-        elif kind == "b":
-            value = bool(int(raw))
-        elif kind == "n":
-            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            if style in date_styles:
-                try:
-                    value, kind = from_excel(value, workbook.epoch), "d"
-                except (OverflowError, ValueError):
-                    value, kind = "#VALUE!", "e"
-        elif kind == "d":
-            value = datetime.fromisoformat(raw)
-        return SheetCell(value, "s" if kind == "str" else kind, number_format(style))
-
-    cell_tag = f"{SHEET_NS}c"
-    indexes: dict[str, int] = {}
-    with sheet._get_source() as source:
-        expected_row = 0
-        for _event, row in etree.iterparse(
-            source,
-            tag=f"{SHEET_NS}row",
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-        ):
-            number = int(row.get("r") or expected_row + 1)
-            expected_row = number
-            cells: list[SheetCell | None] = [None] * max_col
-            position = 0
-            for cell in row.iterchildren(cell_tag):
-                reference = cell.get("r")
-                if reference:
-                    letters = reference.rstrip(_DIGITS)
-                    position = indexes.get(letters) or indexes.setdefault(
-                        letters, column_index_from_string(letters)
-                    )
-                else:
-                    position += 1
-                if position <= max_col and (
-                    columns is None or position in columns or number == full_row
-                ):
-                    cells[position - 1] = parse(cell)
-            row.clear()
-            while row.getprevious() is not None:  # the parsed rows, not only their cells
-                del row.getparent()[0]
-            yield number, cells
+def _bounded_rows(sheet, **options):
+    """``sheet_rows``; a sheet past its template's last row is refused before it is read."""
+    try:
+        yield from sheet_rows(sheet, **options)
+    except RowsExceeded as exceeded:
+        raise WorkbookRefused(
+            too_many_rows(sheet.title, exceeded.row, options["last_row"])
+        ) from None
 
 
 def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = None) -> None:
@@ -599,9 +489,9 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
         raise WorkbookRefused(str(exceeded)) from None
     rows = (
         (number, cells)
-        for number, cells in sheet_rows(
-            workbook,
+        for number, cells in _bounded_rows(
             sheet,
+            last_row=last_row,
             max_col=max(width, 1),
             columns={
                 p + 1

@@ -45,6 +45,7 @@ from ntm.core.criteria.schema import CriteriaDataError, first_loosened, parse_do
 from ntm.criteria.messages import explain
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.services import store_definition
+from ntm.number_messages import number_in_text
 from ntm.units.models import AdminUnit, CommuneGroupChoices, RegionChoices
 
 #: Ids that name pages under /criteria/, never a set.
@@ -731,12 +732,12 @@ def _check_cells(
         if cell.value < 0:
             raise AuthoringError(
                 _("%(where)s: ngưỡng %(value)s không được âm.")
-                % {"where": where, "value": f"{cell.value:g}"}
+                % {"where": where, "value": number_in_text(cell.value)}
             )
         if indicator.unit == "%" and cell.value > 100:
             raise AuthoringError(
                 _("%(where)s: ngưỡng phần trăm %(value)s nằm ngoài khoảng 0–100.")
-                % {"where": where, "value": f"{cell.value:g}"}
+                % {"where": where, "value": number_in_text(cell.value)}
             )
         if cell.region is not None and (
             differentiation != Differentiation.REGION or cell.region not in REGIONS
@@ -832,9 +833,9 @@ def _loosening_message(
         "(%(base_where)s). Bộ của tỉnh chỉ được nâng ngưỡng: giá trị %(direction)s %(base)s."
     ) % {
         "where": scope_words(new.region, new.group, new.from_year),
-        "value": f"{new.value:g}",
+        "value": number_in_text(new.value),
         "comparator": SYMBOLS.get(str(base.comparator), str(base.comparator)),
-        "base": f"{old.value:g}",
+        "base": number_in_text(old.value),
         "unit": f" {indicator.unit}" if indicator.unit else "",
         "base_where": scope_words(old.region, old.group, old.from_year),
         "direction": direction,

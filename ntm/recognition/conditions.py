@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from ntm.assessments.evaluation import evaluate_unit
+from ntm.core.numbers import format_number
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.number_messages import page_locale
 from ntm.recognition.models import RecognitionCase
 from ntm.recognition.procedure import SATISFACTION, conditions, document_name
 from ntm.recognition.selectors import province_of, setting_value
@@ -72,8 +73,7 @@ def _date(day: dt.date) -> str:
 
 def percent_text(value: float | Decimal) -> str:
     """95.2 -> "95,2" (vi) or "95.2" (en); 90.0 -> "90"."""
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return format_number(value, 2, locale=page_locale(), grouping=False)
 
 
 def _documents(case: RecognitionCase) -> set[str]:

@@ -44,8 +44,10 @@ from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.core.hierarchy import REFORM_2025
+from ntm.core.numbers import NumberError, parse_number
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.number_messages import number_in_text, page_locale
 from ntm.programme.models import Registration, RegistrationStatusChoices
 from ntm.recognition.conditions import ConditionsReport, check_conditions
 from ntm.recognition.models import (
@@ -572,8 +574,9 @@ def _declared(case: RecognitionCase, codes: Iterable[str]) -> dict[str, Any]:
 
 def _percent(problems: list[str], raw: Decimal | float | str) -> Decimal | None:
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
+        typed = parse_number(raw, locale=page_locale()) if isinstance(raw, str) else raw
+        value = Decimal(str(typed))
+    except (InvalidOperation, NumberError):
         problems.append(_("Tỷ lệ hài lòng “%(value)s” không phải là một số.") % {"value": raw})
         return None
     if not value.is_finite() or value < 0 or value > 100:
@@ -1522,9 +1525,9 @@ def set_procedure_setting(
             _("%(label)s phải từ %(min)s đến %(max)s, nhận được %(value)s.")
             % {
                 "label": definition.label,
-                "min": f"{definition.minimum:g}",
-                "max": f"{definition.maximum:g}",
-                "value": f"{value:g}",
+                "min": number_in_text(definition.minimum),
+                "max": number_in_text(definition.maximum),
+                "value": number_in_text(value),
             }
         )
     elif definition.is_whole and value != int(value):

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from ntm.assessments.bulk import CellInput
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.hierarchy import search_key
-from ntm.core.numbers import NumberError, parse_number
+from ntm.core.numbers import NumberError, ends_with_percent, format_number
+from ntm.core.numbers import parse_number as parse_text
+from ntm.number_messages import number_hint, page_locale
 from ntm.values.models import IndicatorValue
 from ntm.web.unit_status import localized_number
 
@@ -66,18 +66,25 @@ class ReadCell:
     problems: list[str] = field(default_factory=list)
 
 
-def decimal_mark() -> str:
-    return str(get_format("DECIMAL_SEPARATOR")) or ","
+def parse_number(text: str) -> float:
+    """Typed text as a number, by the rules of ``ntm.core.numbers`` in the page's language."""
+    return parse_text(text, locale=page_locale())
+
+
+def number_problem(part: str, text: str, error: NumberError) -> str:
+    """Why a typed text is not a number; when it has digits, how to write it and the
+    readings it may have meant ("1,234.5": "1.234,5"?)."""
+    message = _("%(part)s“%(text)s” không phải là số.") % {"part": part, "text": text.strip()}
+    if any(c.isdigit() for c in text):
+        message += " " + number_hint(error, page_locale())
+    return message
 
 
 def number_text(value: float | None) -> str:
     """A stored number as an input shows it: exact, no grouping, the language's decimal mark."""
     if value is None:
         return ""
-    text = format(Decimal(repr(float(value))), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", decimal_mark())
+    return format_number(value, None, locale=page_locale(), grouping=False)
 
 
 def judgement_word(is_met: bool | None) -> str:
@@ -123,7 +130,7 @@ def _number(text: str, indicator: IndicatorDef, label: str, problems: list[str])
     text = (text or "").strip()
     if not text:
         return None
-    if text.endswith("%") and not (
+    if ends_with_percent(text) and not (
         indicator.kind is IndicatorKind.NUMBER and indicator.unit == "%"
     ):
         problems.append(
@@ -132,9 +139,9 @@ def _number(text: str, indicator: IndicatorDef, label: str, problems: list[str])
         )
         return None
     try:
-        return parse_number(text, decimal_mark=decimal_mark())
-    except NumberError:
-        problems.append(_("%(part)s“%(text)s” không phải là số.") % {"part": label, "text": text})
+        return parse_number(text)
+    except NumberError as error:
+        problems.append(number_problem(label, text, error))
         return None
 
 

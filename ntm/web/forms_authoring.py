@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ntm.core.criteria.model import REGIONS, Differentiation, IndicatorDef
+from ntm.core.numbers import NumberError
 from ntm.criteria.authoring import AuthoringError, Decision, SetDetails, ThresholdCell
+from ntm.web import entry_cells
 from ntm.web.templatetags.ntm_labels import group_label, region_label
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,6 +24,25 @@ def attach(form: forms.Form, error: AuthoringError) -> None:
     """Show a service's refusal on the field it names, or above the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class NumberField(forms.FloatField):
+    """A number typed as the entry form reads it ("1.234,5", "100"), not Python's "1234.5"."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 10})
+
+    def to_python(self, value: Any) -> float | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int | float):
+            return float(value)
+        try:
+            return entry_cells.parse_number(str(value))
+        except NumberError as error:
+            raise forms.ValidationError(entry_cells.number_problem("", str(value), error)) from None
+
+    def prepare_value(self, value: Any) -> Any:
+        return entry_cells.number_text(value) if isinstance(value, int | float) else value
 
 
 class VariantForm(forms.Form):
@@ -130,7 +150,7 @@ class IndicatorForm(forms.Form):
     )
     numerator = forms.CharField(label=gettext_lazy("Tử số"), max_length=300, required=False)
     denominator = forms.CharField(label=gettext_lazy("Mẫu số"), max_length=300, required=False)
-    scale = forms.FloatField(
+    scale = NumberField(
         label=gettext_lazy("Hệ số"),
         required=False,
         initial=100,
@@ -174,23 +194,16 @@ class ImportForm(forms.Form):
 
 
 def parse_number(text: str) -> float | None:
-    """'36' -> 36.0, '2,5' -> 2.5, '' -> None; anything else raises ValueError."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not text:
+    """'36' -> 36.0, '2,5' -> 2.5, '1.234' -> 1234.0, '' -> None, by the rules of
+    ``ntm.core.numbers`` (the same as the entry form); anything else raises NumberError."""
+    if not text.strip():
         return None
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".")  # 1.234,5
-    else:
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        raise ValueError(text)
-    return float(text)
+    return entry_cells.parse_number(text)
 
 
 def number_text(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}".replace(".", ",")
+    """A threshold as its input shows it: exact, the language's decimal mark, no grouping."""
+    return entry_cells.number_text(value)
 
 
 @dataclass
@@ -302,12 +315,9 @@ def read_grid(grid: ThresholdGrid) -> list[ThresholdCell]:
             year = new_year if is_new else grid.years[j]
             try:
                 value = parse_number(cell.text)
-            except ValueError:
+            except NumberError as error:
                 cell.error = True
-                errors.append(
-                    _("%(where)s: “%(text)s” không phải là một số.")
-                    % {"where": line.label, "text": cell.text}
-                )
+                errors.append(entry_cells.number_problem(f"{line.label}: ", cell.text, error))
                 continue
             if value is None:
                 continue

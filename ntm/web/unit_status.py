@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Max, Min, Q
-from django.utils import dateformat, numberformat, timezone
-from django.utils.formats import get_format
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +30,10 @@ from ntm.assessments.evaluation import (
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorKind, Tier
 from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, Level, search_key
+from ntm.core.numbers import format_number
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
+from ntm.number_messages import page_locale
 from ntm.programme.models import Registration, Sponsorship, Target
 from ntm.recognition.models import Recognition
 from ntm.reports.models import ReportedFigure
@@ -42,7 +43,7 @@ from ntm.units.wording import Crumb, ancestors, crumbs  # re-exported for the pa
 from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.web import below
 from ntm.web.templatetags.ntm_labels import localized_name
-from ntm.web.wording import Wording, trimmed
+from ntm.web.wording import MAX_DECIMALS, Wording
 
 #: The most dates the timeline evaluates (the latest ones are kept).
 TIMELINE_LIMIT = 20
@@ -93,13 +94,8 @@ def localized_number(value: float, max_decimals: int | None = None) -> str:
 
     Thousands are grouped as reports write them: 6801 -> "6.801" (vi), "6,801" (en).
     """
-    return numberformat.format(
-        trimmed(value) if max_decimals is None else trimmed(value, max_decimals),
-        get_format("DECIMAL_SEPARATOR"),
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+    decimals = MAX_DECIMALS if max_decimals is None else max_decimals
+    return format_number(value, decimals, locale=page_locale())
 
 
 def page_wording() -> Wording:

@@ -27,7 +27,9 @@ from ntm.accounts.trail import filtered_entries
 from ntm.audit.labels import action_label
 from ntm.audit.models import AuditEntry
 from ntm.audit.selectors import KINDS, AuditFilter, actions_seen
+from ntm.core.numbers import format_number
 from ntm.core.spreadsheet import csv_text
+from ntm.number_messages import page_locale
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
 from ntm.web.converters import parse_id
@@ -269,7 +271,7 @@ def audit_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if total > XLSX_MAX_ROWS:
         facts.append(
             (_("Lưu ý"), _("Chỉ %(count)s dòng mới nhất; tải CSV để có đủ.")
-             % {"count": f"{XLSX_MAX_ROWS:,}".replace(",", ".")})
+             % {"count": format_number(XLSX_MAX_ROWS, 0, locale=page_locale())})
         )  # fmt: skip
     rows = _export_rows(entries[:XLSX_MAX_ROWS])  # written as text cells by table_xlsx
     content = table_xlsx(

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ntm.core.numbers import format_number
+
 Number = Callable[[float], str]
 Translate = Callable[[str], str]
 
@@ -39,8 +41,10 @@ def trimmed(value: float, max_decimals: int = MAX_DECIMALS) -> Decimal:
 
 
 def plain_number(value: float, decimal_separator: str = ",") -> str:
-    """A number as written in Vietnamese (decimal comma), without grouping: 12.5 -> "12,5"."""
-    return format(trimmed(value), "f").replace(".", decimal_separator)
+    """A number as written in Vietnamese (decimal comma), without grouping: 12.5 -> "12,5";
+    ``decimal_separator="."`` writes it in English. The pages pass ``localized_number``."""
+    locale = "en" if decimal_separator == "." else "vi"
+    return format_number(value, MAX_DECIMALS, locale=locale, grouping=False)
 
 
 def _untranslated(message: str) -> str:

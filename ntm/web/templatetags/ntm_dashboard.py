@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
+
+from ntm.core.numbers import format_number
+from ntm.number_messages import page_locale
 
 register = template.Library()
 
@@ -13,6 +15,4 @@ def percent(share: float | None) -> str:
     """0.125 -> '12,5 %' in Vietnamese, '12.5 %' in English; None -> ''."""
     if share is None:
         return ""
-    value = round(float(share) * 100, 1)
-    shown = int(value) if value.is_integer() else value
-    return f"{number_format(shown, use_l10n=True)} %"
+    return f"{format_number(float(share) * 100, 1, locale=page_locale())} %"

@@ -7,10 +7,11 @@ import unicodedata
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from ntm.core.numbers import format_number
+from ntm.number_messages import page_locale
 from ntm.units.models import CommuneGroupChoices, LevelChoices, RegionChoices
 
 register = template.Library()
@@ -140,12 +141,10 @@ def iso_date(value: str | dt.date | None) -> str:
 
 @register.filter
 def number(value: float | int | None) -> str:
-    """80.0 -> '80', 26.7 -> '26,7' in Vietnamese, '26.7' in English."""
+    """80.0 -> '80', 26.7 -> '26,7', 1234.5 -> '1.234,5' in Vietnamese, '1,234.5' in English."""
     if value is None:
         return ""
-    if float(value).is_integer():
-        return number_format(int(value), use_l10n=True, force_grouping=True)
-    return number_format(round(float(value), 2), use_l10n=True)
+    return format_number(value, 2, locale=page_locale())
 
 
 @register.simple_tag

@@ -263,7 +263,7 @@ def test_a_bad_number_marks_its_cell(as_user, draft):
         decision_data(**{"cell-0-0": "chín lăm"}),
         **HTMX,
     )
-    assert "Mọi đơn vị: “chín lăm” không phải là một số." in text(response)
+    assert "Mọi đơn vị: “chín lăm” không phải là số." in text(response)
     assert 'aria-invalid="true"' in text(response)
     assert snapshot() == before
 

@@ -39,23 +39,9 @@
     return target;
   }
 
-  /* Numbers as the server reads them (ntm/core/numbers.py): a single separator is the
-     decimal mark, except the language's grouping mark before exactly three digits. */
+  /* Numbers as the server reads them: the shared rules of numbers.js (ntm/core/numbers.py). */
   function parseNumber(text) {
-    var raw = text.replace(/[\s\u00a0\u202f\u2009]/g, "");
-    if (raw.endsWith("%")) raw = raw.slice(0, -1);
-    if (/^[+-]?\d+$/.test(raw)) return Number(raw);
-    var grouping = decimal === "," ? "." : ",";
-    var grouped = raw.match(/^[+-]?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$/);
-    if (grouped && (raw.split(grouped[1]).length > 2 || grouped[1] === grouping)) {
-      return Number(raw.split(grouped[1]).join(""));
-    }
-    if (/^[+-]?\d*[.,]\d+$|^[+-]?\d+[.,]$/.test(raw)) return Number(raw.replace(",", "."));
-    var both = raw.match(/^[+-]?[1-9]\d{0,2}(?:([.,])\d{3})+([.,])\d+$/);
-    if (both && both[1] !== both[2]) {
-      return Number(raw.split(both[1]).join("").replace(",", "."));
-    }
-    return NaN;
+    return window.NtmNumbers.parse(text, decimal === "." ? "en" : "vi");
   }
 
   var JUDGEMENTS = ["dat", "met", "yes", "co", "chua dat", "khong dat", "not met", "no", "khong"];
