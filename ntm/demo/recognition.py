@@ -27,14 +27,16 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from unidecode import unidecode
 
+from ntm.assessments import services as records
+from ntm.assessments.bulk_records import CertificationRow
 from ntm.assessments.evaluation import evaluate_units
 from ntm.assessments.models import (
-    CriterionCertification,
     Recognition,
     Registration,
     RegistrationStatusChoices,
 )
 from ntm.criteria.selectors import get_set
+from ntm.demo import writes
 from ntm.demo.seeds import child_named, unit_on
 from ntm.recognition.models import (
     CaseDocument,
@@ -123,10 +125,12 @@ class _Story:
 def _case(
     unit: AdminUnit, tier: str, year: int, set_id: str, registered: dt.date
 ) -> RecognitionCase:
-    registration, _created = Registration.objects.get_or_create(
-        unit=unit, tier=tier, year=year,
-        defaults={"registered_on": registered, "status_on": registered, "source": SOURCE},
-    )  # fmt: skip
+    registration = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
+    if registration is None:
+        registration = records.record_registration(
+            unit=unit, tier=tier, year=year, registered_on=registered, status_on=registered,
+            source=SOURCE, actor=writes.ACTOR,
+        )  # fmt: skip
     return RecognitionCase.objects.create(
         unit=unit, tier=tier, year=year, set_id=set_id, registration=registration,
         stage=Stage.SELF_ASSESSMENT, stage_since=_at(registered), source=SOURCE,
@@ -152,10 +156,12 @@ def _all_met(unit: AdminUnit, set_id: str, on: dt.date) -> None:
         )
         if status != 1
     ]
-    CriterionCertification.objects.bulk_create(
-        CriterionCertification(unit=unit, criterion_key=key, is_met=True, certified_on=on,
-                               source=SOURCE, note="Dữ liệu demo: xác nhận bổ sung cho hồ sơ.")
-        for key in keys
+    writes.certifications(
+        [
+            CertificationRow(unit.pk, key, True, on, source=SOURCE,
+                             note="Dữ liệu demo: xác nhận bổ sung cho hồ sơ.")
+            for key in keys
+        ]
     )  # fmt: skip
 
 
@@ -222,9 +228,17 @@ def _appraise(story: _Story, day: dt.date) -> None:
                 details={"appraised_on": day.isoformat(), "report_number": case.appraisal_number,
                          "council": case.council_name, "members": 11, "votes_for": 10})  # fmt: skip
     case.stage, case.stage_since = Stage.DECISION, _at(day)
-    Registration.objects.filter(pk=case.registration_id).update(
-        status=RegistrationStatusChoices.APPRAISED, status_on=day
-    )
+    _registration_status(case, RegistrationStatusChoices.APPRAISED, day)
+
+
+def _registration_status(case: RecognitionCase, status: str, day: dt.date) -> None:
+    """The case's registration moves on with it (through the service, with its entry)."""
+    registration = case.registration
+    records.record_registration(
+        unit=registration.unit, tier=registration.tier, year=registration.year,
+        registered_on=registration.registered_on, status=status, status_on=day,
+        source=registration.source, note=registration.note, actor=writes.ACTOR,
+    )  # fmt: skip
 
 
 def _decide(
@@ -232,10 +246,11 @@ def _decide(
 ) -> None:
     case = story.case
     if recognition is None:
-        recognition = Recognition.objects.create(
+        recognition = records.record_recognition(
             unit=case.unit, tier=case.tier, criteria_set=get_set(case.set_id, on=day),
             decision_number=f"DEMO-{case.pk}/QĐ-UBND", decision_date=day, issuer=ISSUER,
             signer=SIGNER, source=SOURCE, note=f"Hồ sơ xét công nhận năm {case.year} (demo)",
+            actor=writes.ACTOR,
         )  # fmt: skip
     case.recognition = recognition
     story.event("decide", day, "hatinh", frm=Stage.DECISION, to=Stage.ANNOUNCEMENT,
@@ -249,9 +264,7 @@ def _decide(
     story.event("announce", announced, "hatinh", frm=Stage.ANNOUNCEMENT, to=Stage.MONITORING,
                 details={"announced_on": announced.isoformat(), "where": case.announced_where})  # fmt: skip
     case.stage, case.stage_since = Stage.MONITORING, _at(announced)
-    Registration.objects.filter(pk=case.registration_id).update(
-        status=RegistrationStatusChoices.RECOGNIZED, status_on=day
-    )
+    _registration_status(case, RegistrationStatusChoices.RECOGNIZED, day)
 
 
 def _cases_2026(province: AdminUnit, users: dict[str, Any]) -> int:
@@ -341,9 +354,9 @@ def _reacknowledgements(province: AdminUnit, users: dict[str, Any]) -> int:
         ]
         number = f"DEMO-TN-{unit.pk}/QĐ-UBND"
         listing = ", ".join(f"{r.unit.name} ({r.decision_number})" for r in acknowledged)
-        recognition = Recognition.objects.create(
+        recognition = records.record_recognition(
             unit=unit, tier=tier, decision_number=number, decision_date=day, issuer=ISSUER,
-            signer=SIGNER, source=SOURCE,
+            signer=SIGNER, source=SOURCE, actor=writes.ACTOR,
             note=f"Thừa nhận công nhận của đơn vị trước sắp xếp: {listing}",
         )  # fmt: skip
         row = Reacknowledgement.objects.create(
