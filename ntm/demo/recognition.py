@@ -35,13 +35,13 @@ from ntm.assessments.models import (
     Registration,
     RegistrationStatusChoices,
 )
+from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes
 from ntm.demo.seeds import child_named, unit_on
 from ntm.recognition.models import (
     CaseDocument,
     CaseEvent,
-    Reacknowledgement,
     RecognitionCase,
     Stage,
 )
@@ -337,6 +337,9 @@ def _historical_case(users: dict[str, Any]) -> int:
 
 
 def _reacknowledgements(province: AdminUnit, users: dict[str, Any]) -> int:
+    """Through the province's service, as the Hà Tĩnh office, on the decision's day."""
+    from ntm.recognition.services import reacknowledge
+
     today = timezone.localdate()
     made = 0
     for name, day in (
@@ -352,19 +355,12 @@ def _reacknowledgements(province: AdminUnit, users: dict[str, Any]) -> int:
         acknowledged = [
             r for group in awaiting.recognitions.values() for r in group if r.tier == tier
         ]
-        number = f"DEMO-TN-{unit.pk}/QĐ-UBND"
-        listing = ", ".join(f"{r.unit.name} ({r.decision_number})" for r in acknowledged)
-        recognition = records.record_recognition(
-            unit=unit, tier=tier, decision_number=number, decision_date=day, issuer=ISSUER,
-            signer=SIGNER, source=SOURCE, actor=writes.ACTOR,
-            note=f"Thừa nhận công nhận của đơn vị trước sắp xếp: {listing}",
+        reacknowledge(
+            unit=unit, tier=tier, recognition_ids=[r.pk for r in acknowledged],
+            decision_number=f"DEMO-TN-{unit.pk}/QĐ-UBND", decision_date=day, issuer=ISSUER,
+            signer=SIGNER, source=SOURCE, note="Dữ liệu demo.", now=_at(day),
+            actor=Actor(user=users["hatinh"], channel="system"),
         )  # fmt: skip
-        row = Reacknowledgement.objects.create(
-            unit=unit, tier=tier, decision_number=number, decision_date=day, issuer=ISSUER,
-            signer=SIGNER, recognition=recognition, source=SOURCE, entered_by=users.get("hatinh"),
-            note="Dữ liệu demo.", entered_at=_at(day),
-        )  # fmt: skip
-        row.acknowledged.set(acknowledged)
         made += 1
     return made
 

@@ -11,10 +11,12 @@ from ntm.assessments.models import (
     Registration,
     ReportedFigure,
     Sponsorship,
+    Submission,
     Target,
 )
 from ntm.audit.models import AuditEntry
 from ntm.demo import writes
+from ntm.recognition.models import Reacknowledgement
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +28,8 @@ DOMAIN_TABLES = (
     Registration,
     Sponsorship,
     ReportedFigure,
+    Submission,
+    Reacknowledgement,
 )
 
 
