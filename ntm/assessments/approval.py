@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -260,8 +261,10 @@ def _record(
     comment: str = "",
     data: dict[str, Any] | None = None,
     department_id: int | None = None,
+    now: datetime | None = None,
 ) -> SubmissionEvent:
-    """The step in the submission's history and in the audit trail."""
+    """The step in the submission's history and in the audit trail, at ``now`` if given
+    (the demo's clock; real requests never pass it)."""
     event = SubmissionEvent.objects.create(
         submission=submission,
         action=action,
@@ -273,6 +276,9 @@ def _record(
         comment=comment,
         data=data or {},
     )
+    if now is not None:  # ``at`` is auto_now_add: the given time replaces it
+        SubmissionEvent.objects.filter(pk=event.pk).update(at=now)
+        event.at = now
     audit_action = {Action.CREATE: "submission.create", Action.WITHDRAW: "submission.reopen"}
     record_change(
         actor,
@@ -286,15 +292,18 @@ def _record(
             new={"status": submission.status, **(data or {})},
         ),
         reason=comment,
+        now=now,
     )
     return event
 
 
-def _move(submission: Submission, status: str, action: str, user) -> str:
+def _move(
+    submission: Submission, status: str, action: str, user, now: datetime | None = None
+) -> str:
     previous = submission.status
     submission.status = status
     submission.last_action = action
-    submission.status_changed_at = timezone.now()
+    submission.status_changed_at = now or timezone.now()
     submission.updated_by = user
     return previous
 
@@ -342,10 +351,12 @@ def _state_refusal(submission: Submission, wanted: str) -> TransitionRefused:
     )
 
 
-def create_draft(*, unit: AdminUnit, set_id: str, period: Period, actor: Actor) -> Submission:
+def create_draft(
+    *, unit: AdminUnit, set_id: str, period: Period, actor: Actor, now: datetime | None = None
+) -> Submission:
     """The draft row of a period (once); audited as ``submission.create``."""
     user = _user(actor)
-    now = timezone.now()
+    clock, now = now, now or timezone.now()
     submission = Submission.objects.create(
         unit=unit,
         set_id=set_id,
@@ -357,7 +368,7 @@ def create_draft(*, unit: AdminUnit, set_id: str, period: Period, actor: Actor) 
         status_changed_at=now,
         last_action=Action.CREATE,
     )
-    _record(actor, submission, Action.CREATE, "")
+    _record(actor, submission, Action.CREATE, "", now=clock)
     return submission
 
 
@@ -395,12 +406,19 @@ def _ensure_round(submission: Submission) -> None:
 
 
 def submit_period(
-    *, unit: AdminUnit, criteria_set: CriteriaSet, period: Period, actor: Actor, comment: str = ""
+    *,
+    unit: AdminUnit,
+    criteria_set: CriteriaSet,
+    period: Period,
+    actor: Actor,
+    comment: str = "",
+    now: datetime | None = None,
 ) -> Submission:
     """Send a draft period upward: its values freeze and each criterion awaits verification.
 
     The set version in force on the period's last day decides the criteria and the keys
-    the period covers.
+    the period covers. ``now``: the time of the step when it is not the present (the
+    demo's clock, as for every step here); real requests never pass it.
     """
     from ntm.criteria.selectors import get_set
 
@@ -415,14 +433,14 @@ def submit_period(
             .first()
         )
         submission = found or create_draft(
-            unit=unit, set_id=criteria_set.set_id, period=period, actor=actor
+            unit=unit, set_id=criteria_set.set_id, period=period, actor=actor, now=now
         )
         submission = _locked_row(submission)
         if submission.status != Status.DRAFT:
             raise _state_refusal(submission, pgettext("refused step", "gửi lại"))
         user = _user(actor)
         rows = _start_round(submission, version)
-        previous = _move(submission, Status.SUBMITTED, Action.SUBMIT, user)
+        previous = _move(submission, Status.SUBMITTED, Action.SUBMIT, user, now)
         if not rows:  # a set without criteria has nothing to verify
             submission.status = Status.VERIFIED
         submission.submitted_by, submission.submitted_at = user, submission.status_changed_at
@@ -436,6 +454,7 @@ def submit_period(
             previous,
             comment=_comment(comment),
             data={"set_version": version.version, "criteria_count": len(rows)},
+            now=now,
         )
     return submission
 
@@ -492,6 +511,7 @@ def verify_criteria(
     numbers: Sequence[str] | None,
     actor: Actor,
     comment: str = "",
+    now: datetime | None = None,
 ) -> list[CriterionVerification]:
     """Confirm criteria of a submitted period (None: every criterion pending for the user).
 
@@ -559,7 +579,7 @@ def verify_criteria(
                 )
                 % {"departments": names}
             )
-        now = timezone.now()
+        clock, now = now, now or timezone.now()
         user_row = _user(actor)
         for row in targets:
             row.verified_by, row.verified_at, row.comment = user_row, now, comment
@@ -569,7 +589,7 @@ def verify_criteria(
         )
         previous = submission.status
         if all(r.is_verified for r in rows):
-            _move(submission, Status.VERIFIED, Action.VERIFY, user_row)
+            _move(submission, Status.VERIFIED, Action.VERIFY, user_row, now)
         else:
             submission.updated_by = user_row
         submission.save()
@@ -586,6 +606,7 @@ def verify_criteria(
                 "verified": sum(1 for r in rows if r.is_verified),
                 "total": len(rows),
             },
+            now=clock,
         )
     return targets
 
@@ -651,7 +672,9 @@ def return_submission(*, submission: Submission, actor: Actor, comment: str) -> 
     return submission
 
 
-def approve_submission(*, submission: Submission, actor: Actor, comment: str = "") -> Submission:
+def approve_submission(
+    *, submission: Submission, actor: Actor, comment: str = "", now: datetime | None = None
+) -> Submission:
     """The office approves a period whose criteria are all verified; its result is noted."""
     from ntm.core.periods import parse_period
 
@@ -681,10 +704,11 @@ def approve_submission(*, submission: Submission, actor: Actor, comment: str = "
             )
             data.update(met=report["met"], total=report["total"])
         user = _user(actor)
-        previous = _move(submission, Status.APPROVED, Action.APPROVE, user)
+        previous = _move(submission, Status.APPROVED, Action.APPROVE, user, now)
         submission.approved_by, submission.approved_at = user, submission.status_changed_at
         submission.save()
-        _record(actor, submission, Action.APPROVE, previous, comment=_comment(comment), data=data)
+        _record(actor, submission, Action.APPROVE, previous, comment=_comment(comment), data=data,
+                now=now)  # fmt: skip
     return submission
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -356,8 +356,13 @@ def _check(
     return ""
 
 
-def apply_values(cells: Sequence[CellInput], *, actor: Actor, reason: str = "") -> ValuePlan:
+def apply_values(
+    cells: Sequence[CellInput], *, actor: Actor, reason: str = "", now: datetime | None = None
+) -> ValuePlan:
     """Write every new or changed cell in one transaction, or nothing (ValuesRefused).
+
+    ``now`` dates the audit entries when the values were not entered at present (the
+    demo's clock, ``ntm.audit.services``); real requests never pass it.
 
     A changed cell keeps its previous value in history (`is_current` false, linked by
     `supersedes`); every write gets an audit entry. Writers of the same unit and day
@@ -371,7 +376,7 @@ def apply_values(cells: Sequence[CellInput], *, actor: Actor, reason: str = "") 
         plan = plan_values(cells, user=actor.user, lock=True)
         if not plan.is_valid:
             raise ValuesRefused(plan)
-        _write(plan.writes, actor=actor, reason=reason)
+        _write(plan.writes, actor=actor, reason=reason, now=now)
     return plan
 
 
@@ -384,7 +389,9 @@ def reason_problem(reason: str) -> CellProblem | None:
     return None
 
 
-def _write(writes: list[PlannedChange], *, actor: Actor, reason: str) -> None:
+def _write(
+    writes: list[PlannedChange], *, actor: Actor, reason: str, now: datetime | None = None
+) -> None:
     replaced = [c.previous.pk for c in writes if c.previous is not None]
     if replaced:
         IndicatorValue.objects.filter(pk__in=replaced).update(is_current=False)
@@ -419,6 +426,7 @@ def _write(writes: list[PlannedChange], *, actor: Actor, reason: str) -> None:
             for c, row in zip(writes, created, strict=True)
         ],
         reason=reason,
+        now=now,
     )
 
 

@@ -14,6 +14,7 @@ from ntm.core.criteria.model import CriterionDef, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.programme.models import Registration, RegistrationStatusChoices, Sponsorship, Target
 from ntm.recognition.models import Recognition, Revocation
+from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Department
 from ntm.values.models import CriterionCertification, IndicatorValue
 
@@ -334,3 +335,40 @@ def record_sponsorship(
         new={"sponsor": sponsor.name, "start_date": start_date, "end_date": end_date},
     )  # fmt: skip
     return sponsorship
+
+
+@transaction.atomic
+def record_figure(
+    *,
+    unit: AdminUnit,
+    metric: str,
+    label: str,
+    reported_on: date,
+    source: str,
+    value: float | None = None,
+    value_text: str = "",
+    unit_of_measure: str = "",
+    period: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
+) -> ReportedFigure:
+    """A figure as a report states it, with its source (kept as reported)."""
+    if not metric.strip() or not label.strip() or not source.strip():
+        raise AssessmentError(_("Số liệu báo cáo cần có mã chỉ số, nội dung và nguồn."))
+    if value is None and not value_text.strip():
+        raise AssessmentError(
+            _("Số liệu “%(label)s” cần có giá trị hoặc giá trị bằng chữ.") % {"label": label}
+        )
+    figure = ReportedFigure.objects.create(
+        unit=unit, metric=metric.strip(), label=label.strip(), value=value,
+        value_text=value_text, unit_of_measure=unit_of_measure, reported_on=reported_on,
+        period=period, source=source, note=note, entered_by=user,
+    )  # fmt: skip
+    _audit(
+        actor, user, "figure.record", figure, unit=unit,
+        summary=f"{label}: {value_text or value} ({reported_on:%d/%m/%Y})",
+        new={"metric": metric, "value": value, "value_text": value_text,
+             "unit_of_measure": unit_of_measure, "reported_on": reported_on, "period": period},
+    )  # fmt: skip
+    return figure

@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "registration.record": _("Ghi đăng ký"),
     "registration.status": _("Đổi tình trạng đăng ký"),
     "sponsorship.record": _("Ghi đơn vị đỡ đầu"),
+    "figure.record": _("Ghi số liệu báo cáo"),
     "boundaries.upload": _("Tải ranh giới"),
     "criteria_set.create_variant": _("Tạo bộ tiêu chí của tỉnh"),
     "criteria_set.create_version": _("Tạo phiên bản mới"),

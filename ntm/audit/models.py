@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,7 +17,8 @@ class AuditEntry(models.Model):
     deletion of its record, of its unit and of the user who made it.
     """
 
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    # The present unless the writing service is given its clock (``services`` docstring).
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),

@@ -7,8 +7,8 @@ demo data, so each demo account finds something waiting in its queue:
   waiting for the Kỳ Anh office's approval;
 - Kỳ Giang, year 2022: approved, waiting to be locked.
 
-The steps go through the approval services as the demo users, then their times are set
-back by some days so the queue shows real ages. The browser tests write other periods
+The steps go through the approval services as the demo users, on the demo's clock (some
+days ago), so the queue shows real ages and the audit trail has each step at its time. The browser tests write other periods
 (Kỳ Lạc in the first half of 2022 and in 2024; the Kỳ Anh communes in 2021).
 """
 
@@ -19,7 +19,6 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ntm.approvals.models import Submission, SubmissionEvent
 from ntm.assessments import approval
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
@@ -29,20 +28,6 @@ from ntm.demo.seeds import child_named, unit_on
 SET_ID = "commune-ntm-2021-2025"
 PERIOD = "2022"
 LETTERS = "Dữ liệu demo: theo văn bản xác nhận của các sở, ngành gửi văn phòng."
-
-
-def _back(submission: Submission, days: int) -> None:
-    """Set the period's steps back by some days (their order kept)."""
-    shift = dt.timedelta(days=days)
-    for event in SubmissionEvent.objects.filter(submission=submission):
-        SubmissionEvent.objects.filter(pk=event.pk).update(at=event.at - shift)
-    Submission.objects.filter(pk=submission.pk).update(
-        status_changed_at=submission.status_changed_at - shift,
-        submitted_at=(submission.submitted_at - shift) if submission.submitted_at else None,
-    )
-    submission.verifications.filter(verified_at__isnull=False).update(
-        verified_at=timezone.now() - shift
-    )
 
 
 def load_approval_demo() -> int:
@@ -63,18 +48,17 @@ def load_approval_demo() -> int:
         ("Kỳ Giang", ("submit", "verify", "approve"), 40),
     ):
         unit = child_named(ky_anh, name, period.end)
+        then = timezone.now() - dt.timedelta(days=days)
         submission = approval.submit_period(
             unit=unit, criteria_set=criteria_set, period=period, actor=office,
-            comment="Dữ liệu demo.",
+            comment="Dữ liệu demo.", now=then,
         )  # fmt: skip
         if "verify" in steps:
             approval.verify_criteria(
-                submission=submission, numbers=None, actor=office, comment=LETTERS
+                submission=submission, numbers=None, actor=office, comment=LETTERS, now=then
             )
         if "approve" in steps:
             submission.refresh_from_db()
-            approval.approve_submission(submission=submission, actor=office)
-        submission.refresh_from_db()
-        _back(submission, days)
+            approval.approve_submission(submission=submission, actor=office, now=then)
         made += 1
     return made

@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ntm.accounts.models import Profile, RoleChoices
+from ntm.assessments.bulk import CellInput
+from ntm.assessments.bulk_records import CertificationRow, RecognitionRow
 from ntm.criteria.selectors import get_set
-from ntm.demo import seeds
+from ntm.demo import seeds, writes
 from ntm.demo.approvals import load_approval_demo
 from ntm.demo.departments import load_departments
 from ntm.demo.history import load_history
@@ -114,42 +116,63 @@ def _accounts(depts) -> list[dict[str, Any]]:
 
 def _at_standard_by_2020(communes: list[AdminUnit]) -> None:
     """A demo recognition of 2020 for communes the synthetic draw left below standard, with
-    their synthetic criteria and income made to agree with it."""
+    their synthetic criteria and income corrected to agree with it (through the services:
+    the synthetic rows stay in history, superseded)."""
     if not communes:
         return
-    Recognition.objects.bulk_create(
-        Recognition(
-            unit=commune,
-            tier="standard",
-            criteria_set=get_set("hatinh-commune-ntm"),
-            decision_number=f"DEMO-{commune.pk}/QĐ-UBND",
-            decision_date=date(2020, 12, 15),
-            issuer="UBND tỉnh Hà Tĩnh (demo)",
-            source=SOURCE,
-            note="Dữ liệu demo: xã được báo cáo 002 chọn phấn đấu kiểu mẫu năm 2023.",
-        )
-        for commune in communes
+    writes.recognitions(
+        [
+            RecognitionRow(
+                unit_id=commune.pk,
+                tier="standard",
+                criteria_set_id=get_set("hatinh-commune-ntm").pk,
+                decision_number=f"DEMO-{commune.pk}/QĐ-UBND",
+                decision_date=date(2020, 12, 15),
+                issuer="UBND tỉnh Hà Tĩnh (demo)",
+                source=SOURCE,
+                note="Dữ liệu demo: xã được báo cáo 002 chọn phấn đấu kiểu mẫu năm 2023.",
+            )
+            for commune in communes
+        ]
     )
-    CriterionCertification.objects.filter(unit__in=communes, source=SOURCE).update(is_met=True)
-    IndicatorValue.objects.filter(
-        unit__in=communes, source=SOURCE, indicator_key=INCOME_2016
-    ).update(value=INCOME_THRESHOLD_BTB_2020 + 4.5)
+    unmet = CriterionCertification.objects.filter(
+        unit__in=communes, source=SOURCE, is_current=True, is_met=False
+    ).order_by("pk")
+    writes.certifications(
+        [
+            CertificationRow(c.unit_id, c.criterion_key, True, c.certified_on, source=SOURCE,
+                             note=c.note)
+            for c in unmet
+        ]
+    )  # fmt: skip
+    incomes = IndicatorValue.objects.filter(
+        unit__in=communes, source=SOURCE, indicator_key=INCOME_2016, is_current=True
+    ).order_by("pk")
+    writes.values(
+        [
+            CellInput(unit_id=v.unit_id, indicator_key=v.indicator_key, observed_on=v.observed_on,
+                      value=INCOME_THRESHOLD_BTB_2020 + 4.5, source=SOURCE, note=v.note)
+            for v in incomes
+        ]
+    )  # fmt: skip
 
 
-def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int], model_targets: list[AdminUnit]) -> None:
+def ky_anh_communes(ky_anh: AdminUnit, skip: set[int]) -> list[AdminUnit]:
+    """Kỳ Anh's communes of 2022 (but the seed communes): the demo decides their advanced
+    and model tiers here, so the synthetic draw gives them none."""
+    return list(
+        ky_anh.children.filter(in_force_on(date(2022, 1, 1)), kind="commune")
+        .exclude(pk__in=skip)
+        .order_by("name")
+    )
+
+
+def _ky_anh_advanced(communes: list[AdminUnit], model_targets: list[AdminUnit]) -> None:
     """Report 002 plans 4 advanced communes in 2022 and 8 by 2023; the demo reaches 3 and 6.
 
     The communes it names for the model tier in 2023 (Kỳ Châu, Kỳ Phú, Kỳ Giang) come
     first: a model commune is an advanced one, so the demo makes them advanced in 2022.
     """
-    communes = list(
-        ky_anh.children.filter(in_force_on(date(2022, 1, 1)), kind="commune")
-        .exclude(pk__in=skip)
-        .order_by("name")
-    )
-    Recognition.objects.filter(
-        unit__in=communes, tier__in=["advanced", "model"], source=SOURCE
-    ).delete()
     standard = {
         r.unit_id
         for r in Recognition.objects.filter(
@@ -161,17 +184,19 @@ def _ky_anh_advanced(ky_anh: AdminUnit, skip: set[int], model_targets: list[Admi
     firsts = {c.pk for c in model_targets}
     ordered = sorted(communes, key=lambda c: (c.pk not in firsts, c.name))
     chosen = [c for c in ordered if c.pk in standard][:6]
-    Recognition.objects.bulk_create(
-        Recognition(
-            unit=commune,
-            tier="advanced",
-            decision_number=f"DEMO-NC-{commune.pk}/QĐ-UBND",
-            decision_date=date(2022 if index < 3 else 2023, 12, 10),
-            issuer="UBND tỉnh Hà Tĩnh (demo)",
-            source=SOURCE,
-            note="Dữ liệu demo để so sánh với mục tiêu của báo cáo 002.",
-        )
-        for index, commune in enumerate(chosen)
+    writes.recognitions(
+        [
+            RecognitionRow(
+                unit_id=commune.pk,
+                tier="advanced",
+                decision_number=f"DEMO-NC-{commune.pk}/QĐ-UBND",
+                decision_date=date(2022 if index < 3 else 2023, 12, 10),
+                issuer="UBND tỉnh Hà Tĩnh (demo)",
+                source=SOURCE,
+                note="Dữ liệu demo để so sánh với mục tiêu của báo cáo 002.",
+            )
+            for index, commune in enumerate(chosen)
+        ]
     )
 
 
@@ -202,9 +227,14 @@ def load_demo() -> DemoReport:
         .values_list("id", flat=True)
     )
     skip = {found["ky_lac"].pk, found["ky_tay"].pk}
-    synthetic = load_synthetic(skip_unit_ids=skip, recognized_ids=huong_son_communes)
+    ky_anh = ky_anh_communes(found["ky_anh"], skip)
+    synthetic = load_synthetic(
+        skip_unit_ids=skip,
+        recognized_ids=huong_son_communes,
+        standard_only_ids={c.pk for c in ky_anh},
+    )
     model_targets = [found[name] for name in ("Kỳ Châu", "Kỳ Giang", "Kỳ Phú")]
-    _ky_anh_advanced(found["ky_anh"], skip, model_targets)
+    _ky_anh_advanced(ky_anh, model_targets)
     load_trends()
     accounts = _accounts(depts)
     load_recognition_demo()

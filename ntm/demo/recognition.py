@@ -27,14 +27,17 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from unidecode import unidecode
 
+from ntm.assessments import services as records
+from ntm.assessments.bulk_records import CertificationRow
 from ntm.assessments.evaluation import evaluate_units
+from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
+from ntm.demo import writes
 from ntm.demo.seeds import child_named, unit_on
 from ntm.programme.models import Registration, RegistrationStatusChoices
 from ntm.recognition.models import (
     CaseDocument,
     CaseEvent,
-    Reacknowledgement,
     Recognition,
     RecognitionCase,
     Stage,
@@ -42,7 +45,6 @@ from ntm.recognition.models import (
 from ntm.recognition.procedure import document_kinds
 from ntm.recognition.selectors import awaiting_for_unit
 from ntm.units.models import AdminUnit
-from ntm.values.models import CriterionCertification
 
 SOURCE = "demo: hồ sơ xét công nhận mô phỏng"
 D = dt.date
@@ -120,10 +122,12 @@ class _Story:
 def _case(
     unit: AdminUnit, tier: str, year: int, set_id: str, registered: dt.date
 ) -> RecognitionCase:
-    registration, _created = Registration.objects.get_or_create(
-        unit=unit, tier=tier, year=year,
-        defaults={"registered_on": registered, "status_on": registered, "source": SOURCE},
-    )  # fmt: skip
+    registration = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
+    if registration is None:
+        registration = records.record_registration(
+            unit=unit, tier=tier, year=year, registered_on=registered, status_on=registered,
+            source=SOURCE, actor=writes.ACTOR,
+        )  # fmt: skip
     return RecognitionCase.objects.create(
         unit=unit, tier=tier, year=year, set_id=set_id, registration=registration,
         stage=Stage.SELF_ASSESSMENT, stage_since=_at(registered), source=SOURCE,
@@ -149,10 +153,12 @@ def _all_met(unit: AdminUnit, set_id: str, on: dt.date) -> None:
         )
         if status != 1
     ]
-    CriterionCertification.objects.bulk_create(
-        CriterionCertification(unit=unit, criterion_key=key, is_met=True, certified_on=on,
-                               source=SOURCE, note="Dữ liệu demo: xác nhận bổ sung cho hồ sơ.")
-        for key in keys
+    writes.certifications(
+        [
+            CertificationRow(unit.pk, key, True, on, source=SOURCE,
+                             note="Dữ liệu demo: xác nhận bổ sung cho hồ sơ.")
+            for key in keys
+        ]
     )  # fmt: skip
 
 
@@ -219,9 +225,17 @@ def _appraise(story: _Story, day: dt.date) -> None:
                 details={"appraised_on": day.isoformat(), "report_number": case.appraisal_number,
                          "council": case.council_name, "members": 11, "votes_for": 10})  # fmt: skip
     case.stage, case.stage_since = Stage.DECISION, _at(day)
-    Registration.objects.filter(pk=case.registration_id).update(
-        status=RegistrationStatusChoices.APPRAISED, status_on=day
-    )
+    _registration_status(case, RegistrationStatusChoices.APPRAISED, day)
+
+
+def _registration_status(case: RecognitionCase, status: str, day: dt.date) -> None:
+    """The case's registration moves on with it (through the service, with its entry)."""
+    registration = case.registration
+    records.record_registration(
+        unit=registration.unit, tier=registration.tier, year=registration.year,
+        registered_on=registration.registered_on, status=status, status_on=day,
+        source=registration.source, note=registration.note, actor=writes.ACTOR,
+    )  # fmt: skip
 
 
 def _decide(
@@ -229,10 +243,11 @@ def _decide(
 ) -> None:
     case = story.case
     if recognition is None:
-        recognition = Recognition.objects.create(
+        recognition = records.record_recognition(
             unit=case.unit, tier=case.tier, criteria_set=get_set(case.set_id, on=day),
             decision_number=f"DEMO-{case.pk}/QĐ-UBND", decision_date=day, issuer=ISSUER,
             signer=SIGNER, source=SOURCE, note=f"Hồ sơ xét công nhận năm {case.year} (demo)",
+            actor=writes.ACTOR,
         )  # fmt: skip
     case.recognition = recognition
     story.event("decide", day, "hatinh", frm=Stage.DECISION, to=Stage.ANNOUNCEMENT,
@@ -246,9 +261,7 @@ def _decide(
     story.event("announce", announced, "hatinh", frm=Stage.ANNOUNCEMENT, to=Stage.MONITORING,
                 details={"announced_on": announced.isoformat(), "where": case.announced_where})  # fmt: skip
     case.stage, case.stage_since = Stage.MONITORING, _at(announced)
-    Registration.objects.filter(pk=case.registration_id).update(
-        status=RegistrationStatusChoices.RECOGNIZED, status_on=day
-    )
+    _registration_status(case, RegistrationStatusChoices.RECOGNIZED, day)
 
 
 def _cases_2026(province: AdminUnit, users: dict[str, Any]) -> int:
@@ -321,6 +334,9 @@ def _historical_case(users: dict[str, Any]) -> int:
 
 
 def _reacknowledgements(province: AdminUnit, users: dict[str, Any]) -> int:
+    """Through the province's service, as the Hà Tĩnh office, on the decision's day."""
+    from ntm.recognition.services import reacknowledge
+
     today = timezone.localdate()
     made = 0
     for name, day in (
@@ -336,19 +352,12 @@ def _reacknowledgements(province: AdminUnit, users: dict[str, Any]) -> int:
         acknowledged = [
             r for group in awaiting.recognitions.values() for r in group if r.tier == tier
         ]
-        number = f"DEMO-TN-{unit.pk}/QĐ-UBND"
-        listing = ", ".join(f"{r.unit.name} ({r.decision_number})" for r in acknowledged)
-        recognition = Recognition.objects.create(
-            unit=unit, tier=tier, decision_number=number, decision_date=day, issuer=ISSUER,
-            signer=SIGNER, source=SOURCE,
-            note=f"Thừa nhận công nhận của đơn vị trước sắp xếp: {listing}",
+        reacknowledge(
+            unit=unit, tier=tier, recognition_ids=[r.pk for r in acknowledged],
+            decision_number=f"DEMO-TN-{unit.pk}/QĐ-UBND", decision_date=day, issuer=ISSUER,
+            signer=SIGNER, source=SOURCE, note="Dữ liệu demo.", now=_at(day),
+            actor=Actor(user=users["hatinh"], channel="system"),
         )  # fmt: skip
-        row = Reacknowledgement.objects.create(
-            unit=unit, tier=tier, decision_number=number, decision_date=day, issuer=ISSUER,
-            signer=SIGNER, recognition=recognition, source=SOURCE, entered_by=users.get("hatinh"),
-            note="Dữ liệu demo.", entered_at=_at(day),
-        )  # fmt: skip
-        row.acknowledged.set(acknowledged)
         made += 1
     return made
 

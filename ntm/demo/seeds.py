@@ -13,8 +13,8 @@ from datetime import date
 
 from ntm.assessments import services as records
 from ntm.criteria.selectors import get_set
+from ntm.demo import writes
 from ntm.programme.models import RegistrationStatusChoices
-from ntm.reports.models import ReportedFigure
 from ntm.units import services as units
 from ntm.units.models import AdminUnit, Department
 from ntm.units.selectors import find_unit
@@ -85,7 +85,7 @@ def _certify_all(
 
 
 def _figure(unit, metric, label, on, source, *, value=None, text="", uom="", period="", note=""):
-    ReportedFigure.objects.create(
+    records.record_figure(
         unit=unit,
         metric=metric,
         label=label,
@@ -96,6 +96,7 @@ def _figure(unit, metric, label, on, source, *, value=None, text="", uom="", per
         period=period,
         source=source,
         note=note,
+        actor=writes.ACTOR,
     )
 
 

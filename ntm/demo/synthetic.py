@@ -1,7 +1,8 @@
 """Plausible values for every unit the reports do not speak of, from a fixed seed.
 
 Everything written here has a `source` starting with "demo", so pages label it as demo
-data. Rows are written in bulk: a national run is a few hundred thousand rows.
+data. Rows are written through the bulk services (``ntm.demo.writes``), with their checks
+and audit entries: a national run is a few hundred thousand rows.
 
 - Every rural commune (xã) in force at the end of 2024: each criterion of the national
   commune set 2021-2025 certified met or not met on 2024-12-31; about four in five
@@ -23,15 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from django.db import connection
-from django.utils import timezone
 
+from ntm.assessments.bulk import CellInput
+from ntm.assessments.bulk_records import CertificationRow, RecognitionRow
 from ntm.assessments.evaluation import recognized_tier_rank
 from ntm.criteria.selectors import get_set
-from ntm.recognition.models import Recognition
+from ntm.demo import writes
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import in_force_on
-from ntm.values.models import CriterionCertification, IndicatorValue
 
 SEED = 20210925
 SOURCE = "demo: số liệu mô phỏng (seed cố định)"
@@ -62,12 +62,24 @@ def _criteria(set_id: str) -> tuple[list[str], object]:
     return [c.key for c in stored.to_domain().criteria], stored
 
 
-def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> SyntheticReport:
-    """Write the synthetic rows; `skip_unit_ids` are the seed units, left as the reports say."""
+def load_synthetic(
+    *, skip_unit_ids: set[int], recognized_ids: set[int], standard_only_ids: set[int] = frozenset()
+) -> SyntheticReport:
+    """Write the synthetic rows; `skip_unit_ids` are the seed units, left as the reports say;
+    `standard_only_ids` get no synthetic advanced or model recognition (the demo decides
+    theirs: Kỳ Anh's communes of report 002)."""
     rng = np.random.default_rng(SEED)
     report = SyntheticReport()
-    rows = list(AdminUnit.objects.values_list("id", "parent_id", "level", "code"))
+    rows = list(AdminUnit.objects.values_list("id", "parent_id", "level", "code", "valid_from"))
     parents = {r[0]: r[1] for r in rows}
+    starts = {r[0]: r[4] for r in rows if r[4] is not None}
+
+    def decided(uid: int, day: date) -> date:
+        """A drawn decision day, or the unit's first day when it did not exist yet (a
+        commune formed in 2019 cannot have been recognized in 2013: the service refuses)."""
+        start = starts.get(uid)
+        return max(day, start) if start is not None else day
+
     levels = {r[0]: r[2] for r in rows}
     codes = {r[0]: r[3] for r in rows}
 
@@ -76,11 +88,14 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
         return codes.get(pid) if pid else None
 
     certs: list[CertificationRow] = []
-    values: list[IndicatorValue] = []
-    recognitions: list[Recognition] = []
+    values: list[CellInput] = []
+    recognitions: list[RecognitionRow] = []
 
     def certify(uid: int, keys: list[str], met: np.ndarray, on: date) -> None:
-        certs.extend((uid, k, bool(m), on, "") for k, m in zip(keys, met, strict=True))
+        certs.extend(
+            CertificationRow(uid, k, bool(m), on, source=SOURCE)
+            for k, m in zip(keys, met, strict=True)
+        )
 
     # 1. National: every xã at the end of 2024 under the 2021-2025 set.
     keys_2125, set_2125 = _criteria("commune-ntm-2021-2025")
@@ -119,7 +134,8 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
         certify(uid, keys_2125, met, END_2024)
         if not recognized[i]:
             continue
-        year = int(recognized_year[i])
+        standard_day = decided(uid, date(int(recognized_year[i]), 12, 15))
+        year = standard_day.year
         if year <= 2020:
             recognized_2020.add(uid)
         in_hatinh = province_code(uid) == HA_TINH
@@ -127,35 +143,35 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
             set_2125 if year >= 2022 else (set_hatinh if in_hatinh and year >= 2017 else set_2016)
         )
         recognitions.append(
-            Recognition(
+            RecognitionRow(
                 unit_id=uid,
                 tier="standard",
-                criteria_set=standard_set,
+                criteria_set_id=standard_set.pk,
                 decision_number=f"DEMO-{uid}/QĐ-UBND",
-                decision_date=date(year, 12, 15),
+                decision_date=standard_day,
                 issuer="UBND tỉnh (demo)",
                 source=SOURCE,
             )
         )
-        if advanced[i]:
+        if advanced[i] and uid not in standard_only_ids:
             recognitions.append(
-                Recognition(
+                RecognitionRow(
                     unit_id=uid,
                     tier="advanced",
-                    criteria_set=advanced_set if advanced_year[i] >= 2022 else None,
+                    criteria_set_id=advanced_set.pk if advanced_year[i] >= 2022 else None,
                     decision_number=f"DEMO-NC-{uid}/QĐ-UBND",
-                    decision_date=date(int(advanced_year[i]), 11, 30),
+                    decision_date=decided(uid, date(int(advanced_year[i]), 11, 30)),
                     issuer="UBND tỉnh (demo)",
                     source=SOURCE,
                 )
             )
-        if model[i]:
+        if model[i] and uid not in standard_only_ids:
             recognitions.append(
-                Recognition(
+                RecognitionRow(
                     unit_id=uid,
                     tier="model",
                     decision_number=f"DEMO-KM-{uid}/QĐ-UBND",
-                    decision_date=date(int(advanced_year[i]) + 1, 11, 30),
+                    decision_date=decided(uid, date(int(advanced_year[i]) + 1, 11, 30)),
                     issuer="UBND tỉnh (demo)",
                     source=SOURCE,
                 )
@@ -186,7 +202,7 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
             else INCOME_THRESHOLD_BTB_2020 - rng.uniform(0.5, 9)
         )
         values.append(
-            IndicatorValue(
+            CellInput(
                 unit_id=uid,
                 indicator_key=INCOME_2016,
                 observed_on=END_2020,
@@ -210,12 +226,9 @@ def load_synthetic(*, skip_unit_ids: set[int], recognized_ids: set[int]) -> Synt
         met[rng.choice(k, size=rng.integers(4, k + 1), replace=False)] = True
         certify(uid, keys_2630, met, MID_2026)
 
-    insert_certifications(certs)
-    IndicatorValue.objects.bulk_create(values, batch_size=5000)
-    Recognition.objects.bulk_create(recognitions, batch_size=5000)
-    report.certifications = len(certs)
-    report.values = len(values)
-    report.recognitions = len(recognitions)
+    report.certifications = writes.certifications(certs)
+    report.values = writes.values(values)
+    report.recognitions = writes.recognitions(recognitions)
 
     # 4. Communes of early 2025, from their predecessors (needs the recognitions above).
     merged = _communes_of_early_2025(
@@ -275,15 +288,15 @@ def _communes_of_early_2025(
     rank = np.minimum.reduceat(predecessor_rank, first)
     note = "Dữ liệu demo: suy ra từ các xã trước sắp xếp (đạt khi mọi xã cũ đều đạt)."
     certs = [
-        (int(uid), key, bool(is_met), starts[int(uid)], note)
+        CertificationRow(int(uid), key, bool(is_met), starts[int(uid)], source=SOURCE, note=note)
         for uid, row in zip(targets, met, strict=True)
         for key, is_met in zip(keys, row, strict=True)
     ]
     recognitions = [
-        Recognition(
+        RecognitionRow(
             unit_id=int(uid),
             tier=RANK_TIERS[int(r)],
-            criteria_set=sets.get(RANK_TIERS[int(r)]),
+            criteria_set_id=getattr(sets.get(RANK_TIERS[int(r)]), "pk", None),
             decision_number=f"DEMO-SX-{int(uid)}/QĐ-UBND",
             decision_date=starts[int(uid)],
             issuer="UBND tỉnh (demo)",
@@ -293,39 +306,6 @@ def _communes_of_early_2025(
         for uid, r in zip(targets, rank, strict=True)
         if r > 0
     ]
-    insert_certifications(certs)
-    Recognition.objects.bulk_create(recognitions, batch_size=5000)
-    report.certifications = len(certs)
-    report.recognitions = len(recognitions)
+    report.certifications = writes.certifications(certs)
+    report.recognitions = writes.recognitions(recognitions)
     return report
-
-
-#: A synthetic certification: unit id, criterion key, met, day, note.
-CertificationRow = tuple[int, str, bool, date, str]
-CERTIFICATION_COLUMNS = (
-    "unit_id", "criterion_key", "is_met", "certified_on", "document_number", "source", "note",
-    "is_current", "entered_at",
-)  # fmt: skip
-
-
-def insert_certifications(rows: list[CertificationRow], batch_size: int = 5000) -> None:
-    """Write demo certifications as plain rows, with the model's defaults for the rest.
-
-    ``bulk_create`` spends most of its time building 170,000 model instances and their SQL;
-    an ``executemany`` of the same INSERT writes the same rows several times faster.
-    """
-    ops = connection.ops
-    table = ops.quote_name(CriterionCertification._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in CERTIFICATION_COLUMNS)
-    marks = ", ".join(["%s"] * len(CERTIFICATION_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    entered_at = ops.adapt_datetimefield_value(timezone.now())
-    days: dict[date, object] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            batch = []
-            for unit_id, key, is_met, day, note in rows[start : start + batch_size]:
-                if day not in days:
-                    days[day] = ops.adapt_datefield_value(day)
-                batch.append((unit_id, key, is_met, days[day], "", SOURCE, note, True, entered_at))
-            cursor.executemany(sql, batch)

@@ -21,6 +21,9 @@ from datetime import date
 import numpy as np
 from django.db.models import Q
 
+from ntm.assessments.bulk import CellInput
+from ntm.assessments.bulk_records import CertificationRow
+from ntm.demo import writes
 from ntm.demo.synthetic import (
     END_2020,
     END_2024,
@@ -32,7 +35,7 @@ from ntm.demo.synthetic import (
 )
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
-from ntm.values.models import CriterionCertification, IndicatorValue
+from ntm.values.models import CriterionCertification
 
 SEED = 20220308
 END_2021, END_2022, END_2023 = date(2021, 12, 31), date(2022, 12, 31), date(2023, 12, 31)
@@ -65,26 +68,32 @@ def load_trends() -> int:
     in_provinces = Q(
         parent__parent__code__in=[HA_TINH, THANH_HOA], parent__parent__level="province"
     )
-    communes = list(
-        AdminUnit.objects.filter(in_provinces, level="commune", kind="commune")
+    spans = {
+        uid: (start, end)
+        for uid, start, end in AdminUnit.objects.filter(
+            in_provinces, level="commune", kind="commune"
+        )
         .order_by("id")
-        .values_list("id", flat=True)
-    )
+        .values_list("id", "valid_from", "valid_to")
+    }
+    communes = list(spans)
+
+    def in_force(unit_id: int, on: date) -> bool:
+        """A commune formed in 2024 has no year end 2022 (the service would refuse it)."""
+        start, end = spans[unit_id]
+        return (start is None or start <= on) and (end is None or on < end)
+
     standard_year: dict[int, int] = {}
     for unit_id, decided in Recognition.objects.filter(
         unit_id__in=communes, tier="standard"
     ).values_list("unit_id", "decision_date"):
         standard_year[unit_id] = min(standard_year.get(unit_id, 9999), decided.year)
-    rows: list[CriterionCertification] = []
-    incomes: list[IndicatorValue] = []
+    rows: list[CertificationRow] = []
+    incomes: list[CellInput] = []
 
     def certify(unit_id: int, keys: list[str], met: dict[str, bool], on: date) -> None:
-        rows.extend(
-            CriterionCertification(
-                unit_id=unit_id, criterion_key=k, is_met=met[k], certified_on=on, source=SOURCE
-            )
-            for k in keys
-        )
+        if in_force(unit_id, on):
+            rows.extend(CertificationRow(unit_id, k, met[k], on, source=SOURCE) for k in keys)
 
     # 2021, under the set each commune was judged by in 2020: only the criteria gained.
     for unit_id, state in sorted(_states(communes, END_2020).items()):
@@ -96,10 +105,10 @@ def load_trends() -> int:
             else _flip(rng, keys, state, int(rng.integers(0, 4)))
         )
         certify(unit_id, gained, dict.fromkeys(gained, True), END_2021)
-        if INCOME_2016 in gained:
+        if INCOME_2016 in gained and in_force(unit_id, END_2021):
             # The income gained is backed by a value above the threshold, not only a decision.
             incomes.append(
-                IndicatorValue(
+                CellInput(
                     unit_id=unit_id,
                     indicator_key=INCOME_2016,
                     observed_on=END_2021,
@@ -130,6 +139,4 @@ def load_trends() -> int:
         changed = [k for k in keys if in_2023[k] != in_2022[k]]
         certify(unit_id, changed, in_2023, END_2023)
 
-    CriterionCertification.objects.bulk_create(rows, batch_size=5000)
-    IndicatorValue.objects.bulk_create(incomes, batch_size=5000)
-    return len(rows) + len(incomes)
+    return writes.certifications(rows) + writes.values(incomes)

@@ -1373,9 +1373,11 @@ def reacknowledge(
     signer: str = "",
     note: str = "",
     source: str = "",
+    now: dt.datetime | None = None,
 ) -> Reacknowledgement:
     """Record the province's decision acknowledging, for a commune formed on 1 July 2025,
-    recognitions its predecessors held; the commune then holds the tier from that date."""
+    recognitions its predecessors held; the commune then holds the tier from that date.
+    ``now``: when it was entered, if not the present (the demo's clock)."""
     unit = AdminUnit.objects.select_related("parent__parent").get(pk=unit.pk)
     require_actor(actor.user, unit, PROVINCE)
     awaiting = awaiting_for_unit(unit)
@@ -1464,6 +1466,7 @@ def reacknowledge(
         note=_text(note),
         source=source,
         entered_by=_user(actor),
+        entered_at=now or timezone.now(),
     )
     row.acknowledged.set(acknowledged)
     new = {
@@ -1487,6 +1490,7 @@ def reacknowledge(
                 new=new,
             ),
             reason=_text(note),
+            now=now,
         )
     return row
 

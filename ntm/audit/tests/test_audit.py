@@ -62,3 +62,22 @@ def test_client_ip_reads_forwarded_for_only_behind_a_trusted_proxy(settings):
     assert client_ip(request) == "127.0.0.1"
     settings.NTM_PROXY_COUNT = 1
     assert client_ip(request) == "10.0.0.1"
+
+
+def test_an_entry_takes_the_time_of_its_change_when_given_one():
+    """A service given its clock (the demo's "submitted 40 days ago") dates its entries then,
+    one by one and in bulk; without one, an entry is dated now."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ntm.audit.services import record_changes
+
+    then = timezone.now() - dt.timedelta(days=40)
+    one = record_change(Actor(None), Change(action="value.create", summary="a"), now=then)
+    record_changes(Actor(None), [Change(action="value.create", summary="b")] * 2, now=then)
+    present = record_change(Actor(None), Change(action="value.create", summary="c"))
+    one.refresh_from_db()
+    assert one.at == then
+    assert list(AuditEntry.objects.filter(summary="b").values_list("at", flat=True)) == [then] * 2
+    assert present.at > then + dt.timedelta(days=39)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from ntm.approvals.models import Submission
 
@@ -38,3 +39,20 @@ def test_each_demo_office_finds_its_work_in_the_queue():
     transport = _queue("sogtvt")
     assert "Xã Kỳ Châu" in transport and "2. Giao thông" in transport and "12 ngày" in transport
     assert "Không có việc nào đang chờ bạn" in _queue("kytay")
+
+
+def test_each_step_is_in_the_audit_trail_at_the_time_the_demo_gives_it():
+    """The steps go through the services on the demo's clock (not written now and moved
+    back afterwards): each step's audit entry has the time of the step itself."""
+    from ntm.assessments.approval_models import SubmissionEvent
+    from ntm.audit.models import AuditEntry
+
+    ky_giang = Submission.objects.get(period="2022", unit__name="Xã Kỳ Giang")
+    events = SubmissionEvent.objects.filter(submission=ky_giang).order_by("pk")
+    entries = AuditEntry.objects.filter(
+        object_type=Submission._meta.label_lower, object_id=str(ky_giang.pk)
+    ).order_by("pk")
+    assert [e.action for e in events] == ["create", "submit", "verify", "approve"]
+    assert [e.at for e in entries] == [e.at for e in events]
+    assert ky_giang.approved_at == ky_giang.status_changed_at == events.last().at
+    assert 39 <= (timezone.now() - ky_giang.approved_at).days <= 40
