@@ -13,7 +13,7 @@ is never returned: the audit trail and the login lockout store addresses (Postgr
 the header is missing, shorter than the proxy count or its entry is not an address, the
 address is that of the connection (REMOTE_ADDR), or None when that is not one either.
 
-django-ipware (installed) counts proxies from the other end and answers None when the
+django-ipware (considered, not used) counts proxies from the other end and answers None when the
 header holds fewer entries than it expects, which is the common case of one nginx in
 front and no header from the client; these few lines say exactly what is trusted.
 """
