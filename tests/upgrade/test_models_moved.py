@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from ntm.accounts.trail import filtered_entries
 from ntm.approvals.models import (
     CriterionResponsibility,
     CriterionVerification,
@@ -24,7 +25,7 @@ from ntm.approvals.models import (
     SubmissionEvent,
 )
 from ntm.assessments.selectors import value_history
-from ntm.audit.selectors import AuditFilter, filtered_entries
+from ntm.audit.selectors import AuditFilter
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.moves import MOVED_FROM_ASSESSMENTS
 from ntm.programme.models import Registration, Sponsorship, Target

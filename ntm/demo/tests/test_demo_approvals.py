@@ -44,7 +44,7 @@ def test_each_demo_office_finds_its_work_in_the_queue():
 def test_each_step_is_in_the_audit_trail_at_the_time_the_demo_gives_it():
     """The steps go through the services on the demo's clock (not written now and moved
     back afterwards): each step's audit entry has the time of the step itself."""
-    from ntm.assessments.approval_models import SubmissionEvent
+    from ntm.approvals.models import SubmissionEvent
     from ntm.audit.models import AuditEntry
 
     ky_giang = Submission.objects.get(period="2022", unit__name="Xã Kỳ Giang")
