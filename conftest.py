@@ -30,6 +30,9 @@ LONGEST_FIRST = (
     "tests/personas/",
     "ntm/demo/tests/",
     "tests/api/test_openapi_fuzz.py",
+    "ntm/web/tests/test_serve_production.py",
+    "ntm/backup/tests/test_backup.py",
+    "ntm/assessments/tests/test_races.py",
 )
 
 
@@ -60,8 +63,10 @@ def _relative(item: pytest.Item) -> str:
         return item.path.as_posix()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the browser tests; on an xdist worker, put the longest units of work first."""
+    """Mark the browser tests (first, so that ``-m`` sees the marker); on an xdist worker,
+    put the longest units of work first."""
     for item in items:
         if _relative(item).startswith("tests/browser/"):
             item.add_marker(pytest.mark.browser)
