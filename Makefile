@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install browser demo test test-sqlite test-postgres lint bench clean
+.PHONY: install browser demo test test-suite test-browser lint bench clean
 
 install: $(STAMP) $(NPM_STAMP)
 
@@ -47,8 +47,17 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/lint-imports --no-logo  # the layers: pyproject.toml, docs/architecture.md
 
-test: install browser lint
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+# The suite on TEST_WORKERS processes (pytest-xdist; each test file whole on one process),
+# then the browser tests in one process (one demo server for all of them).
+TEST_WORKERS ?= 2
+
+test: install browser lint test-suite test-browser
+
+test-suite: install
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
+
+test-browser: install browser
+	$(BIN)/pytest -q -m browser tests/browser $(PYTEST_ARGS)
 
 bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/ntm bench --output var/bench/evaluation.json

@@ -16,16 +16,16 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
 from ntm.accounts.services import create_token
-from ntm.assessments.tests.approval_world import INCOME, ROADS, World, world
+from ntm.assessments.tests.approval_world import INCOME, ROADS, TEST_SECTORS, World, build_world
 from ntm.audit.services import Actor
+from ntm.criteria import sectors
 from ntm.testing import make_user
-
-__all__ = ["world"]
 
 pytestmark = pytest.mark.fuzz
 
@@ -47,8 +47,35 @@ def _test_connection_kept():
         signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def world_and_tokens(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world and its tokens, built once for the module in a transaction rolled back at
+    its end (as ``tests/personas`` does). Each test runs in a savepoint of that transaction
+    (pytest-django's ``db``), so whatever its requests write is gone before the next one."""
+    root = tmp_path_factory.mktemp("fuzz-world")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(sectors, "sector_map", lambda: TEST_SECTORS)
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(MEDIA_ROOT=root / "media", PASSWORD_HASHERS=fast),
+            transaction.atomic(),
+        ):
+            world = build_world(root)
+            yield world, _tokens(world, Client())
+            transaction.set_rollback(True)
+    finally:
+        patch.undo()
+
+
 @pytest.fixture
-def tokens(world: World, client) -> dict[str | None, str]:
+def tokens(world_and_tokens, db, settings, tmp_path) -> dict[str | None, str]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return world_and_tokens[1]
+
+
+def _tokens(world: World, client: Client) -> dict[str | None, str]:
     """A token per persona, and a few values so reads have something to show."""
     world.users["admin"] = make_user("admin", role="administrator", unit=None)
     keys: dict[str | None, str] = {None: ""}

@@ -72,6 +72,12 @@ def world(db, tmp_path, settings, monkeypatch) -> World:
     # Eleven personas: a fast hasher keeps the fixture cheap (passwords are not under test).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(sectors, "sector_map", lambda: TEST_SECTORS)
+    return build_world(tmp_path)
+
+
+def build_world(tmp_path) -> World:
+    """The world of ``world``, for a fixture that builds it once (with ``TEST_SECTORS`` as
+    the sector map, e.g. ``tests/api/test_openapi_fuzz.py``)."""
     load_criteria_sets(write_sets(tmp_path / "sets", COMMUNE_SET))
     units = make_ky_anh()
     units["thanh_hoa"] = AdminUnit.objects.create(
