@@ -40,12 +40,13 @@ urlpatterns = [
         views_entry.evidence_remove,
         name="evidence-remove",
     ),
-    # Dashboards, maps and boundary uploads (views_dashboard.py)
+    # Dashboards and maps (views_dashboard.py)
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("map/", views_dashboard.map_view, name="map"),
     path("units/<id:unit_id>/dashboard/", views_dashboard.dashboard, name="unit-dashboard"),
     path("units/<id:unit_id>/map/", views_dashboard.map_view, name="unit-map"),
-    path("units/<id:unit_id>/boundaries/", views_dashboard.boundaries_view, name="unit-boundaries"),
+    # A province's boundary uploads (ntm/units/urls.py)
+    path("", include("ntm.units.urls")),
     # Criteria sets and their authoring (ntm/criteria/urls.py)
     path("", include("ntm.criteria.urls")),
     # Public recognition list, no login (views_public.py)
