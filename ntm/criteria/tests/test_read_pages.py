@@ -1,4 +1,5 @@
-"""The read-only pages: criteria sets with confidence marks (unit pages: test_unit_pages.py)."""
+"""The read-only pages: criteria sets with confidence marks (unit pages:
+ntm/web/tests/test_unit_pages.py)."""
 
 import pytest
 
