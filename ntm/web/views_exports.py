@@ -15,6 +15,7 @@ from ntm.accounts.scope import scope_of, visible_unit
 from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.criteria.views_criteria import _missing, _version_param, needs_confirmation, sections_of
 from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status
@@ -26,7 +27,6 @@ from ntm.web.templatetags.ntm_labels import (
     region_label,
     tier_label,
 )
-from ntm.web.views_criteria import _missing, _version_param, needs_confirmation, sections_of
 from ntm.web.views_public import _int_param, filter_recognitions
 from ntm.web.views_units import _as_of
 from ntm.web.xlsx import XLSX_TYPE, Col, table_xlsx

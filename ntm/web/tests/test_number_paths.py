@@ -25,8 +25,8 @@ from ntm.assessments.workbook_import import CellValueError, read_number
 from ntm.assessments.xlsx_reader import SheetCell
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.numbers import NumberError, parse_number
+from ntm.criteria import forms_authoring
 from ntm.values.models import IndicatorValue
-from ntm.web import forms_authoring
 from ntm.web.entry_cells import RawValue, read_cell
 
 NUMBERS_JS = Path(__file__).resolve().parents[1] / "static" / "web" / "numbers.js"
