@@ -6,9 +6,9 @@ from __future__ import annotations
 from ntm.core.criteria.model import ThresholdRow
 from ntm.core.criteria.schema import parse_document
 from ntm.criteria.compare import compare_sets, compare_thresholds, natural_key
+from ntm.criteria.tests.test_criteria_pages import NEXT_SET
 from ntm.testing import COMMUNE_SET
 from ntm.web.templatetags.ntm_labels import line_label
-from ntm.web.tests.test_criteria_pages import NEXT_SET
 
 
 def test_compare_counts():
