@@ -51,14 +51,7 @@ from ntm.accounts.membership import no_department_reason, verifier_department_id
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write, role_of
 from ntm.accounts.scope import scope_of
-from ntm.approvals.models import (
-    CriterionVerification,
-    Submission,
-    SubmissionActionChoices,
-    SubmissionEvent,
-    SubmissionStatusChoices,
-)
-from ntm.assessments.approval_words import (  # the workflow's words, re-exported
+from ntm.approvals.approval_words import (  # the workflow's words, re-exported
     FROZEN,  # noqa: F401
     TransitionRefused,
     approver_text,
@@ -67,9 +60,16 @@ from ntm.assessments.approval_words import (  # the workflow's words, re-exporte
     when_text,
     who_text,
 )
+from ntm.approvals.models import (
+    CriterionVerification,
+    Submission,
+    SubmissionActionChoices,
+    SubmissionEvent,
+    SubmissionStatusChoices,
+)
+from ntm.approvals.responsibility import ancestors, responsible_for
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.evaluation import evaluate_units
-from ntm.assessments.responsibility import ancestors, responsible_for
 from ntm.assessments.targets import check_target
 from ntm.assessments.validation import check_length
 from ntm.audit.services import Actor, Change, record_change
