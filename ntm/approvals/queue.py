@@ -25,7 +25,7 @@ from django.utils import timezone
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, role_of
 from ntm.accounts.scope import scope_of
-from ntm.approvals.approval import office_unit_ids, user_department_id
+from ntm.approvals.rights import office_unit_ids, user_department_id
 from ntm.approvals.models import (
     CriterionVerification,
     Submission,
