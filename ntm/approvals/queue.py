@@ -25,7 +25,6 @@ from django.utils import timezone
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, role_of
 from ntm.accounts.scope import scope_of
-from ntm.approvals.rights import office_unit_ids, user_department_id
 from ntm.approvals.models import (
     CriterionVerification,
     Submission,
@@ -33,6 +32,7 @@ from ntm.approvals.models import (
     SubmissionEvent,
     SubmissionStatusChoices,
 )
+from ntm.approvals.rights import office_unit_ids, user_department_id
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 
