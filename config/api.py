@@ -7,8 +7,8 @@ from ninja.errors import HttpError
 from ntm.accounts.api import router as accounts_router
 from ntm.accounts.api_auth import api_auth
 from ntm.accounts.api_types import ApiParser, BadInput
+from ntm.approvals.api import router as approvals_router
 from ntm.assessments.api import router as values_router
-from ntm.assessments.api_approval import router as approvals_router
 from ntm.assessments.api_certification import router as certifications_router
 from ntm.assessments.api_dashboard import router as dashboards_router
 from ntm.assessments.api_evidence import router as evidence_router

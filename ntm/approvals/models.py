@@ -1,6 +1,6 @@
 """Submissions and their approval: a unit's entry for a set and period on its way to
 approval and lock, who verifies which criterion, each criterion's verification, and the
-history of a submission. The services are in ``ntm.assessments.approval``.
+history of a submission. The services are in ``ntm.approvals.approval``.
 
 The tables keep their names from ``assessments``, where these models lived before.
 """
@@ -21,7 +21,7 @@ class SubmissionStatusChoices(models.TextChoices):
 
     draft -> submitted (by the unit) -> verified (every criterion by its department) ->
     approved (by the coordination office of the level above) -> locked. Values can change
-    only in draft; see ``ntm.assessments.approval`` for who moves a period and how back.
+    only in draft; see ``ntm.approvals.approval`` for who moves a period and how back.
     """
 
     DRAFT = "draft", _("Bản nháp")
@@ -77,7 +77,7 @@ class Submission(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("thời điểm gửi"), null=True, blank=True)
-    # The approval steps (ntm.assessments.approval): when the status last changed, by what
+    # The approval steps (ntm.approvals.approval): when the status last changed, by what
     # action, and who approved and locked the period.
     status_changed_at = models.DateTimeField(
         _("tình trạng từ lúc"), null=True, blank=True, db_index=True

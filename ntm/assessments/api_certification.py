@@ -21,6 +21,7 @@ from pydantic import StrictBool
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.locking import PeriodFrozen
 from ntm.assessments.certification import (
     CertificationInvalid,
     certifiable_criteria,
@@ -29,7 +30,6 @@ from ntm.assessments.certification import (
     responsibilities,
 )
 from ntm.assessments.evaluation import evaluate_unit
-from ntm.assessments.locking import PeriodFrozen
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet

@@ -22,6 +22,7 @@ from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied, can_write
 from ntm.accounts.scope import scope_of
+from ntm.approvals.locking import PeriodFrozen
 from ntm.assessments.entry import check_target
 from ntm.assessments.evidence import (
     CheckedUpload,
@@ -32,7 +33,6 @@ from ntm.assessments.evidence import (
     remove_evidence,
     store_evidence,
 )
-from ntm.assessments.locking import PeriodFrozen
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, WriteDenied, require_write
 from ntm.accounts.scope import scope_of
+from ntm.approvals.locking import frozen_cells
 from ntm.assessments.concurrency import (
     Base,
     WriteConflict,
@@ -42,7 +43,6 @@ from ntm.assessments.concurrency import (
     lock_unit_days,
     stale_message,
 )
-from ntm.assessments.locking import frozen_cells
 from ntm.assessments.validation import (
     MAX_NOTE,
     MAX_REASON,

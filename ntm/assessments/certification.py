@@ -36,9 +36,9 @@ from ntm.accounts.permissions import (
     require_write,
     role_of,
 )
+from ntm.approvals.approval import approver_text, may_approve, user_department_id
+from ntm.approvals.responsibility import Responsible, responsible_for
 from ntm.assessments import services
-from ntm.assessments.approval import approver_text, may_approve, user_department_id
-from ntm.assessments.responsibility import Responsible, responsible_for
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef

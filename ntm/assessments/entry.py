@@ -16,8 +16,8 @@ import numpy as np
 from django.db import transaction
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
+from ntm.approvals import approval
 from ntm.approvals.models import Submission, SubmissionStatusChoices
-from ntm.assessments import approval
 from ntm.assessments.bulk import CellInput, ValuePlan, apply_values
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs

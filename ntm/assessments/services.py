@@ -115,7 +115,7 @@ def certify_criterion(
 
     Refused (``PeriodFrozen``) for a criterion of a period under review or locked.
     """
-    from ntm.assessments.locking import refuse_frozen
+    from ntm.approvals.locking import refuse_frozen
 
     find_criterion(criterion_key)
     refuse_frozen([(unit.pk, criterion_key, certified_on)], lock=True)

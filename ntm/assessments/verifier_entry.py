@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ntm.accounts.membership import verifier_department_id
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import role_of
-from ntm.assessments.responsibility import responsible_for
+from ntm.approvals.responsibility import responsible_for
 from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.units.models import AdminUnit

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ntm.accounts.api_types import BadInput
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.services import UserAdminError
-from ntm.assessments.approval import CommentRequired, TransitionRefused
+from ntm.approvals.approval import CommentRequired, TransitionRefused
 from ntm.assessments.bulk import ValuesRefused
 from ntm.assessments.evidence import EvidenceRefused
 from ntm.assessments.validation import AssessmentError

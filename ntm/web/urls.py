@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ntm.web import (
-    views_approval,
     views_certification,
     views_dashboard,
     views_entry,
@@ -87,20 +86,9 @@ urlpatterns = [
     ),
     path("criteria/<slug:set_id>/xlsx/", views_exports.criteria_set_xlsx, name="criteria-set-xlsx"),
     path("recognitions/xlsx/", views_exports.recognitions_xlsx, name="recognitions-xlsx"),
-    # Approval and locking, the queue, departments responsible for criteria (views_approval.py)
-    path("queue/", views_approval.queue_page, name="queue"),
-    path("queue/count/", views_approval.queue_count, name="queue-count"),
-    path("units/<id:unit_id>/approval/", views_approval.approval_page, name="unit-approval"),
-    path(
-        "units/<id:unit_id>/approval/<slug:step>/",
-        views_approval.approval_step,
-        name="unit-approval-step",
-    ),
-    path(
-        "units/<id:unit_id>/responsibilities/",
-        views_approval.responsibilities_page,
-        name="unit-responsibilities",
-    ),
+    # Approval and locking, the queue, departments responsible for criteria
+    # (ntm/approvals/urls.py)
+    path("", include("ntm.approvals.urls")),
     # Whole criteria certified by a document (views_certification.py)
     path(
         "units/<id:unit_id>/certifications/",

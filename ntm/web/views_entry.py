@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ntm.accounts.permissions import WriteDenied, can_write, require_write
 from ntm.accounts.scope import scope_of, visible_unit
-from ntm.assessments.approval_state import entry_approval
+from ntm.approvals.approval_state import entry_approval
 from ntm.assessments.bulk import ValuesRefused, apply_values
 from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.entry import EntryResult, check_target, save_entry

@@ -15,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ntm.accounts.scope import scope_of, visible_unit
-from ntm.assessments.approval_state import unit_periods
+from ntm.approvals.approval_state import unit_periods
 from ntm.core.hierarchy import REFORM_2025, search_key
 from ntm.recognition.panel import unit_panel
 from ntm.units.models import AdminUnit

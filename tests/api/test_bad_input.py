@@ -14,8 +14,8 @@ from django.db import DataError
 from django.test import RequestFactory
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.assessments.approval import submit_period
-from ntm.assessments.locking import PeriodFrozen
+from ntm.approvals.approval import submit_period
+from ntm.approvals.locking import PeriodFrozen
 from ntm.assessments.tests.approval_world import INCOME, SET_ID, World, world
 from ntm.audit.models import AuditEntry
 from ntm.criteria import exchange

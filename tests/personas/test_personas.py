@@ -49,10 +49,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ntm.accounts.models import ApiToken, Profile
 from ntm.accounts.services import create_token, password_link
+from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
-from ntm.assessments import approval, services, workbook_jobs
+from ntm.approvals.responsibility import assign_responsibility
+from ntm.assessments import services, workbook_jobs
 from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
-from ntm.assessments.responsibility import assign_responsibility
 from ntm.assessments.workbook import make_template
 from ntm.assessments.workbook_import import Expectation
 from ntm.audit.models import AuditEntry

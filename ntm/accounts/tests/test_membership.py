@@ -18,8 +18,8 @@ from ntm.accounts.membership import assignable_departments, verifier_department_
 from ntm.accounts.models import Profile
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.services import UserAdminError, UserData, create_user, update_user
+from ntm.approvals import approval
 from ntm.approvals.models import CriterionVerification
-from ntm.assessments import approval
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor

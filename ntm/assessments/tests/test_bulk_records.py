@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ntm.assessments import approval
+from ntm.approvals import approval
 from ntm.assessments.bulk_records import (
     CertificationRow,
     RecognitionRow,

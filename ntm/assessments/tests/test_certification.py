@@ -11,10 +11,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.assessments import approval
+from ntm.approvals import approval
+from ntm.approvals.locking import PeriodFrozen
 from ntm.assessments.certification import CertificationInvalid, certifiable_criteria, certify
 from ntm.assessments.evaluation import evaluate_unit
-from ntm.assessments.locking import PeriodFrozen
 from ntm.assessments.tests.approval_world import PERIOD, YEAR_END, World, world
 from ntm.audit.models import AuditEntry
 from ntm.testing import make_user

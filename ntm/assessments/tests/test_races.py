@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
+from ntm.approvals import approval
 from ntm.approvals.models import Submission, SubmissionEvent
-from ntm.assessments import approval
 from ntm.assessments.tests.approval_world import INCOME, PERIOD, world
 from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.workbook import build_template

@@ -193,7 +193,7 @@ def test_a_verifier_on_the_form_is_refused_another_departments_field(world):
 
 
 def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):
-    from ntm.assessments import approval
+    from ntm.approvals import approval
 
     approval.submit_period(
         unit=world.units["ky_lac"], criteria_set=world.criteria_set,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from ntm.assessments import approval
+from ntm.approvals import approval
 from ntm.assessments.evaluation import evaluate_unit
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry

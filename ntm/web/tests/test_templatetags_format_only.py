@@ -1,5 +1,5 @@
 """Template tags only format what the views give them: no tag reads the database (issue 10,
-§3; the reads are in ``ntm.assessments.approval_state`` and ``ntm.recognition.panel``)."""
+§3; the reads are in ``ntm.approvals.approval_state`` and ``ntm.recognition.panel``)."""
 
 from __future__ import annotations
 

@@ -9,11 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ntm.assessments import approval
+from ntm.approvals import approval
+from ntm.approvals.locking import PeriodFrozen, frozen_cells
 from ntm.assessments.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, plan_values
 from ntm.assessments.entry import record_submission
 from ntm.assessments.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
-from ntm.assessments.locking import PeriodFrozen, frozen_cells
 from ntm.assessments.services import certify_criterion, record_value
 from ntm.assessments.tests.approval_world import (
     INCOME,

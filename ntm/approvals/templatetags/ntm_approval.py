@@ -1,12 +1,12 @@
 """Template helpers of the approval steps (the data they show is read by
-``ntm.assessments.approval_state``, called from the views)."""
+``ntm.approvals.approval_state``, called from the views)."""
 
 from __future__ import annotations
 
 from django import template
 
 from ntm.accounts.permissions import OFFICE_ROLES, can_write
-from ntm.assessments.responsibility import OFFICE_LEVELS
+from ntm.approvals.responsibility import OFFICE_LEVELS
 from ntm.units.models import AdminUnit
 
 register = template.Library()

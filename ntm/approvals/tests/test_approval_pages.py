@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
-from ntm.assessments import approval
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department

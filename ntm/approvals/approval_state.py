@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q
 
+from ntm.approvals import approval
+from ntm.approvals.approval import FROZEN, Allowed, allowed_actions
+from ntm.approvals.locking import frozen_message
 from ntm.approvals.models import Submission
-from ntm.assessments import approval
-from ntm.assessments.approval import FROZEN, Allowed, allowed_actions
-from ntm.assessments.locking import frozen_message
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit

@@ -36,29 +36,19 @@ trail.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ntm.accounts.membership import no_department_reason, verifier_department_id
+from ntm.accounts.membership import no_department_reason
 from ntm.accounts.models import RoleChoices
-from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write, role_of
-from ntm.accounts.scope import scope_of
-from ntm.approvals.models import (
-    CriterionVerification,
-    Submission,
-    SubmissionActionChoices,
-    SubmissionEvent,
-    SubmissionStatusChoices,
-)
-from ntm.assessments.approval_words import (  # the workflow's words, re-exported
+from ntm.accounts.permissions import WriteDenied, require_write
+from ntm.approvals.approval_words import (  # the workflow's words, re-exported
     FROZEN,  # noqa: F401
     TransitionRefused,
     approver_text,
@@ -67,175 +57,44 @@ from ntm.assessments.approval_words import (  # the workflow's words, re-exporte
     when_text,
     who_text,
 )
+from ntm.approvals.models import (
+    CriterionVerification,
+    Submission,
+    SubmissionActionChoices,
+    SubmissionEvent,
+    SubmissionStatusChoices,
+)
+from ntm.approvals.responsibility import responsible_for
+from ntm.approvals.rights import (  # who may act, and reading: re-exported
+    SUBMIT_ROLES,
+    Allowed,  # noqa: F401
+    allowed_actions,  # noqa: F401
+    current_round,
+    find_submission,  # noqa: F401
+    may_approve,
+    office_unit_ids,  # noqa: F401
+    require_approver,
+    user_department_id,
+)
+from ntm.approvals.verification import (  # the choice of criteria; re-exported
+    CommentRequired,
+    chosen_criteria,
+    require_basis,
+)
 from ntm.assessments.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.assessments.evaluation import evaluate_units
-from ntm.assessments.responsibility import ancestors, responsible_for
 from ntm.assessments.targets import check_target
 from ntm.assessments.validation import check_length
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
-from ntm.units.models import AdminUnit, Succession
+from ntm.units.models import AdminUnit
 
 Status = SubmissionStatusChoices
 Action = SubmissionActionChoices
 
-#: Roles that send a unit's period upward (and take it back before any verification).
-SUBMIT_ROLES = frozenset({RoleChoices.DATA_ENTRY, RoleChoices.APPROVER, RoleChoices.ADMINISTRATOR})
 #: The longest comment or reason kept.
 MAX_COMMENT = 2000
-
-
-class CommentRequired(TransitionRefused):
-    """A step that needs a comment or reason, given none."""
-
-
-# --------------------------------------------------------------------------- who may act
-
-
-def office_unit_ids(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[int] | None:
-    """The units whose coordination office the user is (None: every unit, nationally).
-
-    The profile's unit and the units it became or came from in a reorganization, so the
-    office of Hà Tĩnh before 2025 is also that of Hà Tĩnh after it.
-    """
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    if user.is_superuser:
-        return None
-    cached = getattr(user, "_ntm_offices", False)
-    if cached is not False:
-        return cached
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        offices: frozenset[int] | None = frozenset()
-    elif profile.unit_id is None:
-        offices = None
-    else:
-        linked = Succession.objects.filter(
-            Q(predecessor_id=profile.unit_id) | Q(successor_id=profile.unit_id)
-        ).values_list("predecessor_id", "successor_id", "predecessor__level", "successor__level")
-        level = profile.unit.level
-        ids = {profile.unit_id}
-        for before, after, before_level, after_level in linked:
-            if before_level == level and after_level == level:
-                ids |= {before, after}
-        offices = frozenset(ids)
-    user._ntm_offices = offices
-    return offices
-
-
-def may_approve(user: AbstractBaseUser | AnonymousUser | None, unit: AdminUnit) -> bool:
-    """Whether the user is the coordination office above the unit (or higher)."""
-    if role_of(user) not in OFFICE_ROLES or not scope_of(user).allows(unit):
-        return False
-    offices = office_unit_ids(user)
-    return offices is None or any(a.pk in offices for a in ancestors(unit))
-
-
-def require_approver(user: AbstractBaseUser | AnonymousUser | None, unit: AdminUnit) -> None:
-    require_write(user, unit, roles=OFFICE_ROLES)
-    if not may_approve(user, unit):
-        raise WriteDenied(
-            _("Chỉ %(who)s mới làm được việc này với kỳ của %(unit)s.")
-            % {"who": approver_text(unit), "unit": unit.name}
-        )
-
-
-def user_department_id(user: AbstractBaseUser | AnonymousUser | None) -> int | None:
-    """The department of a verifier who legitimately belongs to it (None for other roles,
-    without one, or with one of another unit: ``ntm.accounts.membership``)."""
-    return verifier_department_id(user)
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def find_submission(unit: AdminUnit, set_id: str, period: Period) -> Submission | None:
-    return (
-        Submission.objects.filter(unit=unit, set_id=set_id, period=period.label)
-        .select_related("unit__parent", "submitted_by", "approved_by", "locked_by")
-        .first()
-    )
-
-
-def current_round(submission: Submission) -> list[CriterionVerification]:
-    """The criteria of the current round with their department and verifier, in order."""
-    return list(
-        submission.verifications.filter(is_current=True)
-        .select_related("department", "verified_by")
-        .order_by("position", "id")
-    )
-
-
-@dataclass
-class Allowed:
-    """What a user may do with a period now; ``verify`` lists the criteria they may verify."""
-
-    submit: bool = False
-    withdraw: bool = False
-    verify: list[CriterionVerification] = field(default_factory=list)
-    #: the criteria among ``verify`` the office would confirm for their department
-    on_behalf: list[CriterionVerification] = field(default_factory=list)
-    give_back: bool = False
-    approve: bool = False
-    lock: bool = False
-    unlock: bool = False
-
-    @property
-    def names(self) -> list[str]:
-        listed = [
-            ("submit", self.submit),
-            ("withdraw", self.withdraw),
-            ("verify", bool(self.verify)),
-            ("return", self.give_back),
-            ("approve", self.approve),
-            ("lock", self.lock),
-            ("unlock", self.unlock),
-        ]
-        return [name for name, allowed in listed if allowed]
-
-    @property
-    def any(self) -> bool:
-        return bool(self.names)
-
-
-def allowed_actions(
-    user: AbstractBaseUser | AnonymousUser | None,
-    unit: AdminUnit,
-    submission: Submission | None,
-    rows: Sequence[CriterionVerification] = (),
-) -> Allowed:
-    """The steps the user may take now (the services check the same on every call)."""
-    allowed = Allowed()
-    role = role_of(user)
-    if role is None or not scope_of(user).allows(unit):
-        return allowed
-    status = submission.status if submission is not None else Status.DRAFT
-    submitter = role in SUBMIT_ROLES
-    office = may_approve(user, unit)
-    department_id = user_department_id(user)
-    if status == Status.DRAFT:
-        allowed.submit = submitter
-        return allowed
-    if status == Status.SUBMITTED:
-        allowed.withdraw = submitter and not office and not any(r.is_verified for r in rows)
-        pending = [r for r in rows if not r.is_verified]
-        if office:
-            allowed.verify = pending
-            allowed.on_behalf = [r for r in pending if r.department_id is not None]
-        elif department_id is not None:
-            allowed.verify = [r for r in pending if r.department_id == department_id]
-    if status in (Status.SUBMITTED, Status.VERIFIED):
-        mine = department_id is not None and any(r.department_id == department_id for r in rows)
-        allowed.give_back = office or mine
-    if status == Status.VERIFIED:
-        allowed.approve = office
-    if status == Status.APPROVED:
-        allowed.lock = allowed.give_back = office
-    if status == Status.LOCKED:
-        allowed.unlock = office
-    return allowed
 
 
 # --------------------------------------------------------------------------- writing
@@ -532,53 +391,8 @@ def verify_criteria(
             raise _state_refusal(submission, pgettext("refused step", "xác nhận tiêu chí"))
         _ensure_round(submission)
         rows = current_round(submission)
-        by_number = {r.number: r for r in rows}
-        if numbers is None:
-            targets = [
-                r
-                for r in rows
-                if not r.is_verified and (office or r.department_id == department_id)
-            ]
-            if not targets:
-                raise TransitionRefused(
-                    _("%(what)s không còn tiêu chí nào chờ tài khoản này xác nhận.")
-                    % {"what": period_text(submission)}
-                )
-        else:
-            targets = []
-            for number in dict.fromkeys(str(n).strip() for n in numbers):
-                row = by_number.get(number)
-                if row is None:
-                    raise TransitionRefused(
-                        _("Bộ tiêu chí %(set)s không có tiêu chí “%(number)s”.")
-                        % {"set": submission.set_id, "number": number}
-                    )
-                if not office and row.department_id != department_id:
-                    raise WriteDenied(_not_yours(row))
-                if row.is_verified:
-                    raise TransitionRefused(
-                        _("Tiêu chí %(number)s đã được xác nhận lúc %(when)s (%(who)s).")
-                        % {
-                            "number": row.number,
-                            "when": when_text(row.verified_at),
-                            "who": who_text(row.verified_by),
-                        }
-                    )
-                targets.append(row)
-            if not targets:
-                raise TransitionRefused(_("Chọn ít nhất một tiêu chí để xác nhận."))
-        on_behalf = [
-            r for r in targets if r.department_id is not None and r.department_id != department_id
-        ]
-        if on_behalf and not comment:
-            names = ", ".join(sorted({r.department.name for r in on_behalf}))
-            raise CommentRequired(
-                _(
-                    "Văn phòng điều phối xác nhận thay %(departments)s: cần ghi ý kiến nêu căn "
-                    "cứ (ví dụ số văn bản xác nhận của sở, ngành)."
-                )
-                % {"departments": names}
-            )
+        targets = chosen_criteria(submission, rows, numbers, office, department_id)
+        on_behalf = require_basis(targets, department_id, comment)
         clock, now = now, now or timezone.now()
         user_row = _user(actor)
         for row in targets:
@@ -609,17 +423,6 @@ def verify_criteria(
             now=clock,
         )
     return targets
-
-
-def _not_yours(row: CriterionVerification) -> str:
-    if row.department is None:
-        return _(
-            "Tiêu chí %(number)s không giao cho sở, ngành nào: văn phòng điều phối thẩm tra "
-            "tiêu chí này."
-        ) % {"number": row.number}
-    return _(
-        "Tiêu chí %(number)s do %(department)s thẩm tra; tài khoản này không thuộc sở, ngành đó."
-    ) % {"number": row.number, "department": row.department.name}
 
 
 def return_submission(*, submission: Submission, actor: Actor, comment: str) -> Submission:

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ntm.approvals import approval
 from ntm.approvals.models import Submission
-from ntm.assessments import approval
-from ntm.assessments.queue import QueueFilter, QueueKind, build_queue, queue_counts, queue_total
+from ntm.approvals.queue import QueueFilter, QueueKind, build_queue, queue_counts, queue_total
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.services import Actor
 from ntm.units.models import AdminUnit

@@ -32,7 +32,7 @@ from ntm.approvals.models import (
     SubmissionEvent,
     SubmissionStatusChoices,
 )
-from ntm.assessments.approval import office_unit_ids, user_department_id
+from ntm.approvals.rights import office_unit_ids, user_department_id
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
 

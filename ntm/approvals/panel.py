@@ -14,17 +14,17 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
+from ntm.approvals import approval
+from ntm.approvals.approval import FROZEN, Allowed, allowed_actions
+from ntm.approvals.locking import frozen_message
 from ntm.approvals.models import (
     CriterionVerification,
     Submission,
     SubmissionEvent,
     SubmissionStatusChoices,
 )
-from ntm.assessments import approval
-from ntm.assessments.approval import FROZEN, Allowed, allowed_actions
+from ntm.approvals.responsibility import Responsible, responsible_for
 from ntm.assessments.entry import evaluate_with_cells
-from ntm.assessments.locking import frozen_message
-from ntm.assessments.responsibility import Responsible, responsible_for
 from ntm.core.criteria.model import CriterionDef
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification
-from ntm.assessments import approval
-from ntm.assessments.responsibility import (
+from ntm.approvals.responsibility import (
     assign_responsibility,
     create_department,
     responsible_for,

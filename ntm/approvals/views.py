@@ -2,7 +2,7 @@
 waits for the user, and the departments responsible for criteria.
 
 Scope is enforced on the server: a unit outside it is a 404. Every step goes through
-``ntm.assessments.approval``, which checks role, department, office and state and says
+``ntm.approvals.approval``, which checks role, department, office and state and says
 why in Vietnamese when it refuses; htmx requests get the panel back with the outcome,
 plain form posts a redirect with a message.
 """
@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
 from ntm.accounts.scope import scope_of, visible_unit
-from ntm.assessments import approval
-from ntm.assessments.approval import TransitionRefused
-from ntm.assessments.queue import QueueFilter, QueueKind, build_queue, kinds_for, queue_total
-from ntm.assessments.responsibility import (
+from ntm.approvals import approval
+from ntm.approvals.approval import TransitionRefused
+from ntm.approvals.panel import Panel, build_panel
+from ntm.approvals.queue import QueueFilter, QueueKind, build_queue, kinds_for, queue_total
+from ntm.approvals.responsibility import (
     OFFICE_LEVELS,
     assign_responsibility,
     candidate_departments,
@@ -36,7 +37,6 @@ from ntm.criteria.sectors import sector_map
 from ntm.criteria.selectors import latest_sets
 from ntm.units.models import AdminUnit, Department, LevelChoices
 from ntm.web import unit_status
-from ntm.web.approval_panel import Panel, build_panel
 from ntm.web.views_entry import _picker_context, _safe_next, _target
 
 #: The steps a form may post, with the words of their success.
@@ -63,7 +63,7 @@ def approval_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     }
     if target.criteria_set is not None:
         context["panel"] = _panel(request, unit, target)
-    return render(request, "web/approval/page.html", context)
+    return render(request, "approvals/approval/page.html", context)
 
 
 @require_POST
@@ -91,7 +91,9 @@ def approval_step(request: HttpRequest, unit_id: int, step: str) -> HttpResponse
         if error:
             panel.posted = {"step": step, "comment": comment}
         response = render(
-            request, "web/approval/_panel.html", {"panel": panel, "unit": unit, "target": target}
+            request,
+            "approvals/approval/_panel.html",
+            {"panel": panel, "unit": unit, "target": target},
         )
         if not error:
             response["HX-Trigger"] = "ntm-queue-changed"  # the navigation's count follows
@@ -174,7 +176,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     sets = [s for s in latest_sets() if s.level != LevelChoices.PROVINCE]
     return render(
         request,
-        "web/approval/queue.html",
+        "approvals/approval/queue.html",
         {
             "queue": queue,
             "filters": filters,
@@ -189,7 +191,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 def queue_count(request: HttpRequest) -> HttpResponse:
     """The navigation's badge: the periods waiting for the user (htmx, on page load)."""
     total = queue_total(request.user) if kinds_for(request.user) else 0
-    return render(request, "web/approval/_queue_count.html", {"total": total})
+    return render(request, "approvals/approval/_queue_count.html", {"total": total})
 
 
 # --- Departments responsible for criteria -------------------------------------------------
@@ -233,7 +235,7 @@ def responsibilities_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     except WriteDenied as denied:
         return render(
             request,
-            "web/approval/forbidden.html",
+            "approvals/approval/forbidden.html",
             {"unit": office, "reason": str(denied), "crumbs": unit_status.crumbs(office, scope)},
             status=403,
         )
@@ -251,7 +253,7 @@ def responsibilities_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     own = [d for d in departments if d.unit_id == office.pk]
     return render(
         request,
-        "web/approval/responsibilities.html",
+        "approvals/approval/responsibilities.html",
         {
             "unit": office,
             "crumbs": unit_status.crumbs(office, scope),

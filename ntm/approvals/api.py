@@ -19,18 +19,18 @@ from ninja.errors import HttpError
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals import approval
+from ntm.approvals.approval import CommentRequired, TransitionRefused
 from ntm.approvals.models import Submission
-from ntm.assessments import approval
-from ntm.assessments.approval import CommentRequired, TransitionRefused
-from ntm.assessments.concurrency import WriteConflict
-from ntm.assessments.queue import QueueFilter, build_queue
-from ntm.assessments.responsibility import (
+from ntm.approvals.queue import QueueFilter, build_queue
+from ntm.approvals.responsibility import (
     assign_responsibility,
     candidate_departments,
     create_department,
     responsible_under,
     set_department_sector,
 )
+from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.periods import Period, PeriodError, parse_period

@@ -18,8 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from ntm.approvals.models import CriterionVerification, Submission, SubmissionStatusChoices
-from ntm.assessments.approval_words import (
+from ntm.approvals.approval_words import (
     FROZEN,
     TransitionRefused,
     approver_text,
@@ -28,6 +27,7 @@ from ntm.assessments.approval_words import (
     when_text,
     who_text,
 )
+from ntm.approvals.models import CriterionVerification, Submission, SubmissionStatusChoices
 from ntm.assessments.concurrency import lock_unit_days
 
 Cell = tuple[int, str, date]
