@@ -50,11 +50,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ntm.accounts.models import ApiToken, Profile
 from ntm.accounts.services import create_token, password_link
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
-from ntm.assessments import approval, services, workbook_jobs
+from ntm.assessments import approval, services
 from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.assessments.responsibility import assign_responsibility
-from ntm.assessments.workbook import make_template
-from ntm.assessments.workbook_import import Expectation
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
@@ -77,6 +75,9 @@ from ntm.recognition.models import (
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
 from ntm.values.models import CriterionCertification
+from ntm.workbooks import jobs as workbook_jobs
+from ntm.workbooks.importing import Expectation
+from ntm.workbooks.template import make_template
 
 pytestmark = pytest.mark.django_db
 
@@ -1684,7 +1685,7 @@ NO_DATA_OPERATIONS = {
 
 def _filled(w: World) -> bytes:
     """The Kỳ Lạc template with the income filled in, as an official would."""
-    from ntm.assessments.tests.workbook_helpers import fill
+    from ntm.workbooks.tests.workbook_helpers import fill
 
     return fill(w.files["template"], {("18850", "10"): {"value": 44}})
 

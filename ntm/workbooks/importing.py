@@ -42,7 +42,24 @@ from ntm.assessments.bulk import (
     plan_values,
 )
 from ntm.assessments.concurrency import WriteConflict
-from ntm.assessments.workbook import (
+from ntm.audit.services import Actor
+from ntm.core.criteria.model import IndicatorKind
+from ntm.core.numbers import NumberError, parse_number
+from ntm.core.periods import Period, PeriodError, parse_period
+from ntm.criteria.models import CriteriaSet
+from ntm.number_messages import number_hint, page_locale
+from ntm.units.models import AdminUnit
+from ntm.workbooks.limits import (
+    MAX_CODES_ROWS,
+    MAX_PROBLEMS,
+    LimitExceeded,
+    check_archive,
+    check_dimension,
+    data_row_limit,
+    more_text,
+    too_many_rows,
+)
+from ntm.workbooks.template import (
     CODES_SHEET,
     FORMAT_VERSION,
     MARKER,
@@ -62,24 +79,7 @@ from ntm.assessments.workbook import (
     signature_matches,
     values_in_force,
 )
-from ntm.assessments.workbook_limits import (
-    MAX_CODES_ROWS,
-    MAX_PROBLEMS,
-    LimitExceeded,
-    check_archive,
-    check_dimension,
-    data_row_limit,
-    more_text,
-    too_many_rows,
-)
-from ntm.assessments.xlsx_reader import RowsExceeded, UploadedWorkbook, sheet_rows
-from ntm.audit.services import Actor
-from ntm.core.criteria.model import IndicatorKind
-from ntm.core.numbers import NumberError, parse_number
-from ntm.core.periods import Period, PeriodError, parse_period
-from ntm.criteria.models import CriteriaSet
-from ntm.number_messages import number_hint, page_locale
-from ntm.units.models import AdminUnit
+from ntm.workbooks.xlsx_reader import RowsExceeded, UploadedWorkbook, sheet_rows
 
 logger = logging.getLogger(__name__)
 

@@ -60,6 +60,8 @@ from ntm.values.models import IndicatorValue
 FORMAT_VERSION = "1"
 MARKER = "ntm-workbook-template"
 CODES_SHEET = "_ntm"
+#: The content type of the files made here.
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIGNATURE_SALT = "ntm.assessments.workbook.template"
 HEADER_ROW = 4
 FIRST_DATA_ROW = HEADER_ROW + 1

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from ntm import cli
 from ntm.assessments import services
-from ntm.assessments.tests.workbook_helpers import fill, template_bytes
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.values.models import IndicatorValue
+from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
 
 pytestmark = pytest.mark.django_db
 

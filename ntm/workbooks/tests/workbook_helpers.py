@@ -9,9 +9,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from ntm.assessments.workbook import CODES_SHEET, FIRST_DATA_ROW, build_template, columns
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
+from ntm.workbooks.template import CODES_SHEET, FIRST_DATA_ROW, build_template, columns
 
 PERIOD = "2020"
 OBSERVED_ON = dt.date(2020, 12, 31)

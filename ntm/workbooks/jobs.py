@@ -39,7 +39,9 @@ from django.utils.translation import gettext as _
 
 from ntm.assessments.bulk import CellInput
 from ntm.assessments.concurrency import Base
-from ntm.assessments.workbook_import import (
+from ntm.audit.services import Actor
+from ntm.units.media import StorageFailed, write_bytes
+from ntm.workbooks.importing import (
     Expectation,
     ImportResult,
     StalePreview,
@@ -48,9 +50,7 @@ from ntm.assessments.workbook_import import (
     import_reason,
     preview_workbook,
 )
-from ntm.assessments.workbook_limits import MAX_PROBLEMS
-from ntm.audit.services import Actor
-from ntm.units.media import StorageFailed, write_bytes
+from ntm.workbooks.limits import MAX_PROBLEMS
 
 logger = logging.getLogger(__name__)
 
