@@ -19,6 +19,7 @@ from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import ENTRY_ROLES, role_of
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.workbooks.codes import XLSX_TYPE
 from ntm.workbooks.importing import (
     MAX_UPLOAD_BYTES,
     Expectation,
@@ -27,7 +28,7 @@ from ntm.workbooks.importing import (
     import_workbook,
     preview_workbook,
 )
-from ntm.workbooks.template import XLSX_TYPE, TemplateRefused, make_template, read_period
+from ntm.workbooks.template import TemplateRefused, make_template, read_period
 
 router = Router()
 

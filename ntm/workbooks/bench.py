@@ -27,7 +27,8 @@ def _fill(content: bytes, seed: int = 2020) -> tuple[bytes, int]:
     """Give every open cell a plausible value; change a tenth of the prefilled ones."""
     from openpyxl import load_workbook
 
-    from ntm.workbooks.template import FIRST_DATA_ROW, columns, judgement_words
+    from ntm.workbooks.codes import FIRST_DATA_ROW, columns
+    from ntm.workbooks.template_layout import judgement_words
 
     rng = random.Random(seed)
     met, not_met = judgement_words()

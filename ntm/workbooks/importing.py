@@ -49,17 +49,7 @@ from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
 from ntm.number_messages import number_hint, page_locale
 from ntm.units.models import AdminUnit
-from ntm.workbooks.limits import (
-    MAX_CODES_ROWS,
-    MAX_PROBLEMS,
-    LimitExceeded,
-    check_archive,
-    check_dimension,
-    data_row_limit,
-    more_text,
-    too_many_rows,
-)
-from ntm.workbooks.template import (
+from ntm.workbooks.codes import (
     CODES_SHEET,
     FORMAT_VERSION,
     MARKER,
@@ -71,14 +61,22 @@ from ntm.workbooks.template import (
     CurrentValue,
     TemplateCodes,
     TemplateIndicator,
-    TemplateRefused,
     TemplateUnit,
     canonical_rows,
-    check_period_ended,
-    number_text,
     signature_matches,
-    values_in_force,
 )
+from ntm.workbooks.limits import (
+    MAX_CODES_ROWS,
+    MAX_PROBLEMS,
+    LimitExceeded,
+    check_archive,
+    check_dimension,
+    data_row_limit,
+    more_text,
+    too_many_rows,
+)
+from ntm.workbooks.template import TemplateRefused, check_period_ended, values_in_force
+from ntm.workbooks.template_layout import number_text
 from ntm.workbooks.xlsx_reader import RowsExceeded, UploadedWorkbook, sheet_rows
 
 logger = logging.getLogger(__name__)

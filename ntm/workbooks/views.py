@@ -24,6 +24,7 @@ from ntm.units.models import AdminUnit
 from ntm.units.selectors import is_in_force
 from ntm.units.wording import crumbs
 from ntm.workbooks import jobs
+from ntm.workbooks.codes import XLSX_TYPE
 from ntm.workbooks.importing import (
     MAX_UPLOAD_BYTES,
     Expectation,
@@ -31,7 +32,6 @@ from ntm.workbooks.importing import (
     check_size,
 )
 from ntm.workbooks.template import (
-    XLSX_TYPE,
     TemplateRefused,
     check_period_ended,
     default_period,

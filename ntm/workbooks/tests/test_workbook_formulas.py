@@ -17,8 +17,8 @@ from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, write_sets
 from ntm.values.models import IndicatorValue
+from ntm.workbooks.codes import CODES_SHEET
 from ntm.workbooks.importing import import_workbook, preview_workbook
-from ntm.workbooks.template import CODES_SHEET
 from ntm.workbooks.tests.workbook_helpers import (
     OBSERVED_ON,
     column_index,

@@ -21,7 +21,7 @@ from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
 from ntm.values.models import IndicatorValue
 from ntm.workbooks import jobs
-from ntm.workbooks.template import CODES_SHEET
+from ntm.workbooks.codes import CODES_SHEET
 from ntm.workbooks.tests.workbook_helpers import (
     column_index,
     edit,

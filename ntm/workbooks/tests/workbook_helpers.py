@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
-from ntm.workbooks.template import CODES_SHEET, FIRST_DATA_ROW, build_template, columns
+from ntm.workbooks.codes import CODES_SHEET, FIRST_DATA_ROW, columns
+from ntm.workbooks.template import build_template
 
 PERIOD = "2020"
 OBSERVED_ON = dt.date(2020, 12, 31)
