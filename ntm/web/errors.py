@@ -38,7 +38,8 @@ from ntm.criteria.selectors import UnknownSet
 from ntm.recognition.services import CaseRefused
 from ntm.units.boundaries import BoundaryRefused
 from ntm.units.wording import bad_text_message
-from ntm.workbooks.importing import StalePreview, WorkbookRefused
+from ntm.workbooks.importing import StalePreview
+from ntm.workbooks.reading import WorkbookRefused
 from ntm.workbooks.template import TemplateRefused
 
 logger = logging.getLogger(__name__)

@@ -20,14 +20,8 @@ from ntm.accounts.permissions import ENTRY_ROLES, role_of
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.workbooks.codes import XLSX_TYPE
-from ntm.workbooks.importing import (
-    MAX_UPLOAD_BYTES,
-    Expectation,
-    WorkbookRefused,
-    check_size,
-    import_workbook,
-    preview_workbook,
-)
+from ntm.workbooks.importing import import_workbook, preview_workbook
+from ntm.workbooks.reading import MAX_UPLOAD_BYTES, Expectation, WorkbookRefused, check_size
 from ntm.workbooks.template import TemplateRefused, make_template, read_period
 
 router = Router()

@@ -118,11 +118,8 @@ def template_command(args: argparse.Namespace) -> int:
 
 def import_command(args: argparse.Namespace) -> int:
     from ntm.audit.services import Actor
-    from ntm.workbooks.importing import (
-        WorkbookRefused,
-        import_workbook,
-        preview_workbook,
-    )
+    from ntm.workbooks.importing import import_workbook, preview_workbook
+    from ntm.workbooks.reading import WorkbookRefused
 
     user = _user(args.user)
     try:

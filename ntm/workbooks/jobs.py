@@ -42,15 +42,14 @@ from ntm.assessments.concurrency import Base
 from ntm.audit.services import Actor
 from ntm.units.media import StorageFailed, write_bytes
 from ntm.workbooks.importing import (
-    Expectation,
     ImportResult,
     StalePreview,
-    WorkbookRefused,
     apply_cells,
     import_reason,
     preview_workbook,
 )
 from ntm.workbooks.limits import MAX_PROBLEMS
+from ntm.workbooks.reading import Expectation, WorkbookRefused
 
 logger = logging.getLogger(__name__)
 

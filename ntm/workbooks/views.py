@@ -25,12 +25,7 @@ from ntm.units.selectors import is_in_force
 from ntm.units.wording import crumbs
 from ntm.workbooks import jobs
 from ntm.workbooks.codes import XLSX_TYPE
-from ntm.workbooks.importing import (
-    MAX_UPLOAD_BYTES,
-    Expectation,
-    WorkbookRefused,
-    check_size,
-)
+from ntm.workbooks.reading import MAX_UPLOAD_BYTES, Expectation, WorkbookRefused, check_size
 from ntm.workbooks.template import (
     TemplateRefused,
     check_period_ended,

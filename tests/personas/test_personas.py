@@ -76,7 +76,7 @@ from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
 from ntm.values.models import CriterionCertification
 from ntm.workbooks import jobs as workbook_jobs
-from ntm.workbooks.importing import Expectation
+from ntm.workbooks.reading import Expectation
 from ntm.workbooks.template import make_template
 
 pytestmark = pytest.mark.django_db

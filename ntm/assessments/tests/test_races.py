@@ -23,7 +23,8 @@ from ntm.assessments import approval
 from ntm.assessments.tests.approval_world import INCOME, PERIOD, world
 from ntm.criteria.selectors import get_set
 from ntm.values.models import IndicatorValue
-from ntm.workbooks.importing import WorkbookRefused, import_workbook
+from ntm.workbooks.importing import import_workbook
+from ntm.workbooks.reading import WorkbookRefused
 from ntm.workbooks.template import build_template
 from ntm.workbooks.tests.workbook_helpers import fill
 

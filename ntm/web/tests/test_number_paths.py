@@ -24,7 +24,7 @@ from ntm.core.numbers import NumberError, parse_number
 from ntm.values.models import IndicatorValue
 from ntm.web import forms_authoring
 from ntm.web.entry_cells import RawValue, read_cell
-from ntm.workbooks.importing import CellValueError, read_number
+from ntm.workbooks.rows import CellValueError, read_number
 from ntm.workbooks.tests.test_workbook_cli_api import communes, ky_anh, run  # noqa: F401
 from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
 from ntm.workbooks.xlsx_reader import SheetCell

@@ -414,7 +414,7 @@ def test_a_template_whose_units_changed_since_is_refused(office, ky_anh):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(office, ky_anh, monkeypatch):
-    monkeypatch.setattr("ntm.workbooks.importing.MAX_UPLOAD_BYTES", 1024 * 1024)
+    monkeypatch.setattr("ntm.workbooks.reading.MAX_UPLOAD_BYTES", 1024 * 1024)
     html = post_upload(office, ky_anh["district"], b"0" * (1536 * 1024), name="big.xlsx")
     assert (
         "Tệp quá lớn: 1,5 MB, giới hạn là 1 MB. Một mẫu 200 xã chưa đến 1 MB; hãy dùng đúng mẫu "
