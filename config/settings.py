@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ntm.recognition",
     "ntm.programme",
     "ntm.reports",
+    "ntm.workbooks",
     "ntm.web",
 ]
 

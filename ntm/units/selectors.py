@@ -21,6 +21,13 @@ def in_force_on(on: date) -> Q:
     )
 
 
+def is_in_force(unit: AdminUnit, on: date) -> bool:
+    """The unit is in force on a date (the test of ``in_force_on`` for one loaded unit)."""
+    return (unit.valid_from is None or unit.valid_from <= on) and (
+        unit.valid_to is None or on < unit.valid_to
+    )
+
+
 def parse_level(level: str | Level | None) -> Level | None:
     if level is None or level == "":
         return None

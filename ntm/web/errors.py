@@ -28,8 +28,6 @@ from ntm.approvals.approval import CommentRequired, TransitionRefused
 from ntm.assessments.bulk import ValuesRefused
 from ntm.assessments.evidence import EvidenceRefused
 from ntm.assessments.validation import AssessmentError
-from ntm.assessments.workbook import TemplateRefused
-from ntm.assessments.workbook_import import StalePreview, WorkbookRefused
 from ntm.core.criteria.schema import CriteriaDataError
 from ntm.core.hierarchy import HierarchyError, UnknownUnit
 from ntm.core.numbers import NumberError
@@ -40,6 +38,9 @@ from ntm.criteria.selectors import UnknownSet
 from ntm.recognition.services import CaseRefused
 from ntm.units.boundaries import BoundaryRefused
 from ntm.units.wording import bad_text_message
+from ntm.workbooks.importing import StalePreview
+from ntm.workbooks.reading import WorkbookRefused
+from ntm.workbooks.template import TemplateRefused
 
 logger = logging.getLogger(__name__)
 

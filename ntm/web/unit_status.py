@@ -38,7 +38,7 @@ from ntm.programme.models import Registration, Sponsorship, Target
 from ntm.recognition.models import Recognition
 from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Succession
-from ntm.units.selectors import Link, in_force_on, unit_detail
+from ntm.units.selectors import Link, in_force_on, is_in_force, unit_detail
 from ntm.units.wording import Crumb, ancestors, crumbs  # re-exported for the pages
 from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.web import below
@@ -151,12 +151,6 @@ def validity_text(unit: AdminUnit) -> str:
     if end:
         return gettext("đến %(end)s") % {"end": end}
     return gettext("đang có hiệu lực")
-
-
-def is_in_force(unit: AdminUnit, on: date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= on) and (
-        unit.valid_to is None or on < unit.valid_to
-    )
 
 
 # --- Status under each applicable set -------------------------------------------------

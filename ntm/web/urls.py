@@ -8,7 +8,6 @@ from ntm.web import (
     views_exports,
     views_public,
     views_units,
-    views_workbook,
 )
 
 app_name = "web"
@@ -50,34 +49,8 @@ urlpatterns = [
     path("", include("ntm.criteria.urls")),
     # Public recognition list, no login (views_public.py)
     path("recognitions/", views_public.recognitions, name="recognitions"),
-    # Excel: a unit's templates and imports (views_workbook.py), tables to XLSX (views_exports.py)
-    path("units/<id:unit_id>/excel/", views_workbook.workbook_page, name="unit-workbook"),
-    path(
-        "units/<id:unit_id>/excel/template/",
-        views_workbook.template_download,
-        name="workbook-template",
-    ),
-    path("units/<id:unit_id>/excel/upload/", views_workbook.upload, name="workbook-upload-file"),
-    path(
-        "units/<id:unit_id>/excel/<str:token>/",
-        views_workbook.upload_page,
-        name="workbook-upload",
-    ),
-    path(
-        "units/<id:unit_id>/excel/<str:token>/status/",
-        views_workbook.upload_status,
-        name="workbook-upload-status",
-    ),
-    path(
-        "units/<id:unit_id>/excel/<str:token>/confirm/",
-        views_workbook.upload_confirm,
-        name="workbook-confirm",
-    ),
-    path(
-        "units/<id:unit_id>/excel/<str:token>/cancel/",
-        views_workbook.upload_cancel,
-        name="workbook-cancel",
-    ),
+    # Excel: a unit's templates and imports (ntm/workbooks/urls.py), tables to XLSX (views_exports.py)
+    path("units/<id:unit_id>/excel/", include("ntm.workbooks.urls")),
     path("units/<id:unit_id>/xlsx/", views_exports.unit_criteria_xlsx, name="unit-xlsx"),
     path(
         "units/<id:unit_id>/children/xlsx/",

@@ -52,10 +52,8 @@ from ntm.accounts.services import create_token, password_link
 from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.approvals.responsibility import assign_responsibility
-from ntm.assessments import services, workbook_jobs
+from ntm.assessments import services
 from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
-from ntm.assessments.workbook import make_template
-from ntm.assessments.workbook_import import Expectation
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
@@ -78,6 +76,9 @@ from ntm.recognition.models import (
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
 from ntm.values.models import CriterionCertification
+from ntm.workbooks import jobs as workbook_jobs
+from ntm.workbooks.reading import Expectation
+from ntm.workbooks.template import make_template
 
 pytestmark = pytest.mark.django_db
 
@@ -1685,7 +1686,7 @@ NO_DATA_OPERATIONS = {
 
 def _filled(w: World) -> bytes:
     """The Kỳ Lạc template with the income filled in, as an official would."""
-    from ntm.assessments.tests.workbook_helpers import fill
+    from ntm.workbooks.tests.workbook_helpers import fill
 
     return fill(w.files["template"], {("18850", "10"): {"value": 44}})
 

@@ -23,10 +23,10 @@ from ntm.assessments.tests.approval_world import (
     World,
     world,
 )
-from ntm.assessments.tests.workbook_helpers import fill, template_bytes
-from ntm.assessments.workbook_import import import_workbook
 from ntm.audit.models import AuditEntry
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
+from ntm.workbooks.importing import import_workbook
+from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
 
 __all__ = ["world"]
 

@@ -18,14 +18,14 @@ from ntm.assessments import services
 from ntm.assessments.bulk import CellInput, ChangeKind, apply_values, plan_values
 from ntm.assessments.concurrency import Base, StaleEdit, check_base
 from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
-from ntm.assessments.tests.workbook_helpers import fill
-from ntm.assessments.workbook import build_template
-from ntm.assessments.workbook_import import import_workbook
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.testing import make_user
 from ntm.values.models import IndicatorValue
+from ntm.workbooks.importing import import_workbook
+from ntm.workbooks.template import build_template
+from ntm.workbooks.tests.workbook_helpers import fill
 
 __all__ = ["world"]
 

@@ -21,11 +21,12 @@ from django.test import Client
 from ntm.approvals import approval
 from ntm.approvals.models import Submission, SubmissionEvent
 from ntm.assessments.tests.approval_world import INCOME, PERIOD, world
-from ntm.assessments.tests.workbook_helpers import fill
-from ntm.assessments.workbook import build_template
-from ntm.assessments.workbook_import import WorkbookRefused, import_workbook
 from ntm.criteria.selectors import get_set
 from ntm.values.models import IndicatorValue
+from ntm.workbooks.importing import import_workbook
+from ntm.workbooks.reading import WorkbookRefused
+from ntm.workbooks.template import build_template
+from ntm.workbooks.tests.workbook_helpers import fill
 
 __all__ = ["world"]
 

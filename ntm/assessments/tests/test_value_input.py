@@ -11,14 +11,14 @@ from django.test import Client
 
 from ntm.assessments.bulk import CellInput, plan_values
 from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
-from ntm.assessments.tests.workbook_helpers import fill
 from ntm.assessments.validation import MAX_NOTE, MAX_REASON, MAX_SOURCE, latest_day
-from ntm.assessments.workbook import build_template
-from ntm.assessments.workbook_import import import_workbook
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.values.models import IndicatorValue
+from ntm.workbooks.importing import import_workbook
+from ntm.workbooks.template import build_template
+from ntm.workbooks.tests.workbook_helpers import fill
 
 __all__ = ["world"]
 

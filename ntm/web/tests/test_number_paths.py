@@ -18,16 +18,16 @@ import pytest
 from django.utils import translation
 
 from ntm.assessments.evidence import size_text
-from ntm.assessments.tests.test_workbook_cli_api import communes, ky_anh, run  # noqa: F401
-from ntm.assessments.tests.workbook_helpers import fill, template_bytes
 from ntm.assessments.validation import AssessmentError, validate_value
-from ntm.assessments.workbook_import import CellValueError, read_number
-from ntm.assessments.xlsx_reader import SheetCell
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.numbers import NumberError, parse_number
 from ntm.criteria import forms_authoring
 from ntm.values.models import IndicatorValue
 from ntm.web.entry_cells import RawValue, read_cell
+from ntm.workbooks.rows import CellValueError, read_number
+from ntm.workbooks.tests.test_workbook_cli_api import communes, ky_anh, run  # noqa: F401
+from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
+from ntm.workbooks.xlsx_reader import SheetCell
 
 NUMBERS_JS = Path(__file__).resolve().parents[1] / "static" / "web" / "numbers.js"
 INCOME = IndicatorDef(

@@ -18,8 +18,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ntm.accounts.permissions import can_write
 from ntm.accounts.scope import scope_of, visible_unit
-from ntm.assessments import workbook_jobs as jobs
-from ntm.assessments.workbook import (
+from ntm.audit.services import Actor
+from ntm.units.media import StorageFailed
+from ntm.units.models import AdminUnit
+from ntm.units.selectors import is_in_force
+from ntm.units.wording import crumbs
+from ntm.workbooks import jobs
+from ntm.workbooks.codes import XLSX_TYPE
+from ntm.workbooks.reading import MAX_UPLOAD_BYTES, Expectation, WorkbookRefused, check_size
+from ntm.workbooks.template import (
     TemplateRefused,
     check_period_ended,
     default_period,
@@ -29,17 +36,6 @@ from ntm.assessments.workbook import (
     template_choices,
     units_below,
 )
-from ntm.assessments.workbook_import import (
-    MAX_UPLOAD_BYTES,
-    Expectation,
-    WorkbookRefused,
-    check_size,
-)
-from ntm.audit.services import Actor
-from ntm.units.media import StorageFailed
-from ntm.units.models import AdminUnit
-from ntm.web import unit_status
-from ntm.web.xlsx import XLSX_TYPE
 
 #: The most changes and problems listed on the preview page; the counts cover them all.
 LIST_LIMIT = 300
@@ -58,7 +54,7 @@ class PermissionDeniedPage(Exception):
 
 
 def _forbidden(request: HttpRequest, unit: AdminUnit) -> HttpResponse:
-    return render(request, "web/workbook/forbidden.html", {"unit": unit}, status=403)
+    return render(request, "workbooks/forbidden.html", {"unit": unit}, status=403)
 
 
 def _selection(request: HttpRequest, unit: AdminUnit, source=None):
@@ -70,7 +66,7 @@ def _selection(request: HttpRequest, unit: AdminUnit, source=None):
     try:
         period = read_period(period_text)
         check_period_ended(period, today=today)
-        if not unit_status.is_in_force(unit, period.observed_on):
+        if not is_in_force(unit, period.observed_on):
             errors.append(
                 _("%(unit)s không tồn tại vào ngày %(date)s, ngày cuối của kỳ %(period)s.")
                 % {
@@ -121,10 +117,10 @@ def workbook_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     selection = _selection(request, unit)
     return render(
         request,
-        "web/workbook/page.html",
+        "workbooks/page.html",
         {
             "unit": unit,
-            "crumbs": unit_status.crumbs(unit, scope_of(request.user)),
+            "crumbs": crumbs(unit, scope_of(request.user)),
             **selection,
             "target_count": _target_count(unit, selection),
             "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
@@ -167,10 +163,10 @@ def template_download(request: HttpRequest, unit_id: int) -> HttpResponse:
 def _page_with_errors(request, unit, selection, errors) -> HttpResponse:
     return render(
         request,
-        "web/workbook/page.html",
+        "workbooks/page.html",
         {
             "unit": unit,
-            "crumbs": unit_status.crumbs(unit, scope_of(request.user)),
+            "crumbs": crumbs(unit, scope_of(request.user)),
             **selection,
             "errors": errors,
             "target_count": _target_count(unit, selection),
@@ -257,7 +253,7 @@ def upload_page(request: HttpRequest, unit_id: int, token: str) -> HttpResponse:
     except PermissionDeniedPage as denied:
         return _forbidden(request, denied.unit)
     found = _owned_upload(request, unit, token)
-    return render(request, "web/workbook/upload.html", _upload_context(request, unit, found))
+    return render(request, "workbooks/upload.html", _upload_context(request, unit, found))
 
 
 @require_GET
@@ -272,7 +268,7 @@ def upload_status(request: HttpRequest, unit_id: int, token: str) -> HttpRespons
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "web/workbook/_progress.html", _upload_context(request, unit, found))
+    return render(request, "workbooks/_progress.html", _upload_context(request, unit, found))
 
 
 def _upload_context(request: HttpRequest, unit: AdminUnit, found: jobs.Upload) -> dict:
@@ -299,7 +295,7 @@ def _upload_context(request: HttpRequest, unit: AdminUnit, found: jobs.Upload) -
             )
     return {
         "unit": unit,
-        "crumbs": unit_status.crumbs(unit, scope_of(request.user)),
+        "crumbs": crumbs(unit, scope_of(request.user)),
         "upload": found,
         "state": state,
         "changes": changes,

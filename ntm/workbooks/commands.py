@@ -74,16 +74,16 @@ def _find(find_unit, code: str, on, level: str, children: bool):
 
 
 def template_command(args: argparse.Namespace) -> int:
-    from ntm.assessments.workbook import (
+    from ntm.core.hierarchy import HierarchyError
+    from ntm.criteria.selectors import UnknownSet, get_set
+    from ntm.units.models import AdminUnit
+    from ntm.units.selectors import find_unit
+    from ntm.workbooks.template import (
         TemplateRefused,
         check_period_ended,
         make_template,
         read_period,
     )
-    from ntm.core.hierarchy import HierarchyError
-    from ntm.criteria.selectors import UnknownSet, get_set
-    from ntm.units.models import AdminUnit
-    from ntm.units.selectors import find_unit
 
     user = _user(args.user)
     try:
@@ -117,12 +117,9 @@ def template_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from ntm.assessments.workbook_import import (
-        WorkbookRefused,
-        import_workbook,
-        preview_workbook,
-    )
     from ntm.audit.services import Actor
+    from ntm.workbooks.importing import import_workbook, preview_workbook
+    from ntm.workbooks.reading import WorkbookRefused
 
     user = _user(args.user)
     try:
@@ -188,7 +185,7 @@ def import_command(args: argparse.Namespace) -> int:
 def bench_command(args: argparse.Namespace) -> int:
     import json
 
-    from ntm.assessments.workbook_bench import run_workbook_benchmark
+    from ntm.workbooks.bench import run_workbook_benchmark
 
     results = run_workbook_benchmark(communes=args.communes)
     args.output.parent.mkdir(parents=True, exist_ok=True)

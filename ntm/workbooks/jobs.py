@@ -39,18 +39,17 @@ from django.utils.translation import gettext as _
 
 from ntm.assessments.bulk import CellInput
 from ntm.assessments.concurrency import Base
-from ntm.assessments.workbook_import import (
-    Expectation,
+from ntm.audit.services import Actor
+from ntm.units.media import StorageFailed, write_bytes
+from ntm.workbooks.importing import (
     ImportResult,
     StalePreview,
-    WorkbookRefused,
     apply_cells,
     import_reason,
     preview_workbook,
 )
-from ntm.assessments.workbook_limits import MAX_PROBLEMS
-from ntm.audit.services import Actor
-from ntm.units.media import StorageFailed, write_bytes
+from ntm.workbooks.limits import MAX_PROBLEMS
+from ntm.workbooks.reading import Expectation, WorkbookRefused
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ntm import cli
-from ntm.assessments.tests.workbook_helpers import column_index, save, template_bytes
-from ntm.assessments.workbook import FIRST_DATA_ROW
-from ntm.assessments.workbook_import import WorkbookRefused, preview_workbook
-from ntm.assessments.workbook_limits import MAX_PROBLEMS, MAX_UNPACKED_BYTES, data_row_limit
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit
+from ntm.workbooks.codes import FIRST_DATA_ROW
+from ntm.workbooks.importing import preview_workbook
+from ntm.workbooks.limits import MAX_PROBLEMS, MAX_UNPACKED_BYTES, data_row_limit
+from ntm.workbooks.reading import WorkbookRefused
+from ntm.workbooks.tests.workbook_helpers import column_index, save, template_bytes
 
 pytestmark = pytest.mark.django_db
 

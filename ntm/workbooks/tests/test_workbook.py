@@ -9,20 +9,20 @@ import pytest
 from openpyxl import load_workbook
 
 from ntm.assessments import services
-from ntm.assessments.tests.workbook_helpers import (
+from ntm.audit.models import AuditEntry
+from ntm.audit.services import Actor
+from ntm.criteria.services import load_criteria_sets
+from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, write_sets
+from ntm.values.models import IndicatorValue
+from ntm.workbooks.codes import CODES_SHEET, FIRST_DATA_ROW, HEADER_ROW
+from ntm.workbooks.importing import import_workbook, preview_workbook
+from ntm.workbooks.tests.workbook_helpers import (
     OBSERVED_ON,
     column_index,
     fill,
     find_row,
     template_bytes,
 )
-from ntm.assessments.workbook import CODES_SHEET, FIRST_DATA_ROW, HEADER_ROW
-from ntm.assessments.workbook_import import import_workbook, preview_workbook
-from ntm.audit.models import AuditEntry
-from ntm.audit.services import Actor
-from ntm.criteria.services import load_criteria_sets
-from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, write_sets
-from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,7 @@ def test_percent_formatted_cell_and_numbers_typed_as_text_are_read_as_the_user_s
         sheet.cell(row, index["numerator"] + 1, " 8.25 ")
         sheet.cell(row, index["denominator"] + 1, 10)
 
-    from ntm.assessments.tests.workbook_helpers import edit
+    from ntm.workbooks.tests.workbook_helpers import edit
 
     content = edit(template_bytes(communes(ky_anh), parent=ky_anh["district"]), change)
     result = preview_workbook(content, user=None)
@@ -283,7 +283,7 @@ def test_a_percentage_formatted_cell_is_read_as_the_percent_it_shows(tmp_path):
         judgement = sheet.cell(find_row(sheet, "18793", "17.1"), column_index()["value"] + 1)
         judgement.value = True  # TRUE where a number goes
 
-    from ntm.assessments.tests.workbook_helpers import edit
+    from ntm.workbooks.tests.workbook_helpers import edit
 
     content = edit(template_bytes([units["ky_lac"], units["ky_tay"]]), change)
     result = preview_workbook(content, user=None)

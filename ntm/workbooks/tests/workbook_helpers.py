@@ -9,9 +9,10 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from ntm.assessments.workbook import CODES_SHEET, FIRST_DATA_ROW, build_template, columns
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
+from ntm.workbooks.codes import CODES_SHEET, FIRST_DATA_ROW, columns
+from ntm.workbooks.template import build_template
 
 PERIOD = "2020"
 OBSERVED_ON = dt.date(2020, 12, 31)

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from ntm.assessments.xlsx_reader import RowsExceeded, UploadedWorkbook, sheet_rows
+from ntm.workbooks.xlsx_reader import RowsExceeded, UploadedWorkbook, sheet_rows
 
 
 def _file() -> bytes:

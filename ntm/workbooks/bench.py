@@ -27,7 +27,8 @@ def _fill(content: bytes, seed: int = 2020) -> tuple[bytes, int]:
     """Give every open cell a plausible value; change a tenth of the prefilled ones."""
     from openpyxl import load_workbook
 
-    from ntm.assessments.workbook import FIRST_DATA_ROW, columns, judgement_words
+    from ntm.workbooks.codes import FIRST_DATA_ROW, columns
+    from ntm.workbooks.template_layout import judgement_words
 
     rng = random.Random(seed)
     met, not_met = judgement_words()
@@ -66,14 +67,14 @@ def run_workbook_benchmark(*, communes: int = 200) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from ntm.assessments.workbook import build_template, read_period, template_units
-    from ntm.assessments.workbook_import import import_workbook, preview_workbook
     from ntm.audit.services import Actor
     from ntm.criteria.selectors import get_set
     from ntm.criteria.services import load_criteria_sets
     from ntm.units.models import AdminUnit
     from ntm.units.selectors import find_unit
     from ntm.values.models import IndicatorValue
+    from ntm.workbooks.importing import import_workbook, preview_workbook
+    from ntm.workbooks.template import build_template, read_period, template_units
 
     call_command("migrate", interactive=False, verbosity=0)
     load_criteria_sets()

@@ -17,21 +17,14 @@ from ninja.files import UploadedFile
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import ENTRY_ROLES, role_of
-from ntm.assessments.workbook import TemplateRefused, make_template, read_period
-from ntm.assessments.workbook_import import (
-    MAX_UPLOAD_BYTES,
-    Expectation,
-    WorkbookRefused,
-    check_size,
-    import_workbook,
-    preview_workbook,
-)
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.workbooks.codes import XLSX_TYPE
+from ntm.workbooks.importing import import_workbook, preview_workbook
+from ntm.workbooks.reading import MAX_UPLOAD_BYTES, Expectation, WorkbookRefused, check_size
+from ntm.workbooks.template import TemplateRefused, make_template, read_period
 
 router = Router()
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Message(Schema):

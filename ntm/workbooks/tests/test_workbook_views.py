@@ -16,8 +16,13 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from ntm.assessments import services
-from ntm.assessments import workbook_jobs as jobs
-from ntm.assessments.tests.workbook_helpers import (
+from ntm.audit.models import AuditEntry
+from ntm.criteria.services import load_criteria_sets
+from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
+from ntm.values.models import IndicatorValue
+from ntm.workbooks import jobs
+from ntm.workbooks.codes import CODES_SHEET
+from ntm.workbooks.tests.workbook_helpers import (
     column_index,
     edit,
     fill,
@@ -26,11 +31,6 @@ from ntm.assessments.tests.workbook_helpers import (
     template_bytes,
     zip_without,
 )
-from ntm.assessments.workbook import CODES_SHEET
-from ntm.audit.models import AuditEntry
-from ntm.criteria.services import load_criteria_sets
-from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
-from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 
@@ -414,7 +414,7 @@ def test_a_template_whose_units_changed_since_is_refused(office, ky_anh):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(office, ky_anh, monkeypatch):
-    monkeypatch.setattr("ntm.assessments.workbook_import.MAX_UPLOAD_BYTES", 1024 * 1024)
+    monkeypatch.setattr("ntm.workbooks.reading.MAX_UPLOAD_BYTES", 1024 * 1024)
     html = post_upload(office, ky_anh["district"], b"0" * (1536 * 1024), name="big.xlsx")
     assert (
         "Tệp quá lớn: 1,5 MB, giới hạn là 1 MB. Một mẫu 200 xã chưa đến 1 MB; hãy dùng đúng mẫu "

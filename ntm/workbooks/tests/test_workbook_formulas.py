@@ -12,20 +12,20 @@ import pytest
 from openpyxl import load_workbook
 
 from ntm.assessments import services
-from ntm.assessments.tests.workbook_helpers import (
+from ntm.audit.models import AuditEntry
+from ntm.audit.services import Actor
+from ntm.criteria.services import load_criteria_sets
+from ntm.testing import COMMUNE_SET, make_ky_anh, write_sets
+from ntm.values.models import IndicatorValue
+from ntm.workbooks.codes import CODES_SHEET
+from ntm.workbooks.importing import import_workbook, preview_workbook
+from ntm.workbooks.tests.workbook_helpers import (
     OBSERVED_ON,
     column_index,
     fill,
     find_row,
     template_bytes,
 )
-from ntm.assessments.workbook import CODES_SHEET
-from ntm.assessments.workbook_import import import_workbook, preview_workbook
-from ntm.audit.models import AuditEntry
-from ntm.audit.services import Actor
-from ntm.criteria.services import load_criteria_sets
-from ntm.testing import COMMUNE_SET, make_ky_anh, write_sets
-from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from ntm.assessments import workbook_jobs as jobs
-from ntm.assessments.tests.workbook_helpers import template_bytes
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.workbooks import jobs
+from ntm.workbooks.tests.workbook_helpers import template_bytes
 
 pytestmark = pytest.mark.django_db
 

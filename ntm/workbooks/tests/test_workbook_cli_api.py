@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from ntm import cli
 from ntm.assessments import services
-from ntm.assessments.tests.workbook_helpers import fill, template_bytes
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.values.models import IndicatorValue
+from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,22 @@ def values():
 
 
 # --- Command line ------------------------------------------------------------------------
+
+
+def test_the_ntm_command_routes_the_excel_commands_to_ntm_workbooks(tmp_path):
+    """`ntm template`, `ntm import` and `ntm bench-workbook` are registered by ntm.cli from
+    ntm/workbooks/commands.py (the benchmark itself runs on the national units: `make bench`)."""
+    from ntm.workbooks import commands
+
+    parser = cli.build_parser()
+    out = tmp_path / "bench.json"
+    bench = parser.parse_args(["bench-workbook", "--communes", "3", "--output", str(out)])
+    assert (bench.func, bench.communes, bench.output) == (commands.bench_command, 3, out)
+    for argv in (
+        ["template", "--unit", "447", "--set", "x", "--period", "2020", "-o", "a.xlsx"],
+        ["import", "a.xlsx"],
+    ):
+        assert parser.parse_args(argv).func.__module__ == "ntm.workbooks.commands"
 
 
 def test_cli_writes_a_template_then_imports_it_filled_once(ky_anh, tmp_path, capsys):
