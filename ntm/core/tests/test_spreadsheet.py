@@ -75,7 +75,7 @@ def test_csv_text_leaves_plain_text_and_numbers_alone():
 ROOT = Path(__file__).resolve().parents[2]  # the ntm package
 HELPER = ROOT / "core" / "spreadsheet.py"
 #: The benchmark plays a user filling a template: it types constants, as a user would.
-TYPES_LIKE_A_USER = {ROOT / "assessments" / "workbook_bench.py"}
+TYPES_LIKE_A_USER = {ROOT / "workbooks" / "bench.py"}
 SHEETISH = re.compile(r"(sheet|^ws$|^worksheet)", re.IGNORECASE)
 
 
