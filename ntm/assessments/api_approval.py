@@ -22,7 +22,6 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.approvals.models import Submission
 from ntm.assessments import approval
 from ntm.assessments.approval import CommentRequired, TransitionRefused
-from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.queue import QueueFilter, build_queue
 from ntm.assessments.responsibility import (
     assign_responsibility,
@@ -31,12 +30,13 @@ from ntm.assessments.responsibility import (
     responsible_under,
     set_department_sector,
 )
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.models import AdminUnit, Department
+from ntm.values.concurrency import WriteConflict
+from ntm.values.validation import AssessmentError
 
 router = Router()
 

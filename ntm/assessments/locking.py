@@ -28,7 +28,7 @@ from ntm.assessments.approval_words import (
     when_text,
     who_text,
 )
-from ntm.assessments.concurrency import lock_unit_days
+from ntm.values.concurrency import lock_unit_days
 
 Cell = tuple[int, str, date]
 

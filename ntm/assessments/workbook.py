@@ -44,7 +44,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ntm.assessments.concurrency import Base
 from ntm.assessments.evaluation import evaluate_units
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
@@ -54,6 +53,7 @@ from ntm.core.spreadsheet import write_cell
 from ntm.criteria.models import CriteriaSet
 from ntm.number_messages import page_locale
 from ntm.units.models import AdminUnit
+from ntm.values.concurrency import Base
 from ntm.values.models import IndicatorValue
 
 #: Bumped when the layout or the codes sheet changes; older files are refused with a message.

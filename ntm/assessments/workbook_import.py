@@ -33,15 +33,6 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
-from ntm.assessments.bulk import (
-    CellInput,
-    ChangeKind,
-    ValuePlan,
-    ValuesRefused,
-    apply_values,
-    plan_values,
-)
-from ntm.assessments.concurrency import WriteConflict
 from ntm.assessments.workbook import (
     CODES_SHEET,
     FORMAT_VERSION,
@@ -80,6 +71,15 @@ from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
 from ntm.number_messages import number_hint, page_locale
 from ntm.units.models import AdminUnit
+from ntm.values.bulk import (
+    CellInput,
+    ChangeKind,
+    ValuePlan,
+    ValuesRefused,
+    apply_values,
+    plan_values,
+)
+from ntm.values.concurrency import WriteConflict
 
 logger = logging.getLogger(__name__)
 

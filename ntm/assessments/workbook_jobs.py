@@ -37,8 +37,6 @@ from django.db import close_old_connections, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ntm.assessments.bulk import CellInput
-from ntm.assessments.concurrency import Base
 from ntm.assessments.workbook_import import (
     Expectation,
     ImportResult,
@@ -51,6 +49,8 @@ from ntm.assessments.workbook_import import (
 from ntm.assessments.workbook_limits import MAX_PROBLEMS
 from ntm.audit.services import Actor
 from ntm.units.media import StorageFailed, write_bytes
+from ntm.values.bulk import CellInput
+from ntm.values.concurrency import Base
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Numbers as officials type or paste them, and as pages write them: one set of rules.
 
 Every path that reads a number from text uses :func:`parse_number`: the entry form and the
-grid (``ntm.web.entry_cells``), the threshold tables of the criteria authoring forms
+grid (``ntm.values.entry_cells``), the threshold tables of the criteria authoring forms
 (``ntm.web.forms_authoring``), text cells of an uploaded workbook
 (``ntm.assessments.workbook_import``) and the live check in the grid's JavaScript
-(``ntm/web/static/web/grid.js``, which follows this table). The API and the YAML exchange
+(``ntm/values/static/values/grid.js``, which follows this table). The API and the YAML exchange
 take JSON/YAML numbers, never text, so they parse nothing; an Excel cell that already holds
 a number is used as it is. Every page writes numbers with :func:`format_number`.
 

@@ -22,13 +22,13 @@ from ntm.approvals.models import (
 )
 from ntm.assessments import approval
 from ntm.assessments.approval import FROZEN, Allowed, allowed_actions
-from ntm.assessments.entry import evaluate_with_cells
 from ntm.assessments.locking import frozen_message
 from ntm.assessments.responsibility import Responsible, responsible_for
 from ntm.core.criteria.model import CriterionDef
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
+from ntm.values.entry import evaluate_with_cells
 from ntm.web.unit_status import badge_class, page_wording
 
 Status = SubmissionStatusChoices

@@ -25,9 +25,6 @@ from ntm.accounts.api_types import BadInput
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.services import UserAdminError
 from ntm.assessments.approval import CommentRequired, TransitionRefused
-from ntm.assessments.bulk import ValuesRefused
-from ntm.assessments.evidence import EvidenceRefused
-from ntm.assessments.validation import AssessmentError
 from ntm.assessments.workbook import TemplateRefused
 from ntm.assessments.workbook_import import StalePreview, WorkbookRefused
 from ntm.core.criteria.schema import CriteriaDataError
@@ -40,6 +37,9 @@ from ntm.criteria.selectors import UnknownSet
 from ntm.recognition.services import CaseRefused
 from ntm.units.boundaries import BoundaryRefused
 from ntm.units.wording import bad_text_message
+from ntm.values.bulk import ValuesRefused
+from ntm.values.evidence import EvidenceRefused
+from ntm.values.validation import AssessmentError
 
 logger = logging.getLogger(__name__)
 

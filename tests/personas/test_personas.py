@@ -51,7 +51,6 @@ from ntm.accounts.models import ApiToken, Profile
 from ntm.accounts.services import create_token, password_link
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.assessments import approval, services, workbook_jobs
-from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.assessments.responsibility import assign_responsibility
 from ntm.assessments.workbook import make_template
 from ntm.assessments.workbook_import import Expectation
@@ -76,6 +75,7 @@ from ntm.recognition.models import (
 )
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
+from ntm.values.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.values.models import CriterionCertification
 
 pytestmark = pytest.mark.django_db

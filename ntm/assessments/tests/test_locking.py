@@ -10,9 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ntm.assessments import approval
-from ntm.assessments.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, plan_values
-from ntm.assessments.entry import record_submission
-from ntm.assessments.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
 from ntm.assessments.locking import PeriodFrozen, frozen_cells
 from ntm.assessments.services import certify_criterion, record_value
 from ntm.assessments.tests.approval_world import (
@@ -26,6 +23,9 @@ from ntm.assessments.tests.approval_world import (
 from ntm.assessments.tests.workbook_helpers import fill, template_bytes
 from ntm.assessments.workbook_import import import_workbook
 from ntm.audit.models import AuditEntry
+from ntm.values.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, plan_values
+from ntm.values.entry import record_submission
+from ntm.values.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
 
 __all__ = ["world"]
