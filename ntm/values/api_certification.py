@@ -21,8 +21,8 @@ from pydantic import StrictBool
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
+from ntm.approvals.freeze import PeriodFrozen
 from ntm.assessments.evaluation import evaluate_unit
-from ntm.assessments.locking import PeriodFrozen
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set

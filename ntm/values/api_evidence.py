@@ -22,7 +22,7 @@ from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Id
 from ntm.accounts.permissions import WriteDenied, can_write
 from ntm.accounts.scope import scope_of
-from ntm.assessments.locking import PeriodFrozen
+from ntm.approvals.freeze import PeriodFrozen
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import PeriodError, parse_period

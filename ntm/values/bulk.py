@@ -9,7 +9,7 @@ definitions of the sets involved, the units, the current values.
 A cell identical to the current value (same numbers, source and note) is "unchanged" and
 writes nothing, so importing the same file twice changes nothing the second time.
 
-A cell that would write into a period under review or locked (``locking``) is a problem
+A cell that would write into a period under review or locked (``ntm.approvals.freeze``) is a problem
 that says why, since when, by whom and who can unlock; an unchanged cell there is not,
 so a template downloaded before the lock can still be imported for the other units.
 
@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import ENTRY_ROLES, WriteDenied, require_write
 from ntm.accounts.scope import scope_of
-from ntm.assessments.locking import frozen_cells
+from ntm.approvals.freeze import frozen_cells
 from ntm.audit.services import Actor, Change, record_changes
 from ntm.core.criteria.model import IndicatorDef
 from ntm.criteria.models import CriteriaSet, SetStatusChoices

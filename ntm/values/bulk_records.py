@@ -116,7 +116,7 @@ def record_certifications(
 ) -> int:
     """Certify many criteria, each as ``services.certify_criterion`` would; a certification
     of the same unit, criterion and day as a current one supersedes it. How many."""
-    from ntm.assessments.locking import frozen_cells
+    from ntm.approvals.freeze import frozen_cells
 
     units = _Units({r.unit_id for r in rows})
     known = _criterion_keys({r.criterion_key for r in rows})

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ntm.accounts.permissions import ENTRY_ROLES, require_write
-from ntm.assessments.locking import refuse_frozen
+from ntm.approvals.freeze import refuse_frozen
 from ntm.audit.services import Actor, Change, record_change, record_changes
 from ntm.core.numbers import format_number
 from ntm.number_messages import page_locale

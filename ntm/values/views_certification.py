@@ -25,9 +25,9 @@ from django.views.decorators.http import require_http_methods
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of, visible_unit
+from ntm.approvals.freeze import PeriodFrozen, frozen_cells
 from ntm.assessments.approval import approver_text, who_text
 from ntm.assessments.evaluation import evaluate_unit
-from ntm.assessments.locking import PeriodFrozen, frozen_cells
 from ntm.assessments.responsibility import Responsible
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriterionDef
