@@ -8,14 +8,14 @@ from ntm.accounts.api import router as accounts_router
 from ntm.accounts.api_auth import api_auth
 from ntm.accounts.api_types import ApiParser, BadInput
 from ntm.approvals.api import router as approvals_router
-from ntm.assessments.api import router as values_router
-from ntm.assessments.api_certification import router as certifications_router
 from ntm.assessments.api_dashboard import router as dashboards_router
-from ntm.assessments.api_evidence import router as evidence_router
 from ntm.criteria.api import router as criteria_router
 from ntm.recognition.api import router as recognition_router
 from ntm.units.api import router as units_router
 from ntm.units.api_boundaries import router as boundaries_router
+from ntm.values.api import router as values_router
+from ntm.values.api_certification import router as certifications_router
+from ntm.values.api_evidence import router as evidence_router
 from ntm.web.errors import REFUSALS, refusal
 from ntm.workbooks.api import router as workbook_router
 

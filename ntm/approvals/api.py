@@ -30,13 +30,13 @@ from ntm.approvals.responsibility import (
     responsible_under,
     set_department_sector,
 )
-from ntm.assessments.concurrency import WriteConflict
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.units.models import AdminUnit, Department
+from ntm.values.concurrency import WriteConflict
+from ntm.values.validation import AssessmentError
 
 router = Router()
 

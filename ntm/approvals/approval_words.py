@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.approvals.models import Submission, SubmissionStatusChoices
-from ntm.assessments.validation import AssessmentError
 from ntm.units.models import AdminUnit
+from ntm.values.validation import AssessmentError
 
 Status = SubmissionStatusChoices
 

@@ -24,11 +24,11 @@ from ntm.approvals.models import (
     SubmissionStatusChoices,
 )
 from ntm.approvals.responsibility import Responsible, responsible_for
-from ntm.assessments.entry import evaluate_with_cells
 from ntm.core.criteria.model import CriterionDef
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
+from ntm.values.entry import evaluate_with_cells
 from ntm.web.unit_status import badge_class, page_wording
 
 Status = SubmissionStatusChoices

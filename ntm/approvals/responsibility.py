@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import OFFICE_ROLES, require_write
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef
 from ntm.criteria.sectors import Sector, criterion_sectors, sector_map
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.values.validation import AssessmentError
 
 #: Levels whose offices assign criteria to departments.
 OFFICE_LEVELS = (LevelChoices.PROVINCE, LevelChoices.DISTRICT)

@@ -30,14 +30,14 @@ from ntm.approvals.responsibility import (
     responsible_under,
     set_department_sector,
 )
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.sectors import sector_map
 from ntm.criteria.selectors import latest_sets
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.values.validation import AssessmentError
+from ntm.values.views_entry import _picker_context, _safe_next, _target
 from ntm.web import unit_status
-from ntm.web.views_entry import _picker_context, _safe_next, _target
 
 #: The steps a form may post, with the words of their success.
 STEPS = ("submit", "withdraw", "verify", "return", "approve", "lock", "unlock")

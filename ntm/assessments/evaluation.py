@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 from django.db.models import Q, QuerySet
 
-from ntm.assessments.inputs import read_inputs
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import CriteriaSetDef, IndicatorKind, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import ladder_of
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
+from ntm.values.inputs import read_inputs
 
 #: Tiers in ladder order: a unit recognized at a tier also holds the tiers below it.
 #: Urban kinds: wards, townships, urban districts and residential groups are not assessed

@@ -1,7 +1,7 @@
 """Evaluate many units on several dates from one read of their values.
 
 A dashboard that shows the state at each year end reads the values and certifications of
-all units up to the last date once (``ntm.assessments.inputs``) and runs the engine on
+all units up to the last date once (``ntm.values.inputs``) and runs the engine on
 each date's inputs. A test checks that every date gives the same result as
 ``evaluate_units``.
 
@@ -18,7 +18,12 @@ from datetime import date
 import numpy as np
 
 from ntm.assessments.evaluation import TIER_RANK, UnitRows, child_aggregates
-from ntm.assessments.inputs import (
+from ntm.core import dashboard
+from ntm.core.criteria import engine
+from ntm.core.criteria.model import Tier
+from ntm.criteria.models import CriteriaSet
+from ntm.recognition.models import Recognition
+from ntm.values.inputs import (
     as_text,
     day_numbers,
     for_units,
@@ -26,11 +31,6 @@ from ntm.assessments.inputs import (
     raw_rows,
     read_inputs,
 )
-from ntm.core import dashboard
-from ntm.core.criteria import engine
-from ntm.core.criteria.model import Tier
-from ntm.criteria.models import CriteriaSet
-from ntm.recognition.models import Recognition
 
 __all__ = [
     "RecognitionRows",

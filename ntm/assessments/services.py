@@ -8,7 +8,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import CriterionDef, Tier
 from ntm.criteria.models import CriteriaSet
@@ -17,6 +16,7 @@ from ntm.recognition.models import Recognition, Revocation
 from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Department
 from ntm.values.models import CriterionCertification, IndicatorValue
+from ntm.values.validation import AssessmentError
 
 
 def _audit(
@@ -71,7 +71,7 @@ def record_value(
 ) -> IndicatorValue:
     """Record one value; a second value for the same unit, indicator and date is a correction
     that keeps the previous one in history. The same checks and audit as a bulk write."""
-    from ntm.assessments.bulk import CellInput, ValuesRefused, apply_values
+    from ntm.values.bulk import CellInput, ValuesRefused, apply_values
 
     cell = CellInput(
         unit_id=unit.pk, indicator_key=indicator_key, observed_on=observed_on, value=value,

@@ -1,7 +1,7 @@
 """Numbers as officials type or paste them, and as pages write them: one set of rules.
 
 Every path that reads a number from text uses :func:`parse_number`: the entry form and the
-grid (``ntm.web.entry_cells``), the threshold tables of the criteria authoring forms
+grid (``ntm.values.entry_cells``), the threshold tables of the criteria authoring forms
 (``ntm.criteria.forms_authoring``), text cells of an uploaded workbook
 (``ntm.workbooks.rows``) and the live check in the grid's JavaScript
 (``ntm/web/static/web/grid.js``, which follows this table). The API and the YAML exchange

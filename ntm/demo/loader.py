@@ -11,8 +11,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ntm.accounts.models import Profile, RoleChoices
-from ntm.assessments.bulk import CellInput
-from ntm.assessments.bulk_records import CertificationRow, RecognitionRow
 from ntm.criteria.selectors import get_set
 from ntm.demo import seeds, writes
 from ntm.demo.approvals import load_approval_demo
@@ -29,6 +27,8 @@ from ntm.demo.trends import load_trends
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
+from ntm.values.bulk import CellInput
+from ntm.values.bulk_records import CertificationRow, RecognitionRow
 from ntm.values.models import CriterionCertification, IndicatorValue
 
 # Shown on the console and the login page of a demo only; never used outside `ntm demo`.

@@ -28,7 +28,6 @@ from django.utils import timezone
 from unidecode import unidecode
 
 from ntm.assessments import services as records
-from ntm.assessments.bulk_records import CertificationRow
 from ntm.assessments.evaluation import evaluate_units
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
@@ -45,6 +44,7 @@ from ntm.recognition.models import (
 from ntm.recognition.procedure import document_kinds
 from ntm.recognition.selectors import awaiting_for_unit
 from ntm.units.models import AdminUnit
+from ntm.values.bulk_records import CertificationRow
 
 SOURCE = "demo: hồ sơ xét công nhận mô phỏng"
 D = dt.date

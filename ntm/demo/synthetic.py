@@ -25,13 +25,13 @@ from datetime import date
 
 import numpy as np
 
-from ntm.assessments.bulk import CellInput
-from ntm.assessments.bulk_records import CertificationRow, RecognitionRow
 from ntm.assessments.evaluation import recognized_tier_rank
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import in_force_on
+from ntm.values.bulk import CellInput
+from ntm.values.bulk_records import CertificationRow, RecognitionRow
 
 SEED = 20210925
 SOURCE = "demo: số liệu mô phỏng (seed cố định)"

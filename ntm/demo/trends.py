@@ -21,8 +21,6 @@ from datetime import date
 import numpy as np
 from django.db.models import Q
 
-from ntm.assessments.bulk import CellInput
-from ntm.assessments.bulk_records import CertificationRow
 from ntm.demo import writes
 from ntm.demo.synthetic import (
     END_2020,
@@ -35,6 +33,8 @@ from ntm.demo.synthetic import (
 )
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
+from ntm.values.bulk import CellInput
+from ntm.values.bulk_records import CertificationRow
 from ntm.values.models import CriterionCertification
 
 SEED = 20220308

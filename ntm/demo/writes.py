@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ntm.assessments.bulk import CellInput, ValuesRefused, apply_values
-from ntm.assessments.bulk_records import (
+from ntm.audit.services import Actor
+from ntm.values.bulk import CellInput, ValuesRefused, apply_values
+from ntm.values.bulk_records import (
     CertificationRow,
     RecognitionRow,
     record_certifications,
     record_recognitions,
 )
-from ntm.audit.services import Actor
 
 #: Who writes the demo data: the system, with this reason on every audit entry.
 ACTOR = Actor(user=None, channel="system")

@@ -8,10 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ntm.assessments.evidence import ACCEPT
 from ntm.criteria.models import TierChoices
 from ntm.recognition.models import Stage
 from ntm.recognition.procedure import document_kinds, procedure
+from ntm.values.evidence import ACCEPT
 
 
 class DateInput(forms.DateInput):

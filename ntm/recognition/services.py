@@ -38,9 +38,7 @@ from django.utils.translation import gettext as _
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, require_write
 from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS, evaluate_unit
-from ntm.assessments.evidence import EvidenceRefused, check_upload
 from ntm.assessments.services import record_recognition, record_registration, record_revocation
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.core.hierarchy import REFORM_2025
@@ -76,6 +74,8 @@ from ntm.recognition.selectors import (
 )
 from ntm.units.media import discard, save_field_file
 from ntm.units.models import AdminUnit
+from ntm.values.evidence import EvidenceRefused, check_upload
+from ntm.values.validation import AssessmentError
 
 #: Roles that prepare a commune's case.
 PREPARE_ROLES = frozenset({RoleChoices.DATA_ENTRY, RoleChoices.ADMINISTRATOR})

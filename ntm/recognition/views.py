@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import Scope, scope_of, visible_unit
-from ntm.assessments.evidence import allowed_labels, max_bytes, size_text
 from ntm.audit.services import Actor
 from ntm.criteria.models import TierChoices
 from ntm.recognition import forms, services
@@ -69,6 +68,7 @@ from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 from ntm.units.wording import crumbs
+from ntm.values.evidence import allowed_labels, max_bytes, size_text
 
 PAGE_SIZE = 50
 

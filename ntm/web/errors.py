@@ -25,9 +25,6 @@ from ntm.accounts.api_types import BadInput
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.services import UserAdminError
 from ntm.approvals.approval import CommentRequired, TransitionRefused
-from ntm.assessments.bulk import ValuesRefused
-from ntm.assessments.evidence import EvidenceRefused
-from ntm.assessments.validation import AssessmentError
 from ntm.core.criteria.schema import CriteriaDataError
 from ntm.core.hierarchy import HierarchyError, UnknownUnit
 from ntm.core.numbers import NumberError
@@ -38,6 +35,9 @@ from ntm.criteria.selectors import UnknownSet
 from ntm.recognition.services import CaseRefused
 from ntm.units.boundaries import BoundaryRefused
 from ntm.units.wording import bad_text_message
+from ntm.values.bulk import ValuesRefused
+from ntm.values.evidence import EvidenceRefused
+from ntm.values.validation import AssessmentError
 from ntm.workbooks.importing import StalePreview
 from ntm.workbooks.reading import WorkbookRefused
 from ntm.workbooks.template import TemplateRefused

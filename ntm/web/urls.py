@@ -2,9 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ntm.web import (
-    views_certification,
     views_dashboard,
-    views_entry,
     views_exports,
     views_public,
     views_units,
@@ -18,27 +16,9 @@ urlpatterns = [
     path("search/", views_units.search, name="search"),
     path("units/<id:unit_id>/", views_units.unit_detail, name="unit"),
     path("units/<id:unit_id>/children/", views_units.children_overview, name="unit-children"),
-    # Data entry: the assessment form, its preview and history, evidence, the bulk grid
-    # (views_entry.py)
-    path("units/<id:unit_id>/entry/", views_entry.entry_form, name="unit-entry"),
-    path(
-        "units/<id:unit_id>/entry/preview/",
-        views_entry.entry_preview,
-        name="unit-entry-preview",
-    ),
-    path(
-        "units/<id:unit_id>/entry/history/",
-        views_entry.entry_history,
-        name="unit-entry-history",
-    ),
-    path("units/<id:unit_id>/grid/", views_entry.grid, name="unit-grid"),
-    path("evidence/<id:evidence_id>/", views_entry.evidence_file, name="evidence"),
-    path(
-        "evidence/<id:evidence_id>/remove/",
-        views_entry.evidence_remove,
-        name="evidence-remove",
-    ),
-    # Dashboards and maps (views_dashboard.py)
+    # Data entry and certifications (ntm/values/urls.py)
+    path("", include("ntm.values.urls")),
+    # Dashboards, maps and boundary uploads (views_dashboard.py)
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("map/", views_dashboard.map_view, name="map"),
     path("units/<id:unit_id>/dashboard/", views_dashboard.dashboard, name="unit-dashboard"),
@@ -62,12 +42,6 @@ urlpatterns = [
     # Approval and locking, the queue, departments responsible for criteria
     # (ntm/approvals/urls.py)
     path("", include("ntm.approvals.urls")),
-    # Whole criteria certified by a document (views_certification.py)
-    path(
-        "units/<id:unit_id>/certifications/",
-        views_certification.certifications_page,
-        name="unit-certifications",
-    ),
     # Users and roles (offices), one's own account and API tokens (ntm/accounts/urls.py)
     path("", include("ntm.accounts.urls")),
     # The audit trail (ntm/audit/urls.py)

@@ -14,7 +14,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from ntm.assessments.concurrency import Base
+from ntm.values.concurrency import Base
 
 #: Bumped when the layout or the codes sheet changes; older files are refused with a message.
 FORMAT_VERSION = "1"

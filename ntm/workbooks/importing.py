@@ -25,7 +25,10 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.scope import scope_of
-from ntm.assessments.bulk import (
+from ntm.audit.services import Actor
+from ntm.core.periods import Period
+from ntm.criteria.models import CriteriaSet
+from ntm.values.bulk import (
     CellInput,
     ChangeKind,
     ValuePlan,
@@ -33,10 +36,7 @@ from ntm.assessments.bulk import (
     apply_values,
     plan_values,
 )
-from ntm.assessments.concurrency import WriteConflict
-from ntm.audit.services import Actor
-from ntm.core.periods import Period
-from ntm.criteria.models import CriteriaSet
+from ntm.values.concurrency import WriteConflict
 from ntm.workbooks.limits import (
     MAX_PROBLEMS,
     more_text,

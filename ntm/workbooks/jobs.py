@@ -37,10 +37,10 @@ from django.db import close_old_connections, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ntm.assessments.bulk import CellInput
-from ntm.assessments.concurrency import Base
 from ntm.audit.services import Actor
 from ntm.units.media import StorageFailed, write_bytes
+from ntm.values.bulk import CellInput
+from ntm.values.concurrency import Base
 from ntm.workbooks.importing import (
     ImportResult,
     StalePreview,

@@ -20,7 +20,7 @@ import zipfile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ntm.assessments.archives import ArchiveLimits, ArchiveRefused, check_sizes
+from ntm.values.archives import ArchiveLimits, ArchiveRefused, check_sizes
 
 #: The most communes a template lists (one province, with margin).
 MAX_UNITS = 700

@@ -19,12 +19,12 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ntm.assessments.bulk import (
-    CellInput,
-)
 from ntm.core.periods import Period, PeriodError, parse_period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
+from ntm.values.bulk import (
+    CellInput,
+)
 from ntm.workbooks.codes import (
     CODES_SHEET,
     FORMAT_VERSION,

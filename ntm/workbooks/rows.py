@@ -13,12 +13,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ntm.assessments.bulk import (
-    CellInput,
-)
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.numbers import NumberError, parse_number
 from ntm.number_messages import number_hint, page_locale
+from ntm.values.bulk import (
+    CellInput,
+)
 from ntm.workbooks.codes import (
     MET_WORDS,
     NOT_MET_WORDS,

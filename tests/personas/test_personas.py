@@ -53,7 +53,6 @@ from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.approvals.responsibility import assign_responsibility
 from ntm.assessments import services
-from ntm.assessments.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
@@ -75,6 +74,7 @@ from ntm.recognition.models import (
 )
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
+from ntm.values.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.values.models import CriterionCertification
 from ntm.workbooks import jobs as workbook_jobs
 from ntm.workbooks.reading import Expectation

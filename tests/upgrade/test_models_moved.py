@@ -24,7 +24,6 @@ from ntm.approvals.models import (
     Submission,
     SubmissionEvent,
 )
-from ntm.assessments.selectors import value_history
 from ntm.audit.selectors import AuditFilter
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.moves import MOVED_FROM_ASSESSMENTS
@@ -33,6 +32,7 @@ from ntm.recognition.models import Reacknowledgement, Recognition, RecognitionCa
 from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
+from ntm.values.selectors import value_history
 
 # The last migrations of the layout before the move, and the apps the move created.
 BEFORE = [("assessments", "0005_approval_and_locking"), ("recognition", "0001_initial")]

@@ -11,9 +11,6 @@ from django.utils import timezone
 
 from ntm.approvals import approval
 from ntm.approvals.locking import PeriodFrozen, frozen_cells
-from ntm.assessments.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, plan_values
-from ntm.assessments.entry import record_submission
-from ntm.assessments.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
 from ntm.assessments.services import certify_criterion, record_value
 from ntm.assessments.tests.approval_world import (
     INCOME,
@@ -24,6 +21,9 @@ from ntm.assessments.tests.approval_world import (
     world,
 )
 from ntm.audit.models import AuditEntry
+from ntm.values.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, plan_values
+from ntm.values.entry import record_submission
+from ntm.values.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
 from ntm.workbooks.importing import import_workbook
 from ntm.workbooks.tests.workbook_helpers import fill, template_bytes

@@ -16,9 +16,9 @@ from ntm.approvals.responsibility import (
     set_department_sector,
 )
 from ntm.assessments.tests.approval_world import PERIOD, World, world
-from ntm.assessments.validation import AssessmentError
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department
+from ntm.values.validation import AssessmentError
 
 __all__ = ["world"]
 

@@ -147,7 +147,7 @@ def test_trend_days_are_year_ends_up_to_the_date_within_the_units_life(units):
 
 
 def test_the_figures_are_the_same_when_units_are_too_many_to_list(units, monkeypatch):
-    from ntm.assessments import inputs
+    from ntm.values import inputs
 
     normal = build_dashboard(units["province"], scope=EVERYTHING, as_of=AS_OF)
     monkeypatch.setattr(inputs, "LONG_LIST", 1)

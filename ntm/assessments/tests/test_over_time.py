@@ -103,7 +103,7 @@ def test_recognition_rows_give_the_tier_held_on_each_day(units):
 
 
 def test_a_long_list_of_units_reads_every_row_and_keeps_only_theirs(units, monkeypatch):
-    from ntm.assessments import inputs
+    from ntm.values import inputs
 
     criteria_set = get_set("test-commune")
     some = AdminUnit.objects.filter(pk__in=[units["ky_lac"].pk, units["lam_hop"].pk])

@@ -207,7 +207,7 @@ def test_submit_racing_writes_never_lets_a_value_in_after_the_submission(world):
 
 
 def test_the_same_form_saved_at_once_from_pages_opened_together(world):
-    from ntm.assessments.tests.test_lost_updates import fields_of
+    from ntm.values.tests.test_lost_updates import fields_of
 
     ky_lac = world.units["ky_lac"].pk
     url = f"/units/{ky_lac}/entry/?set=test-commune&period=2021"

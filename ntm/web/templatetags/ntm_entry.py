@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 
 from ntm.accounts.permissions import can_write
 from ntm.units.models import AdminUnit
-from ntm.web.entry_periods import period_around
+from ntm.values.entry_periods import period_around
 from ntm.web.wording import slug_of
 
 register = template.Library()
