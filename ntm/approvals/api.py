@@ -31,9 +31,9 @@ from ntm.approvals.responsibility import (
     set_department_sector,
 )
 from ntm.audit.services import Actor
-from ntm.core.periods import Period, PeriodError, parse_period
+from ntm.core.periods import Period, parse_period
 from ntm.criteria.models import CriteriaSet
-from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.criteria.selectors import get_set
 from ntm.units.models import AdminUnit, Department
 from ntm.values.concurrency import WriteConflict
 from ntm.values.validation import AssessmentError
@@ -177,22 +177,8 @@ class DepartmentOut(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _set(set_id: str) -> CriteriaSet:
-    try:
-        return get_set(set_id)
-    except UnknownSet as error:
-        raise HttpError(404, str(error)) from None
-
-
-def _period(text: str) -> Period:
-    try:
-        return parse_period(text)
-    except PeriodError as error:
-        raise HttpError(422, str(error)) from None
-
-
 def _submission(unit: AdminUnit, set_id: str, period: str) -> Submission:
-    found = approval.find_submission(unit, set_id, _period(period))
+    found = approval.find_submission(unit, set_id, parse_period(period))
     if found is None:
         raise HttpError(
             404, f"{unit.name} has no entry for {set_id} and period {period}: nothing to act on."
@@ -283,7 +269,7 @@ def _step(request: HttpRequest, unit: AdminUnit, set_id: str, period: str, run) 
         return Status(409, {"detail": str(refused)})
     except AssessmentError as error:
         return Status(422, {"detail": str(error)})
-    return Status(200, _state(request, unit, set_id, _period(period)))
+    return Status(200, _state(request, unit, set_id, parse_period(period)))
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -342,7 +328,7 @@ def _office(request: HttpRequest, unit_id: int) -> AdminUnit:
 )
 def responsibilities(request: HttpRequest, unit_id: Id, set: str) -> dict[str, Any]:
     office = _office(request, unit_id)
-    stored = _set(set)
+    stored = get_set(set)
     definition = stored.to_domain()
     resolved = responsible_under(office, definition)
     return {
@@ -379,7 +365,7 @@ def responsibilities(request: HttpRequest, unit_id: Id, set: str) -> dict[str, A
 )
 def assign(request: HttpRequest, unit_id: Id, payload: AssignIn):
     office = _office(request, unit_id)
-    stored = _set(payload.set)
+    stored = get_set(payload.set)
     department = None
     if payload.department_id is not None:
         department = Department.objects.filter(pk=payload.department_id).first()
@@ -461,14 +447,14 @@ def _department(department: Department) -> dict[str, Any]:
 )
 def state(request: HttpRequest, unit_id: Id, set: str, period: str) -> dict[str, Any]:
     unit = api_visible_unit(request, unit_id)
-    return _state(request, unit, _set(set).set_id, _period(period))
+    return _state(request, unit, get_set(set).set_id, parse_period(period))
 
 
 @router.post("/{unit_id}/submit", response=STEP_RESPONSES, summary="Submit a draft period (unit)")
 def submit(request: HttpRequest, unit_id: Id, payload: PeriodIn):
     unit = api_visible_unit(request, unit_id)
-    stored = _set(payload.set)
-    when = _period(payload.period)
+    stored = get_set(payload.set)
+    when = parse_period(payload.period)
     return _step(
         request,
         unit,

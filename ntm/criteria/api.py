@@ -154,10 +154,7 @@ def list_sets(request: HttpRequest) -> list[dict[str, Any]]:
     summary="A criteria set with its criteria, indicators and thresholds",
 )
 def set_detail(request: HttpRequest, set_id: str, version: Id | None = None) -> dict[str, Any]:
-    try:
-        stored = get_set(set_id, version)
-    except UnknownSet as error:
-        raise HttpError(404, str(error)) from None
+    stored = get_set(set_id, version)  # UnknownSet: 404 (ntm.web.errors)
     if stored.is_draft and not may_author(request.user, stored):
         raise HttpError(404, f"Unknown criteria set {stored.label!r}.")
     return {"summary": _summary(stored), "definition": definition_to_dict(stored.to_domain())}
@@ -475,10 +472,7 @@ def import_set(
 )
 def export_set(request: HttpRequest, set_id: str, version: Id | None = None) -> Any:
 
-    try:
-        stored = get_set(set_id, version)
-    except UnknownSet as error:
-        raise HttpError(404, str(error)) from None
+    stored = get_set(set_id, version)  # UnknownSet: 404 (ntm.web.errors)
     if stored.is_draft and not may_author(request.user, stored):
         raise HttpError(404, f"Unknown criteria set {stored.label!r}.")
     response = HttpResponse(export_yaml(stored), content_type="application/yaml; charset=utf-8")

@@ -20,7 +20,6 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import StrictBool, StrictFloat, StrictInt
 
 from ntm.accounts.api_lookup import api_visible_unit
@@ -29,9 +28,8 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.approvals.models import Submission, SubmissionStatusChoices
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
-from ntm.core.periods import Period, PeriodError, parse_period
-from ntm.criteria.models import CriteriaSet
-from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.core.periods import PeriodError, parse_period
+from ntm.criteria.selectors import get_set
 from ntm.values.bulk import (
     CellInput,
     CellProblem,
@@ -212,20 +210,6 @@ class SubmitIn(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _set(set_id: str) -> CriteriaSet:
-    try:
-        return get_set(set_id)
-    except UnknownSet as error:
-        raise HttpError(404, str(error)) from None
-
-
-def _period(text: str) -> Period:
-    try:
-        return parse_period(text)
-    except PeriodError as error:
-        raise HttpError(422, str(error)) from None
-
-
 def _submission(submission: Submission | None) -> dict[str, Any] | None:
     if submission is None:
         return None
@@ -304,8 +288,8 @@ def _refusal(plan: ValuePlan, *, dry_run: bool) -> Status:
 def unit_values(request: HttpRequest, unit_id: Id, set: str, period: str) -> dict[str, Any]:
     """Every indicator of the set with the value in force on the period's last day."""
     unit = api_visible_unit(request, unit_id)
-    stored = _set(set)
-    when = _period(period)
+    stored = get_set(set)
+    when = parse_period(period)
     definition = stored.to_domain()
     evaluation = evaluate_with_cells(stored, [unit], when.observed_on)
     report = evaluation.unit_report(unit.pk)
@@ -440,8 +424,8 @@ def post_values(request: HttpRequest, payload: BatchIn):
 )
 def submit_period(request: HttpRequest, unit_id: Id, payload: SubmitIn):
     unit = api_visible_unit(request, unit_id)
-    stored = _set(payload.set)
-    when = _period(payload.period)
+    stored = get_set(payload.set)
+    when = parse_period(payload.period)
     try:
         check_target(unit, stored, when)
         submission, _changed = record_submission(

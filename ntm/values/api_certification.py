@@ -15,7 +15,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import StrictBool
 
 from ntm.accounts.api_lookup import api_visible_unit
@@ -24,8 +23,7 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.approvals.freeze import PeriodFrozen
 from ntm.assessments.evaluation import evaluate_unit
 from ntm.audit.services import Actor
-from ntm.criteria.models import CriteriaSet
-from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.criteria.selectors import get_set
 from ntm.units.selectors import default_as_of
 from ntm.values.certification import (
     CertificationInvalid,
@@ -113,14 +111,6 @@ class CertifyIn(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _set(set_id: str, on: dt.date) -> CriteriaSet:
-    """The version of a set in force on a date."""
-    try:
-        return get_set(set_id, on=on)
-    except UnknownSet as error:
-        raise HttpError(404, str(error)) from None
-
-
 def _number(key: str) -> str:
     return key.rpartition(":")[2]
 
@@ -164,7 +154,7 @@ def unit_certifications(
     and whether you may certify it."""
     unit = api_visible_unit(request, unit_id)
     day = date or default_as_of(unit)
-    stored = _set(set, day)
+    stored = get_set(set, on=day)
     definition = stored.to_domain()
     responsible = responsibilities(unit, definition)
     mine = {
@@ -213,7 +203,7 @@ def post_certification(request: HttpRequest, unit_id: Id, payload: CertifyIn):
     same day replaces the previous one, which stays in the history; audited as
     ``certification.record``."""
     unit = api_visible_unit(request, unit_id)
-    stored = _set(payload.set, payload.certified_on)
+    stored = get_set(payload.set, on=payload.certified_on)
     wanted = (payload.criterion_key or payload.number or "").strip()
     try:
         row = certify(

@@ -26,7 +26,7 @@ from ntm.approvals.freeze import PeriodFrozen
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import PeriodError, parse_period
-from ntm.criteria.selectors import UnknownSet, get_set
+from ntm.criteria.selectors import get_set
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.values.entry import check_target
@@ -97,10 +97,7 @@ def list_evidence(
     request: HttpRequest, unit_id: Id, period: str, indicator_key: str = ""
 ) -> list[dict[str, Any]]:
     unit = api_visible_unit(request, unit_id)
-    try:
-        observed_on = parse_period(period).observed_on
-    except PeriodError as error:
-        raise HttpError(422, str(error)) from None
+    observed_on = parse_period(period).observed_on  # PeriodError: 422 (ntm.web.errors)
     files = EvidenceFile.objects.filter(unit=unit, observed_on=observed_on, is_removed=False)
     if indicator_key:
         files = files.filter(key=indicator_key)
@@ -132,10 +129,7 @@ def upload_evidence(
     indicator: Form[str],
 ) -> Status:
     unit = api_visible_unit(request, unit_id)
-    try:
-        stored_set = get_set(set)
-    except UnknownSet as error:
-        raise HttpError(404, str(error)) from None
+    stored_set = get_set(set)  # UnknownSet: 404 (ntm.web.errors)
     try:
         when = parse_period(period)
         check_target(unit, stored_set, when)
