@@ -8,7 +8,7 @@ the page, the API and anything else go through ``certify``, which checks on the 
 
 * **who**: a verifier whose department is responsible for the criterion for that unit
   (``responsibility.responsible_for``), the unit in the verifier's scope; or the
-  approving office of the unit (``approval.may_approve``), which must give a note when
+  approving office of the unit (``rights.may_approve``), which must give a note when
   it certifies on a department's behalf, as when it verifies for one. Nobody else: the
   refusal (``WriteDenied``) names who may certify the criterion;
 * **what**: a criterion of the set, a document number, a date not in the future on which
@@ -36,8 +36,9 @@ from ntm.accounts.permissions import (
     require_write,
     role_of,
 )
-from ntm.approvals.approval import approver_text, may_approve, user_department_id
+from ntm.approvals.approval_words import approver_text
 from ntm.approvals.responsibility import Responsible, responsible_for
+from ntm.approvals.rights import may_approve, user_department_id
 from ntm.assessments import services
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef
