@@ -35,8 +35,8 @@ from ntm.criteria.models import CriteriaSet
 from ntm.criteria.sectors import sector_map
 from ntm.criteria.selectors import latest_sets
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.values.pages import entry_target, picker_context, safe_next
 from ntm.values.validation import AssessmentError
-from ntm.values.views_entry import _picker_context, _safe_next, _target
 from ntm.web import unit_status
 
 #: The steps a form may post, with the words of their success.
@@ -54,12 +54,12 @@ def approval_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's period: where it stands, who must act, criteria, history, the user's steps."""
     scope = scope_of(request.user)
     unit = visible_unit(scope, unit_id)
-    target = _target(request, unit)
+    target = entry_target(request, unit)
     context = {
         "unit": unit,
         "target": target,
         "crumbs": unit_status.crumbs(unit, scope),
-        **_picker_context(target),
+        **picker_context(target),
     }
     if target.criteria_set is not None:
         context["panel"] = _panel(request, unit, target)
@@ -73,7 +73,7 @@ def approval_step(request: HttpRequest, unit_id: int, step: str) -> HttpResponse
     unit = visible_unit(scope, unit_id)
     if step not in STEPS:
         raise Http404
-    target = _target(request, unit)
+    target = entry_target(request, unit)
     if target.criteria_set is None:
         raise Http404
     actor = Actor.from_request(request)
@@ -103,7 +103,7 @@ def approval_step(request: HttpRequest, unit_id: int, step: str) -> HttpResponse
     else:
         messages.success(request, notice)
     default = f"{reverse('web:unit-approval', args=[unit.pk])}?{target.query()}"
-    return redirect(_safe_next(request, default))
+    return redirect(safe_next(request, default))
 
 
 def _run(

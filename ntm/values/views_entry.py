@@ -9,14 +9,12 @@ same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,9 +24,7 @@ from ntm.accounts.scope import scope_of, visible_unit
 from ntm.approvals.approval_state import entry_approval
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import IndicatorKind
-from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
-from ntm.criteria.selectors import applicable_sets
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
@@ -38,13 +34,6 @@ from ntm.values.entry import EntryResult, check_target, save_entry
 from ntm.values.entry_cells import number_text
 from ntm.values.entry_form import build_entry_form
 from ntm.values.entry_grid import MAX_COLUMNS, build_grid, grid_units, pick_indicators
-from ntm.values.entry_periods import (
-    PeriodChoice,
-    part_choices,
-    period_title,
-    read_period,
-    year_choices,
-)
 from ntm.values.evidence import (
     ACCEPT,
     allowed_labels,
@@ -53,57 +42,10 @@ from ntm.values.evidence import (
     size_text,
 )
 from ntm.values.models import EvidenceFile
+from ntm.values.pages import Target, entry_target, picker_context, safe_next
 from ntm.values.selectors import value_history
 from ntm.values.validation import AssessmentError
 from ntm.web import unit_status
-
-
-@dataclass(frozen=True)
-class Target:
-    """The unit, set and period a page works on, with what is wrong with them."""
-
-    unit: AdminUnit
-    choice: PeriodChoice
-    sets: list[CriteriaSet]
-    criteria_set: CriteriaSet | None
-    errors: list[str]
-
-    @property
-    def period(self) -> Period:
-        return self.choice.period
-
-    def query(self, **extra: str) -> str:
-        params = {"set": self.criteria_set.set_id} if self.criteria_set is not None else {}
-        params["period"] = self.period.label
-        params.update(extra)
-        return urlencode(params)
-
-
-def _target(request: HttpRequest, unit: AdminUnit, *, set_level: str | None = None) -> Target:
-    """The set and period asked for in the query string, else sensible defaults."""
-    choice = read_period(request.GET, unit)
-    errors = [choice.error] if choice.error else []
-    level = set_level or unit.level
-    probe = unit
-    if level != unit.level:
-        probe = AdminUnit.objects.filter(level=level, parent=unit).first() or (
-            AdminUnit.objects.filter(level=level, parent__parent=unit).first()
-        )
-    sets = applicable_sets(probe, choice.period.observed_on) if probe is not None else []
-    asked = request.GET.get("set", "").strip()
-    chosen = next((s for s in sets if s.set_id == asked), None)
-    if chosen is None and asked:
-        chosen = unit_status.requested_set(asked, level)
-        if chosen is None:
-            errors.append(
-                _("Không có bộ tiêu chí “%(set)s” cho cấp này; đang mở bộ áp dụng.")
-                % {"set": asked}
-            )
-        else:
-            sets = [*sets, chosen]
-    if chosen is None and sets:
-        chosen = sets[0]
-    return Target(unit, choice, sets, chosen, errors)
 
 
 def _forbidden(request: HttpRequest, unit: AdminUnit, reason: str) -> HttpResponse:
@@ -119,16 +61,6 @@ def _forbidden(request: HttpRequest, unit: AdminUnit, reason: str) -> HttpRespon
     )
 
 
-def _picker_context(target: Target) -> dict:
-    return {
-        "as_of": target.period.observed_on,
-        "years": year_choices(target.unit, target.choice.year),
-        "parts": part_choices(),
-        "choice": target.choice,
-        "period_title": period_title(target.period),
-    }
-
-
 # --- The assessment form ------------------------------------------------------------------
 
 
@@ -141,7 +73,7 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
         require_write(request.user, unit)
     except WriteDenied as denied:
         return _forbidden(request, unit, str(denied))
-    target = _target(request, unit)
+    target = entry_target(request, unit)
     context = {
         "unit": unit,
         "target": target,
@@ -149,7 +81,7 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
         "accept": ACCEPT,
         "max_size": size_text(max_bytes()),
         "allowed": allowed_labels(),
-        **_picker_context(target),
+        **picker_context(target),
     }
     if target.criteria_set is None:
         return _render_form(request, context)
@@ -264,7 +196,7 @@ def entry_preview(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = visible_unit(scope, unit_id)
     if not can_write(request.user, unit):
         raise Http404
-    target = _target(request, unit)
+    target = entry_target(request, unit)
     if target.criteria_set is None:
         raise Http404
     form = build_entry_form(
@@ -306,7 +238,7 @@ def entry_history(request: HttpRequest, unit_id: int) -> HttpResponse:
             "code": key.partition(":")[2],
             "entries": entries,
             "crumbs": unit_status.crumbs(unit, scope),
-            "back": _safe_next(request, ""),
+            "back": safe_next(request, ""),
         },
     )
 
@@ -348,7 +280,7 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """Take a file off a value; it stays in the audit trail."""
     evidence = _visible_evidence(request, evidence_id)
-    back = _safe_next(request, reverse("web:unit-entry", args=[evidence.unit_id]))
+    back = safe_next(request, reverse("web:unit-entry", args=[evidence.unit_id]))
     try:
         remove_evidence(evidence, actor=Actor.from_request(request))
     except WriteDenied as denied:
@@ -364,15 +296,6 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     return redirect(back)
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 # --- The bulk grid ------------------------------------------------------------------------
 
 
@@ -385,7 +308,7 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
         require_write(request.user, unit)
     except WriteDenied as denied:
         return _forbidden(request, unit, str(denied))
-    target = _target(request, unit, set_level="commune")
+    target = entry_target(request, unit, set_level="commune")
     codes = [c.strip() for c in request.GET.get("indicators", "").replace(";", ",").split(",")]
     codes = [c for c in codes if c] + [c for c in request.GET.getlist("indicator") if c]
     context = {
@@ -393,7 +316,7 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
         "target": target,
         "crumbs": unit_status.crumbs(unit, scope),
         "max_columns": MAX_COLUMNS,
-        **_picker_context(target),
+        **picker_context(target),
     }
     if target.criteria_set is None:
         return render(request, "values/entry/grid.html", context)
