@@ -20,10 +20,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ntm.accounts.permissions import WriteDenied, can_write, require_write
-from ntm.accounts.scope import scope_of, visible_unit
+from ntm.accounts.scope import Scope, scope_of, visible_unit
 from ntm.approvals.approval_state import entry_approval
 from ntm.audit.services import Actor
-from ntm.core.criteria.model import IndicatorKind
+from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.criteria.models import CriteriaSet
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
@@ -320,6 +320,30 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
     }
     if target.criteria_set is None:
         return render(request, "values/entry/grid.html", context)
+    indicators, errors = _grid_indicators(target, codes)
+    context["errors"] = errors
+    context["choices"] = _indicator_choices(target.criteria_set, indicators)
+    if not indicators:
+        context["unit_count"] = len(grid_units(unit, scope, target.period))
+        return render(request, "values/entry/grid.html", context)
+    context["indicator_query"] = ",".join(i.code for i in indicators)
+
+    if request.method == "POST":
+        return _grid_post(request, unit, target, indicators, scope, context)
+
+    context["grid"] = build_grid(
+        unit=unit,
+        criteria_set=target.criteria_set,
+        period=target.period,
+        indicators=indicators,
+        scope=scope,
+        user=request.user,
+    )
+    return render(request, "values/entry/grid.html", context)
+
+
+def _grid_indicators(target: Target, codes: list[str]) -> tuple[list[IndicatorDef], list[str]]:
+    """The indicators asked for (at most ``MAX_COLUMNS``), and what was wrong with the ask."""
     indicators, unknown = pick_indicators(target.criteria_set, codes)
     errors = list(target.errors)
     if unknown:
@@ -332,68 +356,62 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
             % {"count": MAX_COLUMNS}
         )
         indicators = indicators[:MAX_COLUMNS]
-    context["errors"] = errors
-    context["choices"] = _indicator_choices(target.criteria_set, indicators)
-    if not indicators:
-        context["unit_count"] = len(grid_units(unit, scope, target.period))
-        return render(request, "values/entry/grid.html", context)
-    context["indicator_query"] = ",".join(i.code for i in indicators)
+    return indicators, errors
 
-    if request.method == "POST":
-        status = 200
-        data = build_grid(
-            unit=unit,
-            criteria_set=target.criteria_set,
-            period=target.period,
-            indicators=indicators,
-            scope=scope,
-            user=request.user,
-            data=request.POST,
-            check=True,
-        )
-        if data.is_valid and request.POST.get("action") == "save" and data.cells:
-            try:
-                plan = apply_values(
-                    data.cells,
-                    actor=Actor.from_request(request),
-                    reason=request.POST.get("reason", "").strip(),
-                )
-            except ValuesRefused as refused:
-                data.add_problems(refused.plan.problems)
-                status = _refusal_status(refused)
-            except WriteDenied as denied:
-                return _forbidden(request, unit, str(denied))
-            except WriteConflict as conflict:
-                data.general.append(str(conflict))
-                status = 409
-            else:
-                written = len(plan.writes)
-                messages.success(
-                    request,
-                    ngettext(
-                        "Đã lưu %(count)d giá trị từ bảng nhập.",
-                        "Đã lưu %(count)d giá trị từ bảng nhập.",
-                        written,
-                    )
-                    % {"count": written},
-                )
-                query = target.query(indicators=context["indicator_query"])
-                return redirect(f"{request.path}?{query}")
-        if status == 200 and data.plan is not None:
-            status = 409 if any(p.conflict for p in data.plan.problems) else 200
-        context["grid"] = data
-        context["checked"] = True
-        return render(request, "values/entry/grid.html", context, status=status)
 
-    context["grid"] = build_grid(
+def _grid_post(
+    request: HttpRequest,
+    unit: AdminUnit,
+    target: Target,
+    indicators: list[IndicatorDef],
+    scope: Scope,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Check the posted grid and, asked to save and valid, write its cells at once."""
+    status = 200
+    data = build_grid(
         unit=unit,
         criteria_set=target.criteria_set,
         period=target.period,
         indicators=indicators,
         scope=scope,
         user=request.user,
+        data=request.POST,
+        check=True,
     )
-    return render(request, "values/entry/grid.html", context)
+    if data.is_valid and request.POST.get("action") == "save" and data.cells:
+        try:
+            plan = apply_values(
+                data.cells,
+                actor=Actor.from_request(request),
+                reason=request.POST.get("reason", "").strip(),
+            )
+        except ValuesRefused as refused:
+            data.add_problems(refused.plan.problems)
+            status = _refusal_status(refused)
+        except WriteDenied as denied:
+            return _forbidden(request, unit, str(denied))
+        except WriteConflict as conflict:
+            data.general.append(str(conflict))
+            status = 409
+        else:
+            written = len(plan.writes)
+            messages.success(
+                request,
+                ngettext(
+                    "Đã lưu %(count)d giá trị từ bảng nhập.",
+                    "Đã lưu %(count)d giá trị từ bảng nhập.",
+                    written,
+                )
+                % {"count": written},
+            )
+            query = target.query(indicators=context["indicator_query"])
+            return redirect(f"{request.path}?{query}")
+    if status == 200 and data.plan is not None:
+        status = 409 if any(p.conflict for p in data.plan.problems) else 200
+    context["grid"] = data
+    context["checked"] = True
+    return render(request, "values/entry/grid.html", context, status=status)
 
 
 def _indicator_choices(criteria_set: CriteriaSet, chosen) -> list[dict]:
