@@ -20,7 +20,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from ntm.approvals.models import Submission
-from ntm.core.criteria.model import CriterionDef, IndicatorDef, IndicatorKind
+from ntm.core.criteria.model import CriteriaSetDef, CriterionDef, IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit
@@ -293,6 +293,17 @@ def _uploads(
     return checked, problems
 
 
+@dataclass
+class _FieldInputs:
+    """What the fields hold: their text (stored, or as posted), the posted text read into
+    cells, the files checked to keep, and the posted bases (by indicator key)."""
+
+    raws: dict[str, RawValue] = field(default_factory=dict)
+    reads: dict[str, ReadCell] = field(default_factory=dict)
+    uploads: list[CheckedUpload] = field(default_factory=list)
+    bases: dict[str, Base | None] = field(default_factory=dict)
+
+
 def build_entry_form(
     *,
     unit: AdminUnit,
@@ -312,23 +323,65 @@ def build_entry_form(
     as_of = period.observed_on
     entered = [i for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE]
     in_force = values_in_force([unit.pk], [i.key for i in entered], as_of)
+    inputs = _field_inputs(unit, entered, in_force, as_of, data, files)
 
-    raws: dict[str, RawValue] = {}
-    reads: dict[str, ReadCell] = {}
-    uploads: list[CheckedUpload] = []
-    bases: dict[str, Base | None] = {}
+    cells = [r.cell for r in inputs.reads.values() if r.cell is not None and not r.problems]
+    plan = plan_values(cells, user=user) if check and cells else (ValuePlan() if check else None)
+    refused = {p.indicator_key for p in plan.problems} if plan else set()
+    shown = [c for c in cells if c.indicator_key not in refused]
+    evaluation = evaluate_with_cells(criteria_set, [unit], as_of, shown)
+    report = evaluation.unit_report(unit.pk)
+    evidence = _evidence_by_key(unit, entered, in_force, as_of)
+    blocks = _blocks(
+        unit, definition, report, inputs, in_force, evidence, as_of, posted=data is not None
+    )
+
+    form = EntryForm(
+        unit=unit,
+        criteria_set=criteria_set,
+        period=period,
+        blocks=blocks,
+        met=report["met"],
+        total=report["total"],
+        submission=Submission.objects.filter(
+            unit=unit, set_id=criteria_set.set_id, period=period.label
+        )
+        .select_related("submitted_by", "updated_by")
+        .first(),
+        cells=cells,
+        uploads=inputs.uploads,
+        plan=plan,
+    )
+    if plan is not None:
+        form.add_problems(plan.problems)
+    return form
+
+
+def _field_inputs(
+    unit: AdminUnit,
+    entered: Sequence[IndicatorDef],
+    in_force: dict[tuple[int, str], IndicatorValue],
+    as_of: date,
+    data: QueryDict | None,
+    files: MultiValueDict | None,
+) -> _FieldInputs:
+    """Each entered indicator's text: as stored (no data), or as posted, read into a cell
+    against the value the page showed, with its files checked."""
+    inputs = _FieldInputs()
     if data is not None:
-        bases = posted_bases(data, {i.key: field_names(slug_of(i.code))["base"] for i in entered})
-    shown = base_rows(list(bases.values()))
+        inputs.bases = posted_bases(
+            data, {i.key: field_names(slug_of(i.code))["base"] for i in entered}
+        )
+    shown = base_rows(list(inputs.bases.values()))
     for indicator in entered:
         row = in_force.get((unit.pk, indicator.key))
         if data is None:
             own = row is not None and row.observed_on == as_of
-            raws[indicator.key] = raw_from_stored(indicator, row, provenance=own)
+            inputs.raws[indicator.key] = raw_from_stored(indicator, row, provenance=own)
             continue
         raw = raw_from_data(data, slug_of(indicator.code))
         checked, file_problems = _uploads(files, indicator, unit, as_of)
-        base = bases.get(indicator.key)
+        base = inputs.bases.get(indicator.key)
         read = read_cell(
             indicator,
             raw,
@@ -341,35 +394,53 @@ def build_entry_form(
         if read.cell is not None:
             read.cell = replace(read.cell, base=base)
         read.problems.extend(file_problems)
-        raws[indicator.key], reads[indicator.key] = raw, read
+        inputs.raws[indicator.key], inputs.reads[indicator.key] = raw, read
         if read.problems or not checked:
             continue
         if read.cell is None and row is not None:
             # Files for a value kept as it is go with that value, on its own day.
             checked = [replace(c, observed_on=row.observed_on) for c in checked]
-        uploads.extend(checked)
+        inputs.uploads.extend(checked)
+    return inputs
 
-    cells = [r.cell for r in reads.values() if r.cell is not None and not r.problems]
-    plan = plan_values(cells, user=user) if check and cells else (ValuePlan() if check else None)
-    refused = {p.indicator_key for p in plan.problems} if plan else set()
-    shown = [c for c in cells if c.indicator_key not in refused]
-    evaluation = evaluate_with_cells(criteria_set, [unit], as_of, shown)
-    report = evaluation.unit_report(unit.pk)
 
+def _evidence_by_key(
+    unit: AdminUnit,
+    entered: Sequence[IndicatorDef],
+    in_force: dict[tuple[int, str], IndicatorValue],
+    as_of: date,
+) -> dict[str, list[EvidenceFile]]:
+    """The files of each field: those of the period's day and of the value in force."""
     days = {as_of} | {row.observed_on for row in in_force.values()}
     evidence: dict[str, list[EvidenceFile]] = {}
     for file in evidence_for(unit, [i.key for i in entered], days):
         row = in_force.get((unit.pk, file.key))
         if file.observed_on == as_of or (row is not None and file.observed_on == row.observed_on):
             evidence.setdefault(file.key, []).append(file)
+    return evidence
+
+
+def _blocks(
+    unit: AdminUnit,
+    definition: CriteriaSetDef,
+    report: dict[str, Any],
+    inputs: _FieldInputs,
+    in_force: dict[tuple[int, str], IndicatorValue],
+    evidence: dict[str, list[EvidenceFile]],
+    as_of: date,
+    *,
+    posted: bool,
+) -> list[CriterionBlock]:
+    """A block per criterion (with its certification) and one for the conditions, each
+    with its fields and their results."""
 
     def make_field(indicator: IndicatorDef, result: dict[str, Any]) -> IndicatorField:
-        read = reads.get(indicator.key)
+        read = inputs.reads.get(indicator.key)
         row = in_force.get((unit.pk, indicator.key))
-        base = bases.get(indicator.key) if data is not None else None
+        base = inputs.bases.get(indicator.key) if posted else None
         return IndicatorField(
             indicator=indicator,
-            raw=raws.get(indicator.key, RawValue()),
+            raw=inputs.raws.get(indicator.key, RawValue()),
             in_force=in_force.get((unit.pk, indicator.key)),
             result=result,
             problems=list(read.problems) if read else [],
@@ -393,23 +464,4 @@ def build_entry_form(
             for indicator, entry in zip(definition.conditions, report["conditions"], strict=True)
         ]
         blocks.append(CriterionBlock(None, {}, fields))
-
-    form = EntryForm(
-        unit=unit,
-        criteria_set=criteria_set,
-        period=period,
-        blocks=blocks,
-        met=report["met"],
-        total=report["total"],
-        submission=Submission.objects.filter(
-            unit=unit, set_id=criteria_set.set_id, period=period.label
-        )
-        .select_related("submitted_by", "updated_by")
-        .first(),
-        cells=cells,
-        uploads=uploads,
-        plan=plan,
-    )
-    if plan is not None:
-        form.add_problems(plan.problems)
-    return form
+    return blocks
