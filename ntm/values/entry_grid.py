@@ -10,6 +10,7 @@ cells whose value the user changed are written, all with the grid's source, in o
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -219,13 +220,55 @@ def build_grid(
     units = grid_units(unit, scope, period)
     in_force = values_in_force([u.pk for u in units], [i.key for i in indicators], as_of)
     source = (data.get("source", "") if data is not None else "").strip()
-    rows: list[GridRow] = []
-    cells: list[CellInput] = []
     bases: dict[str, Base | None] = {}
     if data is not None:
         names = {base_name(u.pk, i): base_name(u.pk, i) for u in units for i in indicators}
         bases = posted_bases(data, names)
     shown = base_rows(list(bases.values()))
+    rows, cells = _grid_rows(
+        unit,
+        units,
+        indicators,
+        in_force,
+        data=data,
+        bases=bases,
+        shown=shown,
+        source=source,
+        as_of=as_of,
+    )
+
+    plan = plan_values(cells, user=user) if check and cells else (ValuePlan() if check else None)
+    refused = {(p.unit_id, p.indicator_key) for p in plan.problems} if plan else set()
+    shown = [c for c in cells if (c.unit_id, c.indicator_key) not in refused]
+    columns = [GridColumn(i, "") for i in indicators]
+    if units:
+        columns = _score_rows(criteria_set, units, rows, indicators, as_of, shown)
+    index = 0
+    for column in columns:
+        column.first_index = index
+        index += len(column.parts)
+    grid = Grid(unit, criteria_set, period, columns, rows, source, cells, plan)
+    if plan is not None:
+        grid.add_problems(plan.problems)
+    return grid
+
+
+def _grid_rows(
+    unit: AdminUnit,
+    units: list[AdminUnit],
+    indicators: list[IndicatorDef],
+    in_force: dict[tuple[int, str], IndicatorValue],
+    *,
+    data: QueryDict | None,
+    bases: dict[str, Base | None],
+    shown: dict[int, IndicatorValue],
+    source: str,
+    as_of: date,
+) -> tuple[list[GridRow], list[CellInput]]:
+    """A row per unit, a cell per indicator, with the posted text read into cells to write
+    (``read_cell``) and their problems; the cells without problems, in order."""
+    rows: list[GridRow] = []
+    cells: list[CellInput] = []
     for child in units:
         group = child.parent.name if child.parent_id != unit.pk and child.parent else ""
         row_cells = []
@@ -263,29 +306,28 @@ def build_grid(
                     cell.is_written = True
             row_cells.append(cell)
         rows.append(GridRow(child, group, row_cells))
+    return rows, cells
 
-    plan = plan_values(cells, user=user) if check and cells else (ValuePlan() if check else None)
-    refused = {(p.unit_id, p.indicator_key) for p in plan.problems} if plan else set()
-    shown = [c for c in cells if (c.unit_id, c.indicator_key) not in refused]
-    columns = [GridColumn(i, "") for i in indicators]
-    if units:
-        evaluation = evaluate_with_cells(criteria_set, units, as_of, shown)
-        position = {int(uid): n for n, uid in enumerate(evaluation.units.ids)}
-        before = evaluate_with_cells(criteria_set, units, as_of) if shown else evaluation
-        for row in rows:
-            n = position[row.unit.pk]
-            row.met, row.total = int(evaluation.met[n]), evaluation.total
-            if int(before.met[n]) != row.met:
-                row.met_before = int(before.met[n])
-        columns = [GridColumn(i, _column_threshold(evaluation, i)) for i in indicators]
-    index = 0
-    for column in columns:
-        column.first_index = index
-        index += len(column.parts)
-    grid = Grid(unit, criteria_set, period, columns, rows, source, cells, plan)
-    if plan is not None:
-        grid.add_problems(plan.problems)
-    return grid
+
+def _score_rows(
+    criteria_set: CriteriaSet,
+    units: list[AdminUnit],
+    rows: list[GridRow],
+    indicators: list[IndicatorDef],
+    as_of: date,
+    shown: list[CellInput],
+) -> list[GridColumn]:
+    """Each row's criteria met with the cells laid over the stored values (and before, when
+    that differs); the columns with their thresholds."""
+    evaluation = evaluate_with_cells(criteria_set, units, as_of, shown)
+    position = {int(uid): n for n, uid in enumerate(evaluation.units.ids)}
+    before = evaluate_with_cells(criteria_set, units, as_of) if shown else evaluation
+    for row in rows:
+        n = position[row.unit.pk]
+        row.met, row.total = int(evaluation.met[n]), evaluation.total
+        if int(before.met[n]) != row.met:
+            row.met_before = int(before.met[n])
+    return [GridColumn(i, _column_threshold(evaluation, i)) for i in indicators]
 
 
 def _column_threshold(evaluation: Any, indicator: IndicatorDef) -> str:
