@@ -129,74 +129,89 @@ def read_inputs(
     keys = [i.key for i in entered]
     criterion_keys = [c.key for c in definition.criteria]
     judgement = np.array([i.kind is IndicatorKind.JUDGEMENT for i in entered], dtype=bool)
-    value_rows = (
-        raw_rows(
-            IndicatorValue.objects.filter(
-                **for_units(unit_ids),
-                indicator_key__in=keys,
-                observed_on__lte=last,
-                is_current=True,
-            ).values_list(
-                "unit_id",
-                "indicator_key",
-                as_text("observed_on"),
-                "value",
-                "numerator",
-                "denominator",
-                "is_met",
-            )  # fmt: skip
-        )
-        if keys and n
-        else []
-    )
-    cert_rows = (
-        raw_rows(
-            CriterionCertification.objects.filter(
-                **for_units(unit_ids),
-                criterion_key__in=criterion_keys,
-                certified_on__lte=last,
-                is_current=True,
-            ).values_list("unit_id", "criterion_key", as_text("certified_on"), "is_met")
-        )
-        if criterion_keys and n
-        else []
-    )
+    value_rows = _value_rows(unit_ids, keys, last) if keys and n else []
+    cert_rows = _certification_rows(unit_ids, criterion_keys, last) if criterion_keys and n else []
     values = _cells(value_rows, unit_ids, keys, 4)
     certs = _cells(cert_rows, unit_ids, criterion_keys, 1)
     found: dict[date, engine.Inputs] = {}
     for day in sorted(set(dates)):
-        ordinal = day.toordinal()
-        shape = (n, len(keys))
-        value = np.full(shape, np.nan)
-        numerator = np.full(shape, np.nan)
-        denominator = np.full(shape, np.nan)
-        value_day = np.full(shape, np.nan)
-        kept = values.latest_on(ordinal, len(keys))
-        if len(kept):
-            u, k = values.unit[kept], values.key[kept]
-            number, num, den, is_met = (f[kept] for f in values.fields)
-            value[u, k] = np.where(judgement[k], is_met, number)
-            numerator[u, k] = num
-            denominator[u, k] = den
-            value_day[u, k] = values.day[kept]
-        cert_shape = (n, len(criterion_keys))
-        certification = np.zeros(cert_shape, dtype=np.int8)
-        certification_day = np.full(cert_shape, np.nan)
-        kept = certs.latest_on(ordinal, len(criterion_keys))
-        if len(kept):
-            u, k = certs.unit[kept], certs.key[kept]
-            certification[u, k] = np.where(
-                certs.fields[0][kept] > 0, engine.CERT_MET, engine.CERT_NOT_MET
-            )
-            certification_day[u, k] = certs.day[kept]
-        found[day] = engine.Inputs(
-            values={key: value[:, j] for j, key in enumerate(keys)},
-            numerators={key: numerator[:, j] for j, key in enumerate(keys)},
-            denominators={key: denominator[:, j] for j, key in enumerate(keys)},
-            certifications={key: certification[:, j] for j, key in enumerate(criterion_keys)},
-            value_days={key: value_day[:, j] for j, key in enumerate(keys)},
-            certification_days={
-                key: certification_day[:, j] for j, key in enumerate(criterion_keys)
-            },
-        )
+        found[day] = _inputs_on(day.toordinal(), values, certs, n, keys, criterion_keys, judgement)
     return found
+
+
+def _value_rows(unit_ids: np.ndarray, keys: Sequence[str], last: date) -> list[tuple[Any, ...]]:
+    """The current values of the keys observed up to the last date, as raw rows (one query)."""
+    return raw_rows(
+        IndicatorValue.objects.filter(
+            **for_units(unit_ids),
+            indicator_key__in=keys,
+            observed_on__lte=last,
+            is_current=True,
+        ).values_list(
+            "unit_id",
+            "indicator_key",
+            as_text("observed_on"),
+            "value",
+            "numerator",
+            "denominator",
+            "is_met",
+        )  # fmt: skip
+    )
+
+
+def _certification_rows(
+    unit_ids: np.ndarray, criterion_keys: Sequence[str], last: date
+) -> list[tuple[Any, ...]]:
+    """The current certifications of the criteria up to the last date, as raw rows."""
+    return raw_rows(
+        CriterionCertification.objects.filter(
+            **for_units(unit_ids),
+            criterion_key__in=criterion_keys,
+            certified_on__lte=last,
+            is_current=True,
+        ).values_list("unit_id", "criterion_key", as_text("certified_on"), "is_met")
+    )
+
+
+def _inputs_on(
+    ordinal: int,
+    values: _Cells,
+    certs: _Cells,
+    n: int,
+    keys: Sequence[str],
+    criterion_keys: Sequence[str],
+    judgement: np.ndarray,
+) -> engine.Inputs:
+    """One date's inputs: the newest value and certification per (unit, key) on or before
+    the day (given as its ordinal)."""
+    shape = (n, len(keys))
+    value = np.full(shape, np.nan)
+    numerator = np.full(shape, np.nan)
+    denominator = np.full(shape, np.nan)
+    value_day = np.full(shape, np.nan)
+    kept = values.latest_on(ordinal, len(keys))
+    if len(kept):
+        u, k = values.unit[kept], values.key[kept]
+        number, num, den, is_met = (f[kept] for f in values.fields)
+        value[u, k] = np.where(judgement[k], is_met, number)
+        numerator[u, k] = num
+        denominator[u, k] = den
+        value_day[u, k] = values.day[kept]
+    cert_shape = (n, len(criterion_keys))
+    certification = np.zeros(cert_shape, dtype=np.int8)
+    certification_day = np.full(cert_shape, np.nan)
+    kept = certs.latest_on(ordinal, len(criterion_keys))
+    if len(kept):
+        u, k = certs.unit[kept], certs.key[kept]
+        certification[u, k] = np.where(
+            certs.fields[0][kept] > 0, engine.CERT_MET, engine.CERT_NOT_MET
+        )
+        certification_day[u, k] = certs.day[kept]
+    return engine.Inputs(
+        values={key: value[:, j] for j, key in enumerate(keys)},
+        numerators={key: numerator[:, j] for j, key in enumerate(keys)},
+        denominators={key: denominator[:, j] for j, key in enumerate(keys)},
+        certifications={key: certification[:, j] for j, key in enumerate(criterion_keys)},
+        value_days={key: value_day[:, j] for j, key in enumerate(keys)},
+        certification_days={key: certification_day[:, j] for j, key in enumerate(criterion_keys)},
+    )
