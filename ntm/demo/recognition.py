@@ -27,7 +27,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from unidecode import unidecode
 
-from ntm.assessments import services as records
 from ntm.assessments.evaluation import evaluate_units
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
@@ -44,6 +43,7 @@ from ntm.recognition.models import (
 from ntm.recognition.procedure import document_kinds
 from ntm.recognition.selectors import awaiting_for_unit
 from ntm.units.models import AdminUnit
+from ntm.values import services as records
 from ntm.values.bulk_records import CertificationRow
 
 SOURCE = "demo: hồ sơ xét công nhận mô phỏng"

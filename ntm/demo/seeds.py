@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ntm.assessments import services as records
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes
 from ntm.programme.models import RegistrationStatusChoices
 from ntm.units import services as units
 from ntm.units.models import AdminUnit, Department
 from ntm.units.selectors import find_unit
+from ntm.values import services as records
 
 SRC_000 = "Báo cáo 000 — Huyện ủy Kỳ Anh làm việc với xã Kỳ Tây, Kỳ Lạc (25/9/2021)"
 SRC_001 = "Báo cáo 001 — Giao ban thôn NTM, xã NTM kiểu mẫu 6 tháng đầu năm 2020 (5/8/2020)"

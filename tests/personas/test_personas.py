@@ -52,7 +52,6 @@ from ntm.accounts.services import create_token, password_link
 from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.approvals.responsibility import assign_responsibility
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
@@ -74,6 +73,7 @@ from ntm.recognition.models import (
 )
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
+from ntm.values import services
 from ntm.values.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.values.models import CriterionCertification
 from ntm.workbooks import jobs as workbook_jobs

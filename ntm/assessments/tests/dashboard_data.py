@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ntm.assessments import services
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, write_sets
 from ntm.units.models import AdminUnit
+from ntm.values import services
 from ntm.values.models import CriterionCertification
 
 D = dt.date

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments import services
 from ntm.assessments.evaluation import evaluate_unit, evaluate_units
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
@@ -17,7 +16,7 @@ from ntm.testing import (
     write_sets,
 )
 from ntm.units.models import AdminUnit
-from ntm.values import selectors
+from ntm.values import selectors, services
 from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db

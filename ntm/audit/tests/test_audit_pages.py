@@ -10,10 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor, Change, record_change
 from ntm.testing import make_ky_anh, make_user
+from ntm.values import services
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.test import Client
 
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
@@ -16,6 +15,7 @@ from ntm.criteria.services import load_criteria_sets
 from ntm.programme.models import Target
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent
+from ntm.values import services
 from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db

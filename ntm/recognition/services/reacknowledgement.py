@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.assessments.evaluation import TIER_RANK
-from ntm.assessments.services import record_recognition
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import TierChoices
@@ -32,6 +31,7 @@ from ntm.recognition.services.access import (
     require_actor,
 )
 from ntm.units.models import AdminUnit
+from ntm.values.services import record_recognition
 from ntm.values.validation import AssessmentError
 
 # --- Re-acknowledgement of communes merged in 2025 -------------------------------------------

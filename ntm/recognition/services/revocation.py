@@ -9,7 +9,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.services import record_revocation
 from ntm.audit.services import Actor
 from ntm.programme.models import Registration
 from ntm.recognition.models import (
@@ -41,6 +40,7 @@ from ntm.recognition.services.steps import (
     set_for,
 )
 from ntm.units.models import AdminUnit
+from ntm.values.services import record_revocation
 from ntm.values.validation import AssessmentError
 
 # --- Revocation ------------------------------------------------------------------------------

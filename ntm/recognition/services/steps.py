@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ntm.assessments.evaluation import URBAN_KINDS, evaluate_unit
-from ntm.assessments.services import record_registration
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
 from ntm.core.numbers import NumberError, parse_number
@@ -53,6 +52,7 @@ from ntm.recognition.services.access import (
     stage_actor,
 )
 from ntm.units.models import AdminUnit
+from ntm.values.services import record_registration
 
 # --- Registration --------------------------------------------------------------------------
 

@@ -207,7 +207,7 @@ def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):
 
 
 def test_a_verifier_saves_the_whole_form_with_other_departments_values_on_it(world):
-    from ntm.assessments import services
+    from ntm.values import services
     from ntm.values.tests.test_lost_updates import fields_of
 
     services.record_value(

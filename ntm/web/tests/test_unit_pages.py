@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ntm.assessments import services
 from ntm.criteria.selectors import applicable_sets, get_set
 from ntm.criteria.services import load_criteria_sets
 from ntm.reports.models import ReportedFigure
@@ -21,6 +20,7 @@ from ntm.testing import (
     write_sets,
 )
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
+from ntm.values import services
 
 pytestmark = pytest.mark.django_db
 
