@@ -1,4 +1,5 @@
-"""Write use cases for assessments: values, certifications, recognitions, targets, sponsors."""
+"""Write use cases for values: an indicator value, a criterion's certification; and the
+checks the other apps' record writes share (the criterion, the unit in force, the tier)."""
 
 from __future__ import annotations
 
@@ -8,40 +9,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.audit.services import Actor, Change, record_change
+from ntm.audit.services import Actor, audit_write
 from ntm.core.criteria.model import CriterionDef, Tier
 from ntm.criteria.models import CriteriaSet
-from ntm.programme.models import Registration, RegistrationStatusChoices, Sponsorship, Target
-from ntm.recognition.models import Recognition, Revocation
-from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Department
 from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.values.validation import AssessmentError
-
-
-def _audit(
-    actor: Actor | None,
-    user: AbstractBaseUser | None,
-    action: str,
-    obj,
-    *,
-    unit: AdminUnit,
-    summary: str,
-    new: dict,
-    old: dict | None = None,
-    reason: str = "",
-) -> None:
-    """Every write here leaves an entry; without an actor, the user (or the system) acts."""
-    if actor is None:
-        actor = Actor(
-            user=user if getattr(user, "is_authenticated", False) else None, channel="system"
-        )
-    record_change(
-        actor,
-        Change(action=action, obj=obj, unit_id=unit.pk, unit_label=unit.name, summary=summary,
-               old=old, new=new),
-        reason=reason,
-    )  # fmt: skip
 
 
 def find_criterion(criterion_key: str) -> CriterionDef:
@@ -141,7 +114,7 @@ def certify_criterion(
         entered_by=user,
         supersedes=previous,
     )
-    _audit(
+    audit_write(
         actor, user, "certification.record", certification, unit=unit,
         summary=f"{criterion_key} {'đạt' if is_met else 'chưa đạt'} ngày {certified_on:%d/%m/%Y}"
         + (f" ({document_number})" if document_number else ""),
@@ -160,215 +133,3 @@ def _tier(value: str) -> Tier:
         raise AssessmentError(
             f"{value!r} is not a tier; use one of {', '.join(t.value for t in Tier)}."
         ) from None
-
-
-@transaction.atomic
-def record_recognition(
-    *,
-    unit: AdminUnit,
-    tier: str,
-    decision_number: str,
-    decision_date: date,
-    issuer: str = "",
-    signer: str = "",
-    criteria_set: CriteriaSet | None = None,
-    source: str = "",
-    note: str = "",
-    user: AbstractBaseUser | None = None,
-    actor: Actor | None = None,
-) -> Recognition:
-    """Record a recognition decision (the workflow checks come with the recognition issue)."""
-    _tier(tier)
-    if not decision_number.strip():
-        raise AssessmentError("A recognition needs its decision number.")
-    if not unit_active(unit, decision_date):
-        raise AssessmentError(_not_in_force(unit, decision_date))
-    recognition = Recognition.objects.create(
-        unit=unit,
-        tier=tier,
-        decision_number=decision_number.strip(),
-        decision_date=decision_date,
-        issuer=issuer,
-        signer=signer,
-        criteria_set=criteria_set,
-        source=source,
-        note=note,
-        entered_by=user,
-    )
-    _audit(
-        actor, user, "recognition.record", recognition, unit=unit,
-        summary=f"{tier}: {recognition.decision_number} ngày {decision_date:%d/%m/%Y}",
-        new={"tier": tier, "decision_number": recognition.decision_number,
-             "decision_date": decision_date, "issuer": issuer, "signer": signer,
-             "criteria_set": criteria_set.label if criteria_set else None},
-    )  # fmt: skip
-    return recognition
-
-
-@transaction.atomic
-def record_revocation(
-    *,
-    recognition: Recognition,
-    decision_number: str,
-    decision_date: date,
-    issuer: str = "",
-    reason: str = "",
-    user: AbstractBaseUser | None = None,
-    actor: Actor | None = None,
-) -> Revocation:
-    if decision_date < recognition.decision_date:
-        raise AssessmentError("A revocation cannot precede the recognition it revokes.")
-    if Revocation.objects.filter(recognition=recognition).exists():
-        raise AssessmentError("This recognition has already been revoked.")
-    revocation = Revocation.objects.create(
-        recognition=recognition,
-        decision_number=decision_number,
-        decision_date=decision_date,
-        issuer=issuer,
-        reason=reason,
-        entered_by=user,
-    )
-    _audit(
-        actor, user, "revocation.record", revocation, unit=recognition.unit,
-        summary=f"Thu hồi {recognition.decision_number}: {decision_number} "
-        f"ngày {decision_date:%d/%m/%Y}",
-        old={"recognition": recognition.pk, "revoked": False},
-        new={"recognition": recognition.pk, "revoked": True, "decision_number": decision_number,
-             "decision_date": decision_date, "issuer": issuer},
-        reason=reason,
-    )  # fmt: skip
-    return revocation
-
-
-@transaction.atomic
-def record_target(
-    *,
-    unit: AdminUnit,
-    tier: str,
-    year: int,
-    child_level: str = "",
-    child_count: int | None = None,
-    child_count_max: int | None = None,
-    fields_of_excellence: str = "",
-    source: str = "",
-    note: str = "",
-    user: AbstractBaseUser | None = None,
-    actor: Actor | None = None,
-) -> Target:
-    """A target: the unit reaches a tier in a year, or has N (to M) child units at a tier."""
-    _tier(tier)
-    if (child_count is None) != (not child_level):
-        raise AssessmentError("An aggregate target needs both the child level and the count.")
-    if child_count_max is not None and (child_count is None or child_count_max < child_count):
-        raise AssessmentError("A target range needs a count and a maximum not below it.")
-    target = Target.objects.create(
-        unit=unit, tier=tier, year=year, child_level=child_level, child_count=child_count,
-        child_count_max=child_count_max, fields_of_excellence=fields_of_excellence.strip(),
-        source=source, note=note, entered_by=user,
-    )  # fmt: skip
-    _audit(
-        actor, user, "target.record", target, unit=unit,
-        summary=f"Mục tiêu {tier} năm {year}"
-        + (f": {child_count} {child_level}" if child_count is not None else ""),
-        new={"tier": tier, "year": year, "child_level": child_level or None,
-             "child_count": child_count, "child_count_max": child_count_max},
-    )  # fmt: skip
-    return target
-
-
-@transaction.atomic
-def record_registration(
-    *,
-    unit: AdminUnit,
-    tier: str,
-    year: int,
-    registered_on: date | None = None,
-    status: str = RegistrationStatusChoices.IN_PROGRESS,
-    status_on: date | None = None,
-    source: str = "",
-    note: str = "",
-    user: AbstractBaseUser | None = None,
-    actor: Actor | None = None,
-) -> Registration:
-    _tier(tier)
-    if status not in RegistrationStatusChoices.values:
-        raise AssessmentError(f"Unknown registration status {status!r}.")
-    previous = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
-    registration, _created = Registration.objects.update_or_create(
-        unit=unit, tier=tier, year=year,
-        defaults={
-            "registered_on": registered_on, "status": status, "status_on": status_on,
-            "source": source, "note": note, "entered_by": user,
-        },
-    )  # fmt: skip
-    _audit(
-        actor, user, "registration.record", registration, unit=unit,
-        summary=f"Đăng ký {tier} năm {year}: {status}",
-        old={"status": previous.status, "status_on": previous.status_on} if previous else None,
-        new={"tier": tier, "year": year, "status": status, "status_on": status_on,
-             "registered_on": registered_on},
-    )  # fmt: skip
-    return registration
-
-
-@transaction.atomic
-def record_sponsorship(
-    *,
-    unit: AdminUnit,
-    sponsor: Department,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    source: str = "",
-    note: str = "",
-    user: AbstractBaseUser | None = None,
-    actor: Actor | None = None,
-) -> Sponsorship:
-    if start_date and end_date and end_date < start_date:
-        raise AssessmentError("A sponsorship cannot end before it starts.")
-    sponsorship = Sponsorship.objects.create(
-        unit=unit, sponsor=sponsor, start_date=start_date, end_date=end_date,
-        source=source, note=note, entered_by=user,
-    )  # fmt: skip
-    _audit(
-        actor, user, "sponsorship.record", sponsorship, unit=unit,
-        summary=f"Đơn vị đỡ đầu: {sponsor.name}",
-        new={"sponsor": sponsor.name, "start_date": start_date, "end_date": end_date},
-    )  # fmt: skip
-    return sponsorship
-
-
-@transaction.atomic
-def record_figure(
-    *,
-    unit: AdminUnit,
-    metric: str,
-    label: str,
-    reported_on: date,
-    source: str,
-    value: float | None = None,
-    value_text: str = "",
-    unit_of_measure: str = "",
-    period: str = "",
-    note: str = "",
-    user: AbstractBaseUser | None = None,
-    actor: Actor | None = None,
-) -> ReportedFigure:
-    """A figure as a report states it, with its source (kept as reported)."""
-    if not metric.strip() or not label.strip() or not source.strip():
-        raise AssessmentError(_("Số liệu báo cáo cần có mã chỉ số, nội dung và nguồn."))
-    if value is None and not value_text.strip():
-        raise AssessmentError(
-            _("Số liệu “%(label)s” cần có giá trị hoặc giá trị bằng chữ.") % {"label": label}
-        )
-    figure = ReportedFigure.objects.create(
-        unit=unit, metric=metric.strip(), label=label.strip(), value=value,
-        value_text=value_text, unit_of_measure=unit_of_measure, reported_on=reported_on,
-        period=period, source=source, note=note, entered_by=user,
-    )  # fmt: skip
-    _audit(
-        actor, user, "figure.record", figure, unit=unit,
-        summary=f"{label}: {value_text or value} ({reported_on:%d/%m/%Y})",
-        new={"metric": metric, "value": value, "value_text": value_text,
-             "unit_of_measure": unit_of_measure, "reported_on": reported_on, "period": period},
-    )  # fmt: skip
-    return figure

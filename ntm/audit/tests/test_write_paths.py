@@ -13,10 +13,12 @@ from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.services import load_criteria_sets
 from ntm.programme.models import Target
+from ntm.programme.services import record_registration, record_sponsorship, record_target
+from ntm.recognition.services import record_recognition, record_revocation
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent
-from ntm.values import services
 from ntm.values.models import IndicatorValue
+from ntm.values.services import certify_criterion, record_value
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -42,11 +44,11 @@ def only(action):
 def test_a_certification_is_audited_with_the_previous_one_as_old(units):
     user = make_user("sogtvt", role="verifier", unit=units["province"])
     actor = Actor(user=user, ip_address="10.0.0.9", channel="web")
-    first = services.certify_criterion(
+    first = certify_criterion(
         unit=units["ky_lac"], criterion_key="test-commune:2", is_met=False,
         certified_on=D(2021, 9, 25), document_number="12/SGTVT", user=user, actor=actor,
     )  # fmt: skip
-    services.certify_criterion(
+    certify_criterion(
         unit=units["ky_lac"], criterion_key="test-commune:2", is_met=True,
         certified_on=D(2021, 9, 25), document_number="15/SGTVT", user=user, actor=actor,
     )  # fmt: skip
@@ -63,12 +65,12 @@ def test_a_certification_is_audited_with_the_previous_one_as_old(units):
 
 def test_recognition_and_revocation_are_audited(units, office):
     criteria_set = CriteriaSet.objects.get(set_id="test-commune")
-    recognition = services.record_recognition(
+    recognition = record_recognition(
         unit=units["ky_lac"], tier="standard", decision_number="2468/QĐ-UBND",
         decision_date=D(2021, 12, 20), issuer="UBND tỉnh Hà Tĩnh", criteria_set=criteria_set,
         actor=office,
     )  # fmt: skip
-    services.record_revocation(
+    record_revocation(
         recognition=recognition, decision_number="99/QĐ-UBND", decision_date=D(2024, 1, 5),
         reason="rớt chuẩn tiêu chí 10", actor=office,
     )  # fmt: skip
@@ -86,17 +88,17 @@ def test_recognition_and_revocation_are_audited(units, office):
 
 
 def test_targets_registrations_and_sponsorships_are_audited(units, office):
-    services.record_target(
+    record_target(
         unit=units["district"], tier="advanced", year=2022, child_level="commune",
         child_count=4, actor=office,
     )  # fmt: skip
-    services.record_registration(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
-    services.record_registration(
+    record_registration(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
+    record_registration(
         unit=units["ky_lac"], tier="standard", year=2021, status="recognized",
         status_on=D(2021, 12, 20), actor=office,
     )  # fmt: skip
     sponsor = Department.objects.create(name="Sở Khoa học và Công nghệ", unit=units["province"])
-    services.record_sponsorship(unit=units["ky_lac"], sponsor=sponsor, actor=office)
+    record_sponsorship(unit=units["ky_lac"], sponsor=sponsor, actor=office)
     assert only("target.record").summary == "Mục tiêu advanced năm 2022: 4 commune"
     registrations = list(AuditEntry.objects.filter(action="registration.record").order_by("id"))
     assert [(e.old, e.new["status"]) for e in registrations] == [
@@ -107,7 +109,7 @@ def test_targets_registrations_and_sponsorships_are_audited(units, office):
 
 
 def test_writes_without_an_actor_are_audited_as_the_system(units):
-    services.record_target(unit=units["ky_lac"], tier="standard", year=2021)
+    record_target(unit=units["ky_lac"], tier="standard", year=2021)
     entry = only("target.record")
     assert (entry.actor_id, entry.actor_name, entry.channel) == (None, "", "system")
 
@@ -172,8 +174,8 @@ def test_a_commune_user_may_not_record_unit_changes_and_nothing_is_written(units
 
 
 def test_the_trail_survives_the_deletion_of_the_records_it_describes(units, office):
-    target = services.record_target(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
-    value = services.record_value(
+    target = record_target(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
+    value = record_value(
         unit=units["ky_lac"], indicator_key="test-commune:10", observed_on=D(2021, 9, 25),
         value=40, actor=office,
     )  # fmt: skip

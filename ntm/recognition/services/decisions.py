@@ -41,7 +41,7 @@ from ntm.recognition.services.access import (
     _user,
     require_actor,
 )
-from ntm.values.services import record_recognition
+from ntm.recognition.services.records import record_recognition
 from ntm.values.validation import AssessmentError
 
 # --- The district's and the province's steps --------------------------------------------------

@@ -30,8 +30,8 @@ from ntm.recognition.services.access import (
     _user,
     require_actor,
 )
+from ntm.recognition.services.records import record_recognition
 from ntm.units.models import AdminUnit
-from ntm.values.services import record_recognition
 from ntm.values.validation import AssessmentError
 
 # --- Re-acknowledgement of communes merged in 2025 -------------------------------------------

@@ -36,11 +36,11 @@ from ntm.recognition.services.access import (
     _user,
     require_actor,
 )
+from ntm.recognition.services.records import record_revocation
 from ntm.recognition.services.steps import (
     set_for,
 )
 from ntm.units.models import AdminUnit
-from ntm.values.services import record_revocation
 from ntm.values.validation import AssessmentError
 
 # --- Revocation ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
 from ntm.number_messages import page_locale
 from ntm.programme.models import Registration, RegistrationStatusChoices
+from ntm.programme.services import record_registration
 from ntm.recognition.models import (
     EventAction,
     Recognition,
@@ -52,7 +53,6 @@ from ntm.recognition.services.access import (
     stage_actor,
 )
 from ntm.units.models import AdminUnit
-from ntm.values.services import record_registration
 
 # --- Registration --------------------------------------------------------------------------
 
