@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ntm.approvals import approval
 from ntm.approvals.locking import PeriodFrozen, frozen_cells
-from ntm.assessments.tests.approval_world import (
+from ntm.approvals.tests.approval_world import (
     INCOME,
     PERIOD,
     ROADS,

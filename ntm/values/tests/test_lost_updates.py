@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
+from ntm.approvals.tests.approval_world import INCOME, ROADS, YEAR_END, world
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
