@@ -15,6 +15,7 @@ from ntm.criteria.services import load_criteria_sets
 from ntm.programme.models import Target
 from ntm.programme.services import record_registration, record_sponsorship, record_target
 from ntm.recognition.services import record_recognition, record_revocation
+from ntm.reports.services import record_figure
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent
 from ntm.values.models import IndicatorValue
@@ -189,3 +190,44 @@ def test_the_trail_survives_the_deletion_of_the_records_it_describes(units, offi
         ("target.record", "programme.target", "Xã Kỳ Lạc"),
         ("value.create", "values.indicatorvalue", "Xã Kỳ Lạc"),
     ]
+
+
+def test_each_record_write_keeps_its_action_and_object_type(units, office):
+    """The entries are keyed by model, not by the module that writes them: moving the writes
+    to their apps (issue 10) left every action and object type as it was."""
+    ky_lac = units["ky_lac"]
+    record_value(
+        unit=ky_lac, indicator_key="test-commune:10", observed_on=D(2021, 9, 25), value=40,
+        actor=office,
+    )  # fmt: skip
+    certify_criterion(
+        unit=ky_lac, criterion_key="test-commune:2", is_met=True, certified_on=D(2021, 9, 25),
+        actor=office,
+    )  # fmt: skip
+    recognition = record_recognition(
+        unit=ky_lac, tier="standard", decision_number="1/QĐ", decision_date=D(2021, 12, 20),
+        actor=office,
+    )  # fmt: skip
+    record_revocation(
+        recognition=recognition, decision_number="2/QĐ", decision_date=D(2024, 1, 5),
+        actor=office,
+    )  # fmt: skip
+    record_target(unit=ky_lac, tier="standard", year=2021, actor=office)
+    record_registration(unit=ky_lac, tier="standard", year=2021, actor=office)
+    sponsor = Department.objects.create(name="Sở Y tế", unit=units["province"])
+    record_sponsorship(unit=ky_lac, sponsor=sponsor, actor=office)
+    record_figure(
+        unit=ky_lac, metric="income", label="Thu nhập bình quân", reported_on=D(2021, 12, 31),
+        source="Báo cáo xã", value=40, actor=office,
+    )  # fmt: skip
+    keys = set(AuditEntry.objects.values_list("action", "object_type"))
+    assert keys == {
+        ("value.create", "values.indicatorvalue"),
+        ("certification.record", "values.criterioncertification"),
+        ("recognition.record", "recognition.recognition"),
+        ("revocation.record", "recognition.revocation"),
+        ("target.record", "programme.target"),
+        ("registration.record", "programme.registration"),
+        ("sponsorship.record", "programme.sponsorship"),
+        ("figure.record", "reports.reportedfigure"),
+    }
