@@ -1,4 +1,14 @@
-"""Write use cases of the programme: targets, registrations and sponsorships."""
+"""Write use cases of the programme: targets, registrations and sponsorships.
+
+The base issue 12 builds on. Today these writes check the record itself (a known tier,
+a consistent target, a known status, dates in order) and audit it; none of them checks
+who writes: no role, no scope (the unit in the writer's units). Their callers are the
+demo seeds and tests, and the recognition workflow, which registers a case through
+``record_registration`` after its own role and scope check
+(``ntm.recognition.services.access``). No page or API operation writes these records
+yet (the Django admin writes them around these services, with no audit entry); the one that
+does must check the role and scope first.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +39,14 @@ def record_target(
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
 ) -> Target:
-    """A target: the unit reaches a tier in a year, or has N (to M) child units at a tier."""
+    """A target: the unit reaches a tier in a year, or has N (to M) child units at a tier.
+
+    Checks: the tier is known; an aggregate target has both the child level and the count
+    (the table's constraint ``target_aggregate_needs_level`` too); a range has a count and
+    a maximum not below it. Does not check yet: the writer's role or scope; that the child
+    level lies below the unit's level; that the unit exists in the year; a second target
+    for the same unit, tier and year (it is another row, not a correction).
+    """
     _tier(tier)
     if (child_count is None) != (not child_level):
         raise AssessmentError("An aggregate target needs both the child level and the count.")
@@ -64,6 +81,15 @@ def record_registration(
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
 ) -> Registration:
+    """Create or update the one registration of a unit for a tier and a year (đăng ký).
+
+    Checks: the tier and the status are known. An update replaces every field with the
+    arguments given (an argument left out goes back to its default), and its audit entry
+    keeps the previous status. Does not check yet: the writer's role or scope (the
+    recognition workflow checks them before it calls); the order of statuses (any status
+    may follow any other); that the unit exists in the year; the status date against the
+    registration date.
+    """
     _tier(tier)
     if status not in RegistrationStatusChoices.values:
         raise AssessmentError(f"Unknown registration status {status!r}.")
@@ -97,6 +123,13 @@ def record_sponsorship(
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
 ) -> Sponsorship:
+    """A department sponsors a unit (đơn vị đỡ đầu) from one date to another.
+
+    Checks: the end is not before the start. Does not check yet: the writer's role or
+    scope; which unit the sponsoring department belongs to; a sponsorship of the same
+    department and unit overlapping this one (it is another row); the unit in force on the
+    dates.
+    """
     if start_date and end_date and end_date < start_date:
         raise AssessmentError("A sponsorship cannot end before it starts.")
     sponsorship = Sponsorship.objects.create(
