@@ -32,7 +32,7 @@ LONGEST_FIRST = (
     "tests/api/test_openapi_fuzz.py",
     "ntm/web/tests/test_serve_production.py",
     "ntm/backup/tests/test_backup.py",
-    "ntm/assessments/tests/test_races.py",
+    "ntm/values/tests/test_races.py",
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -103,6 +103,40 @@ def record_change(
     entry = _entry(actor, change, reason, now)
     entry.save()
     return entry
+
+
+class AuditedUnit(Protocol):
+    """The unit an entry is filed under (an ``AdminUnit``): its id and its name."""
+
+    pk: Any
+    name: str
+
+
+def audit_write(
+    actor: Actor | None,
+    user: AbstractBaseUser | None,
+    action: str,
+    obj,
+    *,
+    unit: AuditedUnit,
+    summary: str,
+    new: dict,
+    old: dict | None = None,
+    reason: str = "",
+) -> None:
+    """The entry of one record a write service created (the values, recognition, programme
+    and reports services): every write there leaves an entry; without an actor, the user
+    (or the system) acts."""
+    if actor is None:
+        actor = Actor(
+            user=user if getattr(user, "is_authenticated", False) else None, channel="system"
+        )
+    record_change(
+        actor,
+        Change(action=action, obj=obj, unit_id=unit.pk, unit_label=unit.name, summary=summary,
+               old=old, new=new),
+        reason=reason,
+    )  # fmt: skip
 
 
 #: The columns ``record_changes`` writes, in order.

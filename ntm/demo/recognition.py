@@ -27,13 +27,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from unidecode import unidecode
 
-from ntm.assessments import services as records
 from ntm.assessments.evaluation import evaluate_units
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes
 from ntm.demo.seeds import child_named, unit_on
 from ntm.programme.models import Registration, RegistrationStatusChoices
+from ntm.programme.services import record_registration
 from ntm.recognition.models import (
     CaseDocument,
     CaseEvent,
@@ -43,6 +43,7 @@ from ntm.recognition.models import (
 )
 from ntm.recognition.procedure import document_kinds
 from ntm.recognition.selectors import awaiting_for_unit
+from ntm.recognition.services import record_recognition
 from ntm.units.models import AdminUnit
 from ntm.values.bulk_records import CertificationRow
 
@@ -124,7 +125,7 @@ def _case(
 ) -> RecognitionCase:
     registration = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
     if registration is None:
-        registration = records.record_registration(
+        registration = record_registration(
             unit=unit, tier=tier, year=year, registered_on=registered, status_on=registered,
             source=SOURCE, actor=writes.ACTOR,
         )  # fmt: skip
@@ -231,7 +232,7 @@ def _appraise(story: _Story, day: dt.date) -> None:
 def _registration_status(case: RecognitionCase, status: str, day: dt.date) -> None:
     """The case's registration moves on with it (through the service, with its entry)."""
     registration = case.registration
-    records.record_registration(
+    record_registration(
         unit=registration.unit, tier=registration.tier, year=registration.year,
         registered_on=registration.registered_on, status=status, status_on=day,
         source=registration.source, note=registration.note, actor=writes.ACTOR,
@@ -243,7 +244,7 @@ def _decide(
 ) -> None:
     case = story.case
     if recognition is None:
-        recognition = records.record_recognition(
+        recognition = record_recognition(
             unit=case.unit, tier=case.tier, criteria_set=get_set(case.set_id, on=day),
             decision_number=f"DEMO-{case.pk}/QĐ-UBND", decision_date=day, issuer=ISSUER,
             signer=SIGNER, source=SOURCE, note=f"Hồ sơ xét công nhận năm {case.year} (demo)",

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from ntm.assessments import services as records
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes
 from ntm.programme.models import RegistrationStatusChoices
+from ntm.programme.services import record_registration, record_sponsorship, record_target
+from ntm.recognition.services import record_recognition
+from ntm.reports.services import record_figure
 from ntm.units import services as units
 from ntm.units.models import AdminUnit, Department
 from ntm.units.selectors import find_unit
+from ntm.values.services import certify_criterion, record_value
 
 SRC_000 = "Báo cáo 000 — Huyện ủy Kỳ Anh làm việc với xã Kỳ Tây, Kỳ Lạc (25/9/2021)"
 SRC_001 = "Báo cáo 001 — Giao ban thôn NTM, xã NTM kiểu mẫu 6 tháng đầu năm 2020 (5/8/2020)"
@@ -73,7 +76,7 @@ def _certify_all(
 ) -> None:
     for number, key in _criterion_keys(set_id).items():
         reported = number in named or not named
-        records.certify_criterion(
+        certify_criterion(
             unit=unit,
             criterion_key=key,
             is_met=number not in unmet,
@@ -85,7 +88,7 @@ def _certify_all(
 
 
 def _figure(unit, metric, label, on, source, *, value=None, text="", uom="", period="", note=""):
-    records.record_figure(
+    record_figure(
         unit=unit,
         metric=metric,
         label=label,
@@ -131,7 +134,7 @@ def load_report_000(depts: dict[str, Department]) -> dict[str, AdminUnit]:
     _certify_all(ky_tay, HATINH_SET, (*KY_TAY_UNMET, "9"), date(2020, 12, 31),
                  source=f"{DEMO}: rà soát cuối năm 2020", note="Số liệu minh họa.")  # fmt: skip
     for unit, income in ((ky_lac, 31.5), (ky_tay, 29.8)):
-        records.record_value(
+        record_value(
             unit=unit,
             indicator_key="commune-ntm-2016-2020:10",
             observed_on=date(2021, 6, 30),
@@ -140,9 +143,9 @@ def load_report_000(depts: dict[str, Department]) -> dict[str, AdminUnit]:
             note="Báo cáo 000 không nêu số thu nhập; giá trị minh họa.",
         )
     for unit in (ky_lac, ky_tay):
-        records.record_target(unit=unit, tier="standard", year=2021, source=SRC_000,
+        record_target(unit=unit, tier="standard", year=2021, source=SRC_000,
                               note="Phấn đấu hoàn thành 20/20 tiêu chí trong năm 2021.")  # fmt: skip
-    records.record_sponsorship(
+    record_sponsorship(
         unit=ky_lac, sponsor=depts["khcn"], source=SRC_000,
         note="Hỗ trợ chuyển giao kỹ thuật nuôi ong lấy mật, mô hình trồng ổi.",
     )  # fmt: skip
@@ -177,7 +180,7 @@ def load_report_001() -> dict[str, AdminUnit]:
             valid_from=date(2019, 1, 1),  # registered for 2019-2020; earlier history unknown
         )
         named = commune.pk in (dong_van.pk, dong_yen.pk)
-        records.record_registration(
+        record_registration(
             unit=village,
             tier="model",
             year=2020,
@@ -213,13 +216,13 @@ def load_report_002() -> dict[str, AdminUnit]:
     """Kỳ Anh's plan: 4 advanced communes in 2022, 8 by 2023, 1–2 model, district in 2023."""
     district = unit_on("447", DAY_002, "district")
     common = {"source": SRC_002}
-    records.record_target(unit=district, tier="standard", year=2023, **common,
+    record_target(unit=district, tier="standard", year=2023, **common,
                           note="Huyện đạt chuẩn NTM năm 2023 (Quyết định 318/QĐ-TTg).")  # fmt: skip
-    records.record_target(unit=district, tier="advanced", year=2022, child_level="commune",
+    record_target(unit=district, tier="advanced", year=2022, child_level="commune",
                           child_count=4, **common)  # fmt: skip
-    records.record_target(unit=district, tier="advanced", year=2023, child_level="commune",
+    record_target(unit=district, tier="advanced", year=2023, child_level="commune",
                           child_count=8, **common)  # fmt: skip
-    records.record_target(unit=district, tier="model", year=2023, child_level="commune",
+    record_target(unit=district, tier="model", year=2023, child_level="commune",
                           child_count=1, child_count_max=2, **common)  # fmt: skip
     fields = {
         "Kỳ Châu": "Chuyển đổi số, xã thông minh",
@@ -229,7 +232,7 @@ def load_report_002() -> dict[str, AdminUnit]:
     found = {"ky_anh": district}
     for name, excellence in fields.items():
         commune = child_named(district, name, DAY_002)
-        records.record_target(unit=commune, tier="model", year=2023,
+        record_target(unit=commune, tier="model", year=2023,
                               fields_of_excellence=excellence, **common)  # fmt: skip
         found[name] = commune
     return found
@@ -271,7 +274,7 @@ def load_report_004() -> dict[str, AdminUnit]:
     hatinh_set = get_set(HATINH_SET)
     for index, commune in enumerate(communes):
         # The report gives the count, not the decisions: numbers and dates are demo data.
-        records.record_recognition(
+        record_recognition(
             unit=commune,
             tier="standard",
             decision_number=f"DEMO-HS{index + 1:02d}/QĐ-UBND",
@@ -282,7 +285,7 @@ def load_report_004() -> dict[str, AdminUnit]:
             note="Báo cáo: 23/23 xã đạt chuẩn NTM. Số và ngày quyết định là dữ liệu demo.",
         )
     son_kim_2 = child_named(district, "Sơn Kim 2", DAY_004)
-    records.record_recognition(
+    record_recognition(
         unit=son_kim_2,
         tier="advanced",
         decision_number="DEMO-HS-NC01/QĐ-UBND",
@@ -293,7 +296,7 @@ def load_report_004() -> dict[str, AdminUnit]:
     )
     keys = _criterion_keys(DISTRICT_SET)
     for number, key in keys.items():
-        records.certify_criterion(
+        certify_criterion(
             unit=district,
             criterion_key=key,
             is_met=number in HUONG_SON_MET,
@@ -301,7 +304,7 @@ def load_report_004() -> dict[str, AdminUnit]:
             source=SRC_004,
             note="Huyện cơ bản đạt chuẩn 6/9 tiêu chí (báo cáo làm việc với UBND tỉnh).",
         )
-    records.record_target(unit=district, tier="standard", year=2021, source=SRC_004,
+    record_target(unit=district, tier="standard", year=2021, source=SRC_004,
                           note="Phấn đấu đạt chuẩn huyện NTM trong quý II/2021.")  # fmt: skip
     for metric, label, value, text in (
         ("communes_total", "Số xã trên địa bàn", 23, ""),

@@ -39,11 +39,11 @@ from ntm.accounts.permissions import (
 from ntm.approvals.approval_words import approver_text
 from ntm.approvals.responsibility import Responsible, responsible_for
 from ntm.approvals.rights import may_approve, user_department_id
-from ntm.assessments import services
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.values import services
 from ntm.values.models import CriterionCertification
 from ntm.values.validation import AssessmentError
 

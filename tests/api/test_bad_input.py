@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from ntm.accounts.permissions import WriteDenied
 from ntm.approvals.approval import submit_period
 from ntm.approvals.locking import PeriodFrozen
-from ntm.assessments.tests.approval_world import INCOME, SET_ID, World, world
+from ntm.approvals.tests.approval_world import INCOME, SET_ID, World, world
 from ntm.audit.models import AuditEntry
 from ntm.criteria import exchange
 from ntm.testing import COMMUNE_SET, make_user

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
 from ntm.accounts.services import create_token
-from ntm.assessments.tests.approval_world import INCOME, ROADS, TEST_SECTORS, World, build_world
+from ntm.approvals.tests.approval_world import INCOME, ROADS, TEST_SECTORS, World, build_world
 from ntm.audit.services import Actor
 from ntm.criteria import sectors
 from ntm.testing import make_user

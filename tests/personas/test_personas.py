@@ -52,7 +52,6 @@ from ntm.accounts.services import create_token, password_link
 from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
 from ntm.approvals.responsibility import assign_responsibility
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
@@ -72,10 +71,12 @@ from ntm.recognition.models import (
     Revocation,
     Stage,
 )
+from ntm.recognition.services import record_recognition
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
 from ntm.values.evidence import CheckedUpload, check_upload, store_evidence
 from ntm.values.models import CriterionCertification
+from ntm.values.services import record_value
 from ntm.workbooks import jobs as workbook_jobs
 from ntm.workbooks.reading import Expectation
 from ntm.workbooks.template import make_template
@@ -182,7 +183,7 @@ def build_world(tmp_path) -> World:
     users["transport"].refresh_from_db()
     w = World(units=units, users=users)
     ky_lac = units["ky_lac"]
-    services.record_value(
+    record_value(
         unit=ky_lac, indicator_key="test-commune:10", observed_on=dt.date(2020, 12, 31),
         value=40.0, source="Báo cáo xã", actor=SYSTEM,
     )  # fmt: skip
@@ -274,7 +275,7 @@ def _approval_world(w: World, gtvt: Department) -> None:
     ky_lac = w.units["ky_lac"]
     kylac, transport, district = (_actor(w, p) for p in ("kylac", "transport", "district"))
     draft = parse_period(PERIODS["draft"])
-    services.record_value(
+    record_value(
         unit=ky_lac, indicator_key="test-commune:10", observed_on=draft.observed_on,
         value=38.0, source="Báo cáo xã 6 tháng", actor=kylac,
     )  # fmt: skip
@@ -399,7 +400,7 @@ def _recognition_world(w: World) -> None:
 
     # Recognized communes: the decisions, and their cases after them (as data).
     def recognized(unit, tier, year, number, decided, stage, **fields):
-        held = services.record_recognition(
+        held = record_recognition(
             unit=unit, tier=tier, decision_number=number, decision_date=decided,
             issuer="UBND tỉnh Hà Tĩnh", signer="Chủ tịch UBND tỉnh", actor=hatinh,
             criteria_set=CriteriaSet.objects.get(

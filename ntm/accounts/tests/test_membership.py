@@ -20,7 +20,7 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.accounts.services import UserAdminError, UserData, create_user, update_user
 from ntm.approvals import approval
 from ntm.approvals.models import CriterionVerification
-from ntm.assessments.tests.approval_world import PERIOD, World, world
+from ntm.approvals.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.testing import make_user

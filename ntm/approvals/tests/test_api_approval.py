@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ntm.approvals.models import CriterionResponsibility, Submission
-from ntm.assessments.tests.approval_world import World, world
+from ntm.approvals.tests.approval_world import World, world
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department
 

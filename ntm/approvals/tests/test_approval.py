@@ -9,10 +9,10 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.approvals import approval
 from ntm.approvals.approval import CommentRequired, TransitionRefused, allowed_actions
 from ntm.approvals.models import CriterionVerification, Submission, SubmissionEvent
-from ntm.assessments.services import record_value
-from ntm.assessments.tests.approval_world import INCOME, PERIOD, YEAR_END, World, world
+from ntm.approvals.tests.approval_world import INCOME, PERIOD, YEAR_END, World, world
 from ntm.audit.models import AuditEntry
 from ntm.values.entry import record_submission
+from ntm.values.services import record_value
 
 __all__ = ["world"]
 

@@ -9,7 +9,7 @@ import pytest
 
 from ntm.approvals import approval
 from ntm.approvals.models import CriterionResponsibility, CriterionVerification, Submission
-from ntm.assessments.tests.approval_world import PERIOD, World, world
+from ntm.approvals.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department
 from ntm.values.models import IndicatorValue

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from ntm.approvals import approval
 from ntm.approvals.locking import PeriodFrozen, frozen_cells
-from ntm.assessments.services import certify_criterion, record_value
-from ntm.assessments.tests.approval_world import (
+from ntm.approvals.tests.approval_world import (
     INCOME,
     PERIOD,
     ROADS,
@@ -25,6 +24,7 @@ from ntm.values.bulk import CellInput, ChangeKind, ValuesRefused, apply_values, 
 from ntm.values.entry import record_submission
 from ntm.values.evidence import CheckedUpload, check_upload, remove_evidence, store_evidence
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
+from ntm.values.services import certify_criterion, record_value
 from ntm.workbooks.importing import import_workbook
 from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ntm.approvals import approval
 from ntm.approvals.models import Submission
 from ntm.approvals.queue import QueueFilter, QueueKind, build_queue, queue_counts, queue_total
-from ntm.assessments.tests.approval_world import PERIOD, World, world
+from ntm.approvals.tests.approval_world import PERIOD, World, world
 from ntm.audit.services import Actor
 from ntm.units.models import AdminUnit
 

@@ -15,7 +15,7 @@ from ntm.approvals.responsibility import (
     responsible_under,
     set_department_sector,
 )
-from ntm.assessments.tests.approval_world import PERIOD, World, world
+from ntm.approvals.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.units.models import Department
 from ntm.values.validation import AssessmentError

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ntm.assessments import services
 from ntm.criteria.services import load_criteria_sets
+from ntm.programme.services import record_target
+from ntm.recognition.services import record_recognition, record_revocation
 from ntm.testing import COMMUNE_SET, make_ky_anh, write_sets
 from ntm.units.models import AdminUnit
 from ntm.values.models import CriterionCertification
@@ -76,7 +77,7 @@ def make_province(tmp_path) -> dict:
     certify(units["ky_tay"], set(), D(2020, 12, 31))
     certify(units["lam_hop"], {16}, D(2021, 6, 30))
     certify(units["thach_ban"], {8, 9, 10, 11, 12, 13, 14, 16}, D(2021, 12, 31))
-    recognize = services.record_recognition
+    recognize = record_recognition
     recognize(unit=units["ky_tay"], tier="standard", decision_number="1/QĐ-UBND",
               decision_date=D(2020, 12, 15))  # fmt: skip
     recognize(unit=units["ky_tay"], tier="advanced", decision_number="2/QĐ-UBND",
@@ -85,13 +86,11 @@ def make_province(tmp_path) -> dict:
               decision_date=D(2019, 12, 20))  # fmt: skip
     revoked = recognize(unit=units["thach_hai"], tier="standard", decision_number="4/QĐ-UBND",
                         decision_date=D(2018, 12, 15))  # fmt: skip
-    services.record_revocation(
-        recognition=revoked, decision_number="5/QĐ-UBND", decision_date=D(2021, 5, 1)
-    )
-    services.record_target(unit=ky_anh, tier="advanced", year=2021, child_level="commune",
+    record_revocation(recognition=revoked, decision_number="5/QĐ-UBND", decision_date=D(2021, 5, 1))
+    record_target(unit=ky_anh, tier="advanced", year=2021, child_level="commune",
                            child_count=2, source="Kế hoạch huyện")  # fmt: skip
-    services.record_target(unit=province, tier="standard", year=2022, child_level="commune",
+    record_target(unit=province, tier="standard", year=2022, child_level="commune",
                            child_count=3)  # fmt: skip
-    services.record_target(unit=units["ky_lac"], tier="standard", year=2021)
-    services.record_target(unit=units["ky_tay"], tier="standard", year=2020)
+    record_target(unit=units["ky_lac"], tier="standard", year=2021)
+    record_target(unit=units["ky_tay"], tier="standard", year=2020)
     return units

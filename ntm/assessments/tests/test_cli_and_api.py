@@ -6,9 +6,9 @@ import json
 import pytest
 
 from ntm import cli
-from ntm.assessments import services
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import ADVANCED_SET, COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
+from ntm.values import services
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments import services
 from ntm.assessments.evaluation import evaluate_unit, evaluate_units
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.programme.services import record_registration, record_sponsorship, record_target
+from ntm.recognition.services import record_recognition, record_revocation
 from ntm.testing import (
     ADVANCED_SET,
     COMMUNE_SET,
@@ -19,6 +20,8 @@ from ntm.testing import (
 from ntm.units.models import AdminUnit
 from ntm.values import selectors
 from ntm.values.models import IndicatorValue
+from ntm.values.services import certify_criterion, record_value
+from ntm.values.validation import AssessmentError
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +35,7 @@ def units(tmp_path):
 
 
 def enter(unit, key, on, **fields):
-    return services.record_value(unit=unit, indicator_key=key, observed_on=on, **fields)
+    return record_value(unit=unit, indicator_key=key, observed_on=on, **fields)
 
 
 def statuses(report):
@@ -67,15 +70,11 @@ def test_correction_keeps_the_previous_value_in_history(units):
 
 def test_a_newer_value_overrides_an_older_certification_and_not_the_reverse(units):
     ky_lac, income = units["ky_lac"], "test-commune:10"
-    services.certify_criterion(
-        unit=ky_lac, criterion_key=income, is_met=False, certified_on=D(2021, 9, 25)
-    )
-    services.record_value(unit=ky_lac, indicator_key=income, observed_on=D(2021, 6, 30), value=37.0)
+    certify_criterion(unit=ky_lac, criterion_key=income, is_met=False, certified_on=D(2021, 9, 25))
+    record_value(unit=ky_lac, indicator_key=income, observed_on=D(2021, 6, 30), value=37.0)
     on_cert_day = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 9, 25))
     assert statuses(on_cert_day)["10"] == "not_met"  # the department's later decision stands
-    services.record_value(
-        unit=ky_lac, indicator_key=income, observed_on=D(2021, 12, 31), value=37.0
-    )
+    record_value(unit=ky_lac, indicator_key=income, observed_on=D(2021, 12, 31), value=37.0)
     year_end = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 12, 31))
     assert statuses(year_end)["10"] == "met"
     assert (
@@ -85,24 +84,24 @@ def test_a_newer_value_overrides_an_older_certification_and_not_the_reverse(unit
 
 def test_twelve_of_twenty_style_count_with_certified_criteria(units):
     ky_lac = units["ky_lac"]
-    services.record_value(
+    record_value(
         unit=ky_lac, indicator_key="test-commune:1.1", observed_on=D(2021, 1, 1), is_met=True
     )
-    services.record_value(
+    record_value(
         unit=ky_lac,
         indicator_key="test-commune:2.1",
         observed_on=D(2021, 1, 1),
         numerator=7.7,
         denominator=10,
     )
-    services.certify_criterion(
+    certify_criterion(
         unit=ky_lac,
         criterion_key="test-commune:19",
         is_met=True,
         certified_on=D(2021, 3, 1),
         document_number="12/CAH",
     )
-    services.record_value(
+    record_value(
         unit=ky_lac,
         indicator_key="test-province-commune:20.1",
         observed_on=D(2021, 1, 1),
@@ -134,9 +133,7 @@ def test_eligible_tiers_follow_the_ladder(units):
     on = D(2021, 1, 1)
     enter(ky_lac, "test-commune:1.1", on, is_met=True)
     enter(ky_lac, "test-commune:2.1", on, numerator=10, denominator=10)
-    services.certify_criterion(
-        unit=ky_lac, criterion_key="test-commune:19", is_met=True, certified_on=on
-    )
+    certify_criterion(unit=ky_lac, criterion_key="test-commune:19", is_met=True, certified_on=on)
     enter(ky_lac, "test-commune:10", on, value=48)
     enter(ky_lac, "test-commune-advanced:10", on, value=52)
     report = evaluate_unit(ky_lac, get_set("test-commune"), D(2021, 9, 25))
@@ -152,14 +149,14 @@ def test_eligible_tiers_follow_the_ladder(units):
 def test_district_needs_every_commune_recognized_at_standard(units):
     district = units["district"]
     for n in range(1, 10):
-        services.certify_criterion(
+        certify_criterion(
             unit=district,
             criterion_key=f"test-district:{n}",
             is_met=True,
             certified_on=D(2021, 1, 1),
         )
     for commune in (units["ky_lac"], units["ky_tay"]):
-        services.record_recognition(
+        record_recognition(
             unit=commune,
             tier="standard",
             decision_number=f"1/{commune.code}",
@@ -169,7 +166,7 @@ def test_district_needs_every_commune_recognized_at_standard(units):
     share = report["conditions"][0]
     assert (share["value"], share["status"]) == (pytest.approx(66.666667), "not_met")
     assert (report["met"], report["total"], report["eligible_tiers"]) == (9, 9, [])
-    services.record_recognition(
+    record_recognition(
         unit=units["lam_hop"], tier="advanced", decision_number="2/LH", decision_date=D(2021, 1, 15)
     )
     report = evaluate_unit(district, get_set("test-district"), D(2021, 1, 20))
@@ -184,7 +181,7 @@ def test_share_of_communes_at_standard_leaves_out_the_townships(units):
         level="commune", parent=district, source="user",
     )  # fmt: skip
     for commune in (units["ky_lac"], units["ky_tay"], units["lam_hop"]):
-        services.record_recognition(
+        record_recognition(
             unit=commune, tier="standard", decision_number=f"1/{commune.code}",
             decision_date=D(2020, 12, 1),
         )  # fmt: skip
@@ -193,13 +190,13 @@ def test_share_of_communes_at_standard_leaves_out_the_townships(units):
 
 
 def test_revoked_recognition_no_longer_counts(units):
-    recognition = services.record_recognition(
+    recognition = record_recognition(
         unit=units["ky_lac"],
         tier="standard",
         decision_number="9/QĐ-UBND",
         decision_date=D(2020, 12, 1),
     )
-    services.record_revocation(
+    record_revocation(
         recognition=recognition, decision_number="3/QĐ-UBND", decision_date=D(2023, 5, 1)
     )
     assert (
@@ -233,10 +230,10 @@ def test_bad_values_are_refused_and_nothing_is_stored(units):
         ({"indicator_key": "test-commune:99", "value": 1.0}, "Không bộ tiêu chí nào có chỉ tiêu"),
     ]
     for fields, message in cases:
-        with pytest.raises(services.AssessmentError, match=message):
-            services.record_value(unit=ky_lac, observed_on=D(2021, 1, 1), **fields)
-    with pytest.raises(services.AssessmentError, match="không tồn tại vào ngày 01/01/2021"):
-        services.record_value(
+        with pytest.raises(AssessmentError, match=message):
+            record_value(unit=ky_lac, observed_on=D(2021, 1, 1), **fields)
+    with pytest.raises(AssessmentError, match="không tồn tại vào ngày 01/01/2021"):
+        record_value(
             unit=units["new_ky_lac"],
             indicator_key="test-commune:10",
             observed_on=D(2021, 1, 1),
@@ -263,7 +260,7 @@ def test_targets_registrations_and_sponsors_are_records(units):
     from ntm.units.models import Department
 
     district, ky_lac = units["district"], units["ky_lac"]
-    services.record_target(
+    record_target(
         unit=district,
         tier="advanced",
         year=2023,
@@ -271,19 +268,19 @@ def test_targets_registrations_and_sponsors_are_records(units):
         child_count=8,
         source="Kế hoạch 15/4/2022",
     )
-    services.record_target(unit=ky_lac, tier="standard", year=2021)
-    services.record_registration(unit=ky_lac, tier="standard", year=2021)
-    services.record_registration(unit=ky_lac, tier="standard", year=2021, note="xác nhận lại")
+    record_target(unit=ky_lac, tier="standard", year=2021)
+    record_registration(unit=ky_lac, tier="standard", year=2021)
+    record_registration(unit=ky_lac, tier="standard", year=2021, note="xác nhận lại")
     science = Department.objects.create(name="Sở Khoa học và Công nghệ", unit=units["province"])
-    services.record_sponsorship(unit=ky_lac, sponsor=science, start_date=D(2021, 1, 1))
+    record_sponsorship(unit=ky_lac, sponsor=science, start_date=D(2021, 1, 1))
     assert list(Target.objects.values_list("unit__code", "tier", "year", "child_count")) == [
         ("18850", "standard", 2021, None),
         ("447", "advanced", 2023, 8),
     ]
     assert Registration.objects.get().note == "xác nhận lại"
     assert str(Sponsorship.objects.get()) == "Sở Khoa học và Công nghệ → Xã Kỳ Lạc"
-    with pytest.raises(services.AssessmentError, match="both the child level and the count"):
-        services.record_target(unit=district, tier="advanced", year=2023, child_count=8)
-    with pytest.raises(services.AssessmentError, match="is not a tier"):
-        services.record_registration(unit=ky_lac, tier="chuan", year=2021)
+    with pytest.raises(AssessmentError, match="both the child level and the count"):
+        record_target(unit=district, tier="advanced", year=2023, child_count=8)
+    with pytest.raises(AssessmentError, match="is not a tier"):
+        record_registration(unit=ky_lac, tier="chuan", year=2021)
     assert Target.objects.count() == 2

@@ -5,13 +5,14 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from ntm.assessments import services
 from ntm.assessments.evaluation import UnitRows, evaluate_units, recognized_tier_rank
 from ntm.assessments.over_time import RecognitionRows, evaluate_on_dates
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.recognition.services import record_recognition, record_revocation
 from ntm.testing import COMMUNE_SET, DISTRICT_SET, VARIANT_SET, make_ky_anh, write_sets
 from ntm.units.models import AdminUnit
+from ntm.values.services import certify_criterion, record_value
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def units(tmp_path):
     load_criteria_sets(write_sets(tmp_path, COMMUNE_SET, VARIANT_SET, DISTRICT_SET))
     found = make_ky_anh()
     ky_lac, ky_tay, lam_hop = found["ky_lac"], found["ky_tay"], found["lam_hop"]
-    value = services.record_value
+    value = record_value
     # Values of every kind, corrected and superseded, on several dates.
     value(unit=ky_lac, indicator_key="test-commune:10", observed_on=D(2020, 6, 30), value=30.0)
     value(unit=ky_lac, indicator_key="test-commune:10", observed_on=D(2021, 6, 30), value=37.5)
@@ -35,13 +36,13 @@ def units(tmp_path):
     value(unit=ky_tay, indicator_key="test-commune:2.1", observed_on=D(2020, 6, 30),
           numerator=10, denominator=10)  # a correction  # fmt: skip
     value(unit=lam_hop, indicator_key="test-commune:10", observed_on=D(2020, 12, 31), value=50.0)
-    certify = services.certify_criterion
+    certify = certify_criterion
     certify(unit=ky_lac, criterion_key="test-commune:19", is_met=True, certified_on=D(2020, 1, 1))
     certify(unit=ky_tay, criterion_key="test-commune:19", is_met=False, certified_on=D(2020, 1, 1))
     # Certified met, then a newer income value below the threshold decides (2021-06-30).
     certify(unit=ky_lac, criterion_key="test-commune:10", is_met=True, certified_on=D(2020, 9, 1))
     value(unit=ky_lac, indicator_key="test-commune:10", observed_on=D(2021, 8, 1), value=20.0)
-    services.record_recognition(
+    record_recognition(
         unit=ky_tay, tier="standard", decision_number="1/QĐ", decision_date=D(2020, 12, 15)
     )
     return found
@@ -85,12 +86,10 @@ def test_district_sets_with_aggregates_match_too(units):
 
 def test_recognition_rows_give_the_tier_held_on_each_day(units):
     ky_lac = units["ky_lac"]
-    recognition = services.record_recognition(
+    recognition = record_recognition(
         unit=ky_lac, tier="advanced", decision_number="2/QĐ", decision_date=D(2021, 3, 1)
     )
-    services.record_revocation(
-        recognition=recognition, decision_number="3/QĐ", decision_date=D(2021, 10, 1)
-    )
+    record_revocation(recognition=recognition, decision_number="3/QĐ", decision_date=D(2021, 10, 1))
     ids = np.sort(
         np.asarray(AdminUnit.objects.filter(level="commune").values_list("id", flat=True))
     )

@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor, Change, record_change
+from ntm.programme.services import record_target
 from ntm.testing import make_ky_anh, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def world():
         "kytay": make_user("kytay", role="data_entry", unit=units["ky_tay"]),
     }
     for name, unit in (("kylac", units["ky_lac"]), ("kytay", units["ky_tay"])):
-        services.record_target(
+        record_target(
             unit=unit, tier="standard", year=2021,
             actor=Actor(user=users[name], ip_address="10.0.0.1", channel="web"),
         )  # fmt: skip

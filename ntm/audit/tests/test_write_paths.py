@@ -8,15 +8,18 @@ import json
 import pytest
 from django.test import Client
 
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.services import load_criteria_sets
 from ntm.programme.models import Target
+from ntm.programme.services import record_registration, record_sponsorship, record_target
+from ntm.recognition.services import record_recognition, record_revocation
+from ntm.reports.services import record_figure
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent
 from ntm.values.models import IndicatorValue
+from ntm.values.services import certify_criterion, record_value
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -42,11 +45,11 @@ def only(action):
 def test_a_certification_is_audited_with_the_previous_one_as_old(units):
     user = make_user("sogtvt", role="verifier", unit=units["province"])
     actor = Actor(user=user, ip_address="10.0.0.9", channel="web")
-    first = services.certify_criterion(
+    first = certify_criterion(
         unit=units["ky_lac"], criterion_key="test-commune:2", is_met=False,
         certified_on=D(2021, 9, 25), document_number="12/SGTVT", user=user, actor=actor,
     )  # fmt: skip
-    services.certify_criterion(
+    certify_criterion(
         unit=units["ky_lac"], criterion_key="test-commune:2", is_met=True,
         certified_on=D(2021, 9, 25), document_number="15/SGTVT", user=user, actor=actor,
     )  # fmt: skip
@@ -63,12 +66,12 @@ def test_a_certification_is_audited_with_the_previous_one_as_old(units):
 
 def test_recognition_and_revocation_are_audited(units, office):
     criteria_set = CriteriaSet.objects.get(set_id="test-commune")
-    recognition = services.record_recognition(
+    recognition = record_recognition(
         unit=units["ky_lac"], tier="standard", decision_number="2468/QĐ-UBND",
         decision_date=D(2021, 12, 20), issuer="UBND tỉnh Hà Tĩnh", criteria_set=criteria_set,
         actor=office,
     )  # fmt: skip
-    services.record_revocation(
+    record_revocation(
         recognition=recognition, decision_number="99/QĐ-UBND", decision_date=D(2024, 1, 5),
         reason="rớt chuẩn tiêu chí 10", actor=office,
     )  # fmt: skip
@@ -86,17 +89,17 @@ def test_recognition_and_revocation_are_audited(units, office):
 
 
 def test_targets_registrations_and_sponsorships_are_audited(units, office):
-    services.record_target(
+    record_target(
         unit=units["district"], tier="advanced", year=2022, child_level="commune",
         child_count=4, actor=office,
     )  # fmt: skip
-    services.record_registration(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
-    services.record_registration(
+    record_registration(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
+    record_registration(
         unit=units["ky_lac"], tier="standard", year=2021, status="recognized",
         status_on=D(2021, 12, 20), actor=office,
     )  # fmt: skip
     sponsor = Department.objects.create(name="Sở Khoa học và Công nghệ", unit=units["province"])
-    services.record_sponsorship(unit=units["ky_lac"], sponsor=sponsor, actor=office)
+    record_sponsorship(unit=units["ky_lac"], sponsor=sponsor, actor=office)
     assert only("target.record").summary == "Mục tiêu advanced năm 2022: 4 commune"
     registrations = list(AuditEntry.objects.filter(action="registration.record").order_by("id"))
     assert [(e.old, e.new["status"]) for e in registrations] == [
@@ -107,7 +110,7 @@ def test_targets_registrations_and_sponsorships_are_audited(units, office):
 
 
 def test_writes_without_an_actor_are_audited_as_the_system(units):
-    services.record_target(unit=units["ky_lac"], tier="standard", year=2021)
+    record_target(unit=units["ky_lac"], tier="standard", year=2021)
     entry = only("target.record")
     assert (entry.actor_id, entry.actor_name, entry.channel) == (None, "", "system")
 
@@ -172,8 +175,8 @@ def test_a_commune_user_may_not_record_unit_changes_and_nothing_is_written(units
 
 
 def test_the_trail_survives_the_deletion_of_the_records_it_describes(units, office):
-    target = services.record_target(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
-    value = services.record_value(
+    target = record_target(unit=units["ky_lac"], tier="standard", year=2021, actor=office)
+    value = record_value(
         unit=units["ky_lac"], indicator_key="test-commune:10", observed_on=D(2021, 9, 25),
         value=40, actor=office,
     )  # fmt: skip
@@ -187,3 +190,44 @@ def test_the_trail_survives_the_deletion_of_the_records_it_describes(units, offi
         ("target.record", "programme.target", "Xã Kỳ Lạc"),
         ("value.create", "values.indicatorvalue", "Xã Kỳ Lạc"),
     ]
+
+
+def test_each_record_write_keeps_its_action_and_object_type(units, office):
+    """The entries are keyed by model, not by the module that writes them: moving the writes
+    to their apps (issue 10) left every action and object type as it was."""
+    ky_lac = units["ky_lac"]
+    record_value(
+        unit=ky_lac, indicator_key="test-commune:10", observed_on=D(2021, 9, 25), value=40,
+        actor=office,
+    )  # fmt: skip
+    certify_criterion(
+        unit=ky_lac, criterion_key="test-commune:2", is_met=True, certified_on=D(2021, 9, 25),
+        actor=office,
+    )  # fmt: skip
+    recognition = record_recognition(
+        unit=ky_lac, tier="standard", decision_number="1/QĐ", decision_date=D(2021, 12, 20),
+        actor=office,
+    )  # fmt: skip
+    record_revocation(
+        recognition=recognition, decision_number="2/QĐ", decision_date=D(2024, 1, 5),
+        actor=office,
+    )  # fmt: skip
+    record_target(unit=ky_lac, tier="standard", year=2021, actor=office)
+    record_registration(unit=ky_lac, tier="standard", year=2021, actor=office)
+    sponsor = Department.objects.create(name="Sở Y tế", unit=units["province"])
+    record_sponsorship(unit=ky_lac, sponsor=sponsor, actor=office)
+    record_figure(
+        unit=ky_lac, metric="income", label="Thu nhập bình quân", reported_on=D(2021, 12, 31),
+        source="Báo cáo xã", value=40, actor=office,
+    )  # fmt: skip
+    keys = set(AuditEntry.objects.values_list("action", "object_type"))
+    assert keys == {
+        ("value.create", "values.indicatorvalue"),
+        ("certification.record", "values.criterioncertification"),
+        ("recognition.record", "recognition.recognition"),
+        ("revocation.record", "recognition.revocation"),
+        ("target.record", "programme.target"),
+        ("registration.record", "programme.registration"),
+        ("sponsorship.record", "programme.sponsorship"),
+        ("figure.record", "reports.reportedfigure"),
+    }

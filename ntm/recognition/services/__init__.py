@@ -43,6 +43,10 @@ from ntm.recognition.services.documents import (
 from ntm.recognition.services.reacknowledgement import (
     reacknowledge,
 )
+from ntm.recognition.services.records import (
+    record_recognition,
+    record_revocation,
+)
 from ntm.recognition.services.returns import (
     RETURNABLE,
     return_case,
@@ -101,5 +105,7 @@ __all__ = [
     "add_document",
     "remove_document",
     "reacknowledge",
+    "record_recognition",
+    "record_revocation",
     "set_procedure_setting",
 ]

@@ -9,7 +9,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.services import record_recognition
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
 from ntm.programme.models import RegistrationStatusChoices
@@ -42,6 +41,7 @@ from ntm.recognition.services.access import (
     _user,
     require_actor,
 )
+from ntm.recognition.services.records import record_recognition
 from ntm.values.validation import AssessmentError
 
 # --- The district's and the province's steps --------------------------------------------------

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.assessments.evaluation import TIER_RANK
-from ntm.assessments.services import record_recognition
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import TierChoices
@@ -31,6 +30,7 @@ from ntm.recognition.services.access import (
     _user,
     require_actor,
 )
+from ntm.recognition.services.records import record_recognition
 from ntm.units.models import AdminUnit
 from ntm.values.validation import AssessmentError
 

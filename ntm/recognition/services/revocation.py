@@ -9,7 +9,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.services import record_revocation
 from ntm.audit.services import Actor
 from ntm.programme.models import Registration
 from ntm.recognition.models import (
@@ -37,6 +36,7 @@ from ntm.recognition.services.access import (
     _user,
     require_actor,
 )
+from ntm.recognition.services.records import record_revocation
 from ntm.recognition.services.steps import (
     set_for,
 )

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ntm.approvals import approval
-from ntm.assessments.tests.approval_world import PERIOD, YEAR_END, World, world
+from ntm.approvals.tests.approval_world import PERIOD, YEAR_END, World, world
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.recognition.models import Recognition

@@ -8,8 +8,8 @@ import json
 import re
 
 from ntm.approvals import approval
+from ntm.approvals.tests.approval_world import PERIOD, World, world
 from ntm.assessments.evaluation import evaluate_unit
-from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.values.models import CriterionCertification
 

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ntm.accounts.permissions import WriteDenied
 from ntm.approvals.models import Submission
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.values import services
 from ntm.values.bulk import CellInput, ValuesRefused
 from ntm.values.entry import (
     evaluate_with_cells,

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ntm.approvals.models import Submission, SubmissionStatusChoices
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, assert_served_as_upload, make_ky_anh, make_user, write_sets
+from ntm.values import services
 from ntm.values.models import EvidenceFile, IndicatorValue
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ntm.accounts.services import create_token
+from ntm.approvals.tests.approval_world import INCOME, YEAR_END, world
 from ntm.approvals.tests.test_locking import lock_ky_lac, locked_message, snapshot
-from ntm.assessments.tests.approval_world import INCOME, YEAR_END, world
 from ntm.audit.services import Actor
 from ntm.values.models import EvidenceFile, IndicatorValue
 

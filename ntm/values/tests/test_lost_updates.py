@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from ntm.assessments import services
-from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
+from ntm.approvals.tests.approval_world import INCOME, ROADS, YEAR_END, world
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
 from ntm.testing import make_user
+from ntm.values import services
 from ntm.values.bulk import CellInput, ChangeKind, apply_values, plan_values
 from ntm.values.concurrency import Base, StaleEdit, check_base
 from ntm.values.models import IndicatorValue

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from ntm.assessments.tests.approval_world import INCOME, ROADS, YEAR_END, world
+from ntm.approvals.tests.approval_world import INCOME, ROADS, YEAR_END, world
 from ntm.audit.services import Actor
 from ntm.core.periods import parse_period
 from ntm.criteria.selectors import get_set
@@ -207,7 +207,7 @@ def test_a_long_approval_comment_is_refused_on_the_page_not_cut(world):
 
 
 def test_a_verifier_saves_the_whole_form_with_other_departments_values_on_it(world):
-    from ntm.assessments import services
+    from ntm.values import services
     from ntm.values.tests.test_lost_updates import fields_of
 
     services.record_value(

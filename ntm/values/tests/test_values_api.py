@@ -6,10 +6,10 @@ import json
 import pytest
 
 from ntm.approvals.models import Submission
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.values import services
 from ntm.values.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db

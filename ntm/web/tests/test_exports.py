@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ntm.assessments import services
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
 from ntm.recognition.models import Recognition
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.values import services
 
 pytestmark = pytest.mark.django_db
 

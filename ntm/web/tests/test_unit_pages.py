@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ntm.assessments import services
 from ntm.criteria.selectors import applicable_sets, get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.programme.services import record_registration, record_sponsorship, record_target
+from ntm.recognition.services import record_recognition, record_revocation
 from ntm.reports.models import ReportedFigure
 from ntm.testing import (
     ADVANCED_SET,
@@ -21,6 +22,7 @@ from ntm.testing import (
     write_sets,
 )
 from ntm.units.models import AdminUnit, Department, ReorganizationEvent, Succession
+from ntm.values.services import certify_criterion, record_value
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +77,12 @@ def met_total(html):
 
 
 def enter(unit, key, on=DAY, **fields):
-    return services.record_value(unit=unit, indicator_key=key, observed_on=on, **fields)
+    return record_value(unit=unit, indicator_key=key, observed_on=on, **fields)
 
 
 def certify(unit, key, on=DAY, **fields):
     fields.setdefault("is_met", True)
-    return services.certify_criterion(unit=unit, criterion_key=key, certified_on=on, **fields)
+    return certify_criterion(unit=unit, criterion_key=key, certified_on=on, **fields)
 
 
 def three_of_five(unit, on=DAY):
@@ -255,11 +257,11 @@ def test_timeline_lists_the_dates_something_changed(admin_client, units):
     ky_lac = units["ky_lac"]
     enter(ky_lac, "test-commune:1.1", D(2019, 3, 1), is_met=True)
     certify(ky_lac, "test-commune:19", D(2020, 3, 1))
-    recognition = services.record_recognition(
+    recognition = record_recognition(
         unit=ky_lac, tier="standard", decision_number="218/QĐ-UBND",
         decision_date=D(2020, 5, 15), issuer="UBND tỉnh Hà Tĩnh",
     )  # fmt: skip
-    services.record_revocation(
+    record_revocation(
         recognition=recognition, decision_number="9/QĐ-UBND", decision_date=D(2020, 6, 1)
     )
     enter(ky_lac, "test-commune:10", D(2020, 12, 31), value=50)  # after the page's date
@@ -280,17 +282,17 @@ def test_timeline_lists_the_dates_something_changed(admin_client, units):
 
 def test_recognitions_targets_registrations_and_sponsor(admin_client, units):
     district, ky_lac = units["district"], units["ky_lac"]
-    services.record_recognition(
+    record_recognition(
         unit=ky_lac, tier="standard", decision_number="218/QĐ-UBND",
         decision_date=D(2021, 1, 15), issuer="UBND tỉnh Hà Tĩnh",
         criteria_set=get_set("test-province-commune"),
     )  # fmt: skip
-    services.record_target(unit=ky_lac, tier="standard", year=2021)
-    services.record_registration(
+    record_target(unit=ky_lac, tier="standard", year=2021)
+    record_registration(
         unit=ky_lac, tier="advanced", year=2023, status="appraised", status_on=D(2023, 6, 1)
     )
     sponsor = Department.objects.create(name="Sở Khoa học và Công nghệ", unit=units["province"])
-    services.record_sponsorship(unit=ky_lac, sponsor=sponsor)
+    record_sponsorship(unit=ky_lac, sponsor=sponsor)
     words = text(page(admin_client, f"/units/{ky_lac.id}/?as_of=2021-09-25"))
     assert "218/QĐ-UBND" in words and "15/01/2021" in words and "UBND tỉnh Hà Tĩnh" in words
     assert "Đang có hiệu lực" in words and "Bộ tiêu chí xã của tỉnh (thử)" in words
@@ -298,10 +300,8 @@ def test_recognitions_targets_registrations_and_sponsor(admin_client, units):
     assert "Đã thẩm định, trình công nhận" in words
     assert "Sở Khoa học và Công nghệ" in words
 
-    services.record_target(
-        unit=district, tier="advanced", year=2023, child_level="commune", child_count=8
-    )
-    services.record_target(
+    record_target(unit=district, tier="advanced", year=2023, child_level="commune", child_count=8)
+    record_target(
         unit=district, tier="model", year=2023, child_level="commune", child_count=1,
         child_count_max=2, fields_of_excellence="Chuyển đổi số, Du lịch ven biển",
     )  # fmt: skip
@@ -313,7 +313,7 @@ def test_recognitions_targets_registrations_and_sponsor(admin_client, units):
 
 def test_reported_figures_stand_beside_the_computed_ones(admin_client, units):
     district = units["district"]
-    services.record_recognition(
+    record_recognition(
         unit=units["ky_lac"], tier="standard", decision_number="1/QĐ", decision_date=D(2020, 1, 5)
     )
     for metric, label, value in (
@@ -345,7 +345,7 @@ def test_successor_links_follow_ky_lac_into_2025_and_back(admin_client, ky_lac_c
 
 
 def test_a_2025_commune_shows_its_predecessors_recognitions(admin_client, units):
-    services.record_recognition(
+    record_recognition(
         unit=units["lam_hop"], tier="standard", decision_number="218/QĐ-UBND",
         decision_date=D(2021, 1, 15),
     )  # fmt: skip
@@ -367,13 +367,13 @@ def ky_anh_on_2020(units):
     certify(ky_lac, "test-commune:19")
     enter(lam_hop, "test-commune:1.1", is_met=True)
     certify(lam_hop, "test-commune:19")
-    services.record_recognition(
+    record_recognition(
         unit=ky_lac, tier="standard", decision_number="1/QĐ", decision_date=D(2020, 1, 5)
     )
-    services.record_recognition(
+    record_recognition(
         unit=lam_hop, tier="advanced", decision_number="2/QĐ", decision_date=D(2020, 2, 5)
     )
-    services.record_target(unit=units["ky_tay"], tier="standard", year=2021)
+    record_target(unit=units["ky_tay"], tier="standard", year=2021)
     return units
 
 
@@ -432,10 +432,10 @@ def test_children_overview_queries_do_not_grow_with_the_children(
         )  # fmt: skip
         enter(commune, "test-commune:1.1", is_met=True)
         certify(commune, "test-commune:19")
-        services.record_recognition(
+        record_recognition(
             unit=commune, tier="standard", decision_number=f"{n}/QĐ", decision_date=D(2020, 1, 1)
         )
-        services.record_target(unit=commune, tier="advanced", year=2025)
+        record_target(unit=commune, tier="advanced", year=2025)
     with django_assert_max_num_queries(len(few)):
         html = page(admin_client, url)
     assert "8/9 xã đạt chuẩn" in text(html)

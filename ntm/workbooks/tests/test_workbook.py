@@ -8,11 +8,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, write_sets
+from ntm.values import services
 from ntm.values.models import IndicatorValue
 from ntm.workbooks.codes import CODES_SHEET, FIRST_DATA_ROW, HEADER_ROW
 from ntm.workbooks.importing import import_workbook, preview_workbook

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ntm import cli
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, make_ky_anh, make_user, write_sets
+from ntm.values import services
 from ntm.values.models import IndicatorValue
 from ntm.workbooks.tests.workbook_helpers import fill, template_bytes
 

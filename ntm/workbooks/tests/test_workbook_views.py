@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from ntm.assessments import services
 from ntm.audit.models import AuditEntry
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import COMMUNE_SET, VARIANT_SET, make_ky_anh, make_user, write_sets
+from ntm.values import services
 from ntm.values.models import IndicatorValue
 from ntm.workbooks import jobs
 from ntm.workbooks.codes import CODES_SHEET

@@ -20,7 +20,7 @@ from django.test import Client
 
 from ntm.approvals import approval
 from ntm.approvals.models import Submission, SubmissionEvent
-from ntm.assessments.tests.approval_world import INCOME, PERIOD, world
+from ntm.approvals.tests.approval_world import INCOME, PERIOD, world
 from ntm.criteria.selectors import get_set
 from ntm.values.models import IndicatorValue
 from ntm.workbooks.importing import import_workbook

@@ -1,0 +1,95 @@
+"""Record a recognition decision and its revocation as their documents state them: the
+entry of past decisions, and the last step of the recognition workflow (``decisions``,
+``revocation``, ``reacknowledgement``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from ntm.audit.services import Actor, audit_write
+from ntm.criteria.models import CriteriaSet
+from ntm.recognition.models import Recognition, Revocation
+from ntm.units.models import AdminUnit
+from ntm.values.services import _not_in_force, _tier, unit_active
+from ntm.values.validation import AssessmentError
+
+
+@transaction.atomic
+def record_recognition(
+    *,
+    unit: AdminUnit,
+    tier: str,
+    decision_number: str,
+    decision_date: date,
+    issuer: str = "",
+    signer: str = "",
+    criteria_set: CriteriaSet | None = None,
+    source: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
+) -> Recognition:
+    """Record a recognition decision (the workflow checks come with the recognition issue)."""
+    _tier(tier)
+    if not decision_number.strip():
+        raise AssessmentError("A recognition needs its decision number.")
+    if not unit_active(unit, decision_date):
+        raise AssessmentError(_not_in_force(unit, decision_date))
+    recognition = Recognition.objects.create(
+        unit=unit,
+        tier=tier,
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        issuer=issuer,
+        signer=signer,
+        criteria_set=criteria_set,
+        source=source,
+        note=note,
+        entered_by=user,
+    )
+    audit_write(
+        actor, user, "recognition.record", recognition, unit=unit,
+        summary=f"{tier}: {recognition.decision_number} ngày {decision_date:%d/%m/%Y}",
+        new={"tier": tier, "decision_number": recognition.decision_number,
+             "decision_date": decision_date, "issuer": issuer, "signer": signer,
+             "criteria_set": criteria_set.label if criteria_set else None},
+    )  # fmt: skip
+    return recognition
+
+
+@transaction.atomic
+def record_revocation(
+    *,
+    recognition: Recognition,
+    decision_number: str,
+    decision_date: date,
+    issuer: str = "",
+    reason: str = "",
+    user: AbstractBaseUser | None = None,
+    actor: Actor | None = None,
+) -> Revocation:
+    if decision_date < recognition.decision_date:
+        raise AssessmentError("A revocation cannot precede the recognition it revokes.")
+    if Revocation.objects.filter(recognition=recognition).exists():
+        raise AssessmentError("This recognition has already been revoked.")
+    revocation = Revocation.objects.create(
+        recognition=recognition,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        issuer=issuer,
+        reason=reason,
+        entered_by=user,
+    )
+    audit_write(
+        actor, user, "revocation.record", revocation, unit=recognition.unit,
+        summary=f"Thu hồi {recognition.decision_number}: {decision_number} "
+        f"ngày {decision_date:%d/%m/%Y}",
+        old={"recognition": recognition.pk, "revoked": False},
+        new={"recognition": recognition.pk, "revoked": True, "decision_number": decision_number,
+             "decision_date": decision_date, "issuer": issuer},
+        reason=reason,
+    )  # fmt: skip
+    return revocation
