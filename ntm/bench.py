@@ -149,27 +149,81 @@ def store_synthetic_values(unit_ids: np.ndarray, definition: CriteriaSetDef) -> 
     return count + len(batch)
 
 
-def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.models import Q
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from ntm.assessments.evaluation import UnitRows, evaluate_units
-    from ntm.criteria.selectors import get_set
-    from ntm.criteria.services import load_criteria_sets
-    from ntm.units.models import AdminUnit
+def _time_unit_loads() -> tuple[float, float]:
+    """Seconds to load the package's units, then to load them again (nothing changes)."""
     from ntm.units.services import load_package_units
 
-    call_command("migrate", interactive=False, verbosity=0)
-    load_criteria_sets()
     started = time.perf_counter()
     load_package_units()
     units_load = time.perf_counter() - started
     started = time.perf_counter()
     load_package_units()
     units_reload = time.perf_counter() - started
+    return units_load, units_reload
+
+
+def _engine_only(real: CriteriaSetDef, frame, n: int, repeat: int) -> dict[str, Any]:
+    """The engine alone on synthetic values in memory: the real set and a synthetic set of
+    60 indicators, median seconds over ``repeat`` runs."""
+    synthetic = synthetic_definition()
+    real_inputs = synthetic_inputs(real, n)
+    synthetic_in = synthetic_inputs(synthetic, n)
+
+    engine_real, result = _timed(lambda: engine.evaluate(real, frame, real_inputs, AS_OF), repeat)
+    engine_synth, synth_result = _timed(
+        lambda: engine.evaluate(synthetic, frame, synthetic_in, AS_OF), repeat
+    )
+    return {
+        "real_set": {
+            "set": real.label,
+            "indicators": len(real.indicators),
+            "criteria": len(real.criteria),
+            "median_seconds": round(engine_real, 4),
+            "mean_met": round(float(result.met.mean()), 2),
+        },
+        "synthetic_60_indicators": {
+            "indicators": len(synthetic.indicators),
+            "criteria": len(synthetic.criteria),
+            "median_seconds": round(engine_synth, 4),
+            "mean_met": round(float(synth_result.met.mean()), 2),
+        },
+        "repeat": repeat,
+    }
+
+
+def _end_to_end(criteria_set, communes, repeat: int) -> tuple[list[float], int, Any]:
+    """Evaluation from the database, ``repeat`` times: the seconds of each run, the
+    queries of the first, the last result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ntm.assessments.evaluation import evaluate_units
+
+    with CaptureQueriesContext(connection) as captured:
+        end_to_end, db_result = _timed(lambda: evaluate_units(criteria_set, communes, AS_OF), 1)
+    end_to_end_runs = [end_to_end]
+    for _ in range(max(repeat - 1, 0)):
+        seconds, db_result = _timed(lambda: evaluate_units(criteria_set, communes, AS_OF), 1)
+        end_to_end_runs.append(seconds)
+    return end_to_end_runs, len(captured.captured_queries), db_result
+
+
+def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
+    """The national benchmark: units loaded, the engine alone, the evaluation from the
+    database; times, queries and shares met."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from ntm.assessments.evaluation import UnitRows
+    from ntm.criteria.selectors import get_set
+    from ntm.criteria.services import load_criteria_sets
+    from ntm.units.models import AdminUnit
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load_criteria_sets()
+    units_load, units_reload = _time_unit_loads()
 
     communes = AdminUnit.objects.filter(level="commune").filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=AS_OF),
@@ -180,24 +234,11 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
     frame = rows.frame()
     criteria_set = get_set(SET_ID)
     real = criteria_set.to_domain()
-    synthetic = synthetic_definition()
-    real_inputs = synthetic_inputs(real, n)
-    synthetic_in = synthetic_inputs(synthetic, n)
-
-    engine_real, result = _timed(lambda: engine.evaluate(real, frame, real_inputs, AS_OF), repeat)
-    engine_synth, synth_result = _timed(
-        lambda: engine.evaluate(synthetic, frame, synthetic_in, AS_OF), repeat
-    )
+    engine_only = _engine_only(real, frame, n, repeat)
     started = time.perf_counter()
     stored = store_synthetic_values(rows.ids, real)
     store_seconds = time.perf_counter() - started
-
-    with CaptureQueriesContext(connection) as captured:
-        end_to_end, db_result = _timed(lambda: evaluate_units(criteria_set, communes, AS_OF), 1)
-    end_to_end_runs = [end_to_end]
-    for _ in range(max(repeat - 1, 0)):
-        seconds, db_result = _timed(lambda: evaluate_units(criteria_set, communes, AS_OF), 1)
-        end_to_end_runs.append(seconds)
+    end_to_end_runs, queries, db_result = _end_to_end(criteria_set, communes, repeat)
 
     return {
         "measured_on": timezone.localdate().isoformat(),
@@ -210,27 +251,12 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
         "communes": n,
         "units_load_seconds": round(units_load, 2),
         "units_reload_seconds": round(units_reload, 2),
-        "engine_only": {
-            "real_set": {
-                "set": real.label,
-                "indicators": len(real.indicators),
-                "criteria": len(real.criteria),
-                "median_seconds": round(engine_real, 4),
-                "mean_met": round(float(result.met.mean()), 2),
-            },
-            "synthetic_60_indicators": {
-                "indicators": len(synthetic.indicators),
-                "criteria": len(synthetic.criteria),
-                "median_seconds": round(engine_synth, 4),
-                "mean_met": round(float(synth_result.met.mean()), 2),
-            },
-            "repeat": repeat,
-        },
+        "engine_only": engine_only,
         "end_to_end_from_database": {
             "set": real.label,
             "stored_values": stored,
             "store_values_seconds": round(store_seconds, 2),
-            "queries": len(captured.captured_queries),
+            "queries": queries,
             "median_seconds": round(statistics.median(end_to_end_runs), 3),
             "runs": [round(s, 3) for s in end_to_end_runs],
             "mean_met": round(float(db_result.met.mean()), 2),

@@ -142,25 +142,24 @@ def _bounded_rows(sheet, **options):
         ) from None
 
 
-def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = None) -> None:
-    """Every data row into cells, problems and warnings (no database access).
-
-    `progress(done, total)` is called every few hundred rows (total is the template's).
-    """
-    codes = reading.codes
+def _data_sheet(workbook, codes):
+    """The template's data sheet; WorkbookRefused if it was renamed or removed."""
     if codes.data_sheet not in workbook.sheetnames:
         raise WorkbookRefused(
             _("Không có sheet “%(sheet)s” trong tệp: đừng đổi tên hay xoá sheet của mẫu.")
             % {"sheet": codes.data_sheet}
         )
-    sheet = workbook[codes.data_sheet]
-    width = len(codes.columns)
-    last_row = data_row_limit(codes.header_row, len(codes.units), len(codes.indicators))
+    return workbook[codes.data_sheet]
+
+
+def _data_rows(sheet, codes, width: int, last_row: int):
+    """(row number, cells) from the header row on, only the columns read; WorkbookRefused
+    for a sheet larger than its template allows."""
     try:
         check_dimension(sheet, max_row=last_row)
     except LimitExceeded as exceeded:
         raise WorkbookRefused(str(exceeded)) from None
-    rows = (
+    return (
         (number, cells)
         for number, cells in _bounded_rows(
             sheet,
@@ -175,6 +174,11 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
         )
         if number >= codes.header_row
     )
+
+
+def _check_header(rows, codes, width: int) -> None:
+    """The header row as the template wrote it; WorkbookRefused naming the first column
+    inserted, removed or moved."""
     header_number, header = next(rows, (0, []))
     if header_number != codes.header_row:
         header = []
@@ -194,6 +198,41 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
                     "expected": expected,
                 }
             )
+
+
+def _skipped(row_number: int, cell, value_of, coded: bool, where, problem) -> bool:
+    """A row not read: without codes (a problem if it holds data), or with formulas in its
+    input cells (a problem each)."""
+    given = [k for k in INPUT_KEYS if not _is_blank(value_of[k])]
+    if not coded:
+        if given:
+            problem(
+                where(row_number, given[0], value_of[given[0]]),
+                _(
+                    "Dòng có số liệu nhưng không có mã đơn vị và mã chỉ tiêu; hãy nhập vào dòng của mẫu."
+                ),
+            )
+        return True
+    formulas = [k for k in INPUT_KEYS if cell[k] is not None and _is_formula(cell[k])]
+    for key in formulas:
+        problem(
+            where(row_number, key, value_of[key]),
+            _("Ô chứa công thức; hãy nhập giá trị (khi dán, dùng Dán đặc biệt → Giá trị)."),
+        )
+    return bool(formulas)
+
+
+def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = None) -> None:
+    """Every data row into cells, problems and warnings (no database access).
+
+    `progress(done, total)` is called every few hundred rows (total is the template's).
+    """
+    codes = reading.codes
+    sheet = _data_sheet(workbook, codes)
+    width = len(codes.columns)
+    last_row = data_row_limit(codes.header_row, len(codes.units), len(codes.indicators))
+    rows = _data_rows(sheet, codes, width, last_row)
+    _check_header(rows, codes, width)
     position = {key: p for p, (key, _header) in enumerate(codes.columns)}
     letters = {key: codes.column_letter(key) for key in position}
     units_by_id = {str(u.id): u for u in codes.units}
@@ -221,23 +260,8 @@ def read_rows(workbook, reading: WorkbookReading, progress: Progress | None = No
         unit_code = cell_text(value_of["unit_code"])
         unit_id = cell_text(value_of["unit_id"])
         indicator_code = cell_text(value_of["indicator_code"])
-        given = [k for k in INPUT_KEYS if not _is_blank(value_of[k])]
-        if not unit_code and not unit_id and not indicator_code:
-            if given:
-                problem(
-                    where(row_number, given[0], value_of[given[0]]),
-                    _(
-                        "Dòng có số liệu nhưng không có mã đơn vị và mã chỉ tiêu; hãy nhập vào dòng của mẫu."
-                    ),
-                )
-            continue
-        formulas = [k for k in INPUT_KEYS if cell[k] is not None and _is_formula(cell[k])]
-        for key in formulas:
-            problem(
-                where(row_number, key, value_of[key]),
-                _("Ô chứa công thức; hãy nhập giá trị (khi dán, dùng Dán đặc biệt → Giá trị)."),
-            )
-        if formulas:
+        coded = bool(unit_code or unit_id or indicator_code)
+        if _skipped(row_number, cell, value_of, coded, where, problem):
             continue
         unit = _find_unit(units_by_id, units_by_code, unit_id, unit_code)
         if unit is None:
@@ -292,63 +316,70 @@ def _find_unit(
     return found
 
 
-def _read_row(
-    reading, row_number, cell, value_of, unit, indicator: TemplateIndicator, where, problem
-):
-    kind = IndicatorKind(indicator.kind)
-    has = {k: not _is_blank(value_of[k]) for k in INPUT_KEYS}
-    fields: dict[str, Any] = {}
+def _read_ratio(reading, row_number, cell, value_of, indicator, has, fields, where, problem):
+    """A ratio's numerator and denominator into ``fields`` (the value column must stay
+    empty); returns (failed, given, column, shown) for the row's location."""
     failed = False
-    if kind is IndicatorKind.RATIO:
-        if has["value"]:
+    if has["value"]:
+        problem(
+            where(row_number, "value", value_of["value"]),
+            _(
+                "Chỉ tiêu %(code)s là tỷ lệ: nhập tử số và mẫu số ở cột %(numerator)s và %(denominator)s, để trống cột này."
+            )
+            % {
+                "code": indicator.code,
+                "numerator": reading.codes.column_letter("numerator"),
+                "denominator": reading.codes.column_letter("denominator"),
+            },
+        )
+        failed = True
+    for key in ("numerator", "denominator"):
+        if has[key]:
+            try:
+                fields[key] = read_number(cell[key], percent_unit=False)
+            except CellValueError as error:
+                problem(where(row_number, key, value_of[key]), _capital(error))
+                failed = True
+    given = has["numerator"] or has["denominator"]
+    column = (
+        f"{reading.codes.column_letter('numerator')}–{reading.codes.column_letter('denominator')}"
+    )
+    shown = f"{_shown(value_of['numerator']) or '…'} / {_shown(value_of['denominator']) or '…'}"
+    return failed, given, column, shown
+
+
+def _read_value(reading, row_number, cell, value_of, indicator, kind, has, fields, where, problem):
+    """A number or a judgement into ``fields`` (numerator and denominator must stay empty);
+    returns (failed, given, column, shown) for the row's location."""
+    failed = False
+    for key in ("numerator", "denominator"):
+        if has[key]:
             problem(
-                where(row_number, "value", value_of["value"]),
+                where(row_number, key, value_of[key]),
                 _(
-                    "Chỉ tiêu %(code)s là tỷ lệ: nhập tử số và mẫu số ở cột %(numerator)s và %(denominator)s, để trống cột này."
+                    "Chỉ tiêu %(code)s không phải tỷ lệ: nhập giá trị ở cột %(column)s, để trống cột này."
                 )
-                % {
-                    "code": indicator.code,
-                    "numerator": reading.codes.column_letter("numerator"),
-                    "denominator": reading.codes.column_letter("denominator"),
-                },
+                % {"code": indicator.code, "column": reading.codes.column_letter("value")},
             )
             failed = True
-        for key in ("numerator", "denominator"):
-            if has[key]:
-                try:
-                    fields[key] = read_number(cell[key], percent_unit=False)
-                except CellValueError as error:
-                    problem(where(row_number, key, value_of[key]), _capital(error))
-                    failed = True
-        given = has["numerator"] or has["denominator"]
-        column = f"{reading.codes.column_letter('numerator')}–{reading.codes.column_letter('denominator')}"
-        shown = f"{_shown(value_of['numerator']) or '…'} / {_shown(value_of['denominator']) or '…'}"
-    else:
-        for key in ("numerator", "denominator"):
-            if has[key]:
-                problem(
-                    where(row_number, key, value_of[key]),
-                    _(
-                        "Chỉ tiêu %(code)s không phải tỷ lệ: nhập giá trị ở cột %(column)s, để trống cột này."
-                    )
-                    % {"code": indicator.code, "column": reading.codes.column_letter("value")},
-                )
-                failed = True
-        if has["value"]:
-            try:
-                if kind is IndicatorKind.JUDGEMENT:
-                    fields["is_met"] = read_judgement(cell["value"])
-                else:
-                    fields["value"] = read_number(
-                        cell["value"], percent_unit=indicator.measure == "%"
-                    )
-            except CellValueError as error:
-                problem(where(row_number, "value", value_of["value"]), _capital(error))
-                failed = True
-        given = has["value"]
-        column = reading.codes.column_letter("value")
-        shown = _shown(value_of["value"])
-    source, note = cell_text(value_of["source"]), cell_text(value_of["note"])
+    if has["value"]:
+        try:
+            if kind is IndicatorKind.JUDGEMENT:
+                fields["is_met"] = read_judgement(cell["value"])
+            else:
+                fields["value"] = read_number(cell["value"], percent_unit=indicator.measure == "%")
+        except CellValueError as error:
+            problem(where(row_number, "value", value_of["value"]), _capital(error))
+            failed = True
+    given = has["value"]
+    column = reading.codes.column_letter("value")
+    shown = _shown(value_of["value"])
+    return failed, given, column, shown
+
+
+def _too_long(row_number, value_of, source: str, note: str, where, problem) -> bool:
+    """A problem for a source or a note longer than the system keeps; True if any."""
+    failed = False
     if len(source) > SOURCE_MAX:
         problem(
             where(row_number, "source", value_of["source"]),
@@ -363,21 +394,47 @@ def _read_row(
             % {"length": len(note), "max": NOTE_MAX},
         )
         failed = True
+    return failed
+
+
+def _warn_blank(reading, row_number: int, column: str, source: str, note: str) -> None:
+    """A row without a value: counted, and a warning if it has a source or a note."""
+    reading.blank += 1
+    if source or note:
+        add_problem(
+            reading,
+            Problem(
+                Location(reading.codes.data_sheet, row_number, column, ""),
+                _(
+                    "Có nguồn hoặc ghi chú nhưng không có giá trị: dòng này được bỏ qua (ô trống không xoá số liệu đã có)."
+                ),
+            ),
+            warning=True,
+        )
+
+
+def _read_row(
+    reading, row_number, cell, value_of, unit, indicator: TemplateIndicator, where, problem
+):
+    """One row of a known unit and indicator: its cells checked, then a cell to write in
+    ``reading.cells``, a blank row counted, or its problems."""
+    kind = IndicatorKind(indicator.kind)
+    has = {k: not _is_blank(value_of[k]) for k in INPUT_KEYS}
+    fields: dict[str, Any] = {}
+    if kind is IndicatorKind.RATIO:
+        failed, given, column, shown = _read_ratio(
+            reading, row_number, cell, value_of, indicator, has, fields, where, problem
+        )
+    else:
+        failed, given, column, shown = _read_value(
+            reading, row_number, cell, value_of, indicator, kind, has, fields, where, problem
+        )
+    source, note = cell_text(value_of["source"]), cell_text(value_of["note"])
+    failed = _too_long(row_number, value_of, source, note, where, problem) or failed
     if failed:
         return
     if not given:
-        reading.blank += 1
-        if source or note:
-            add_problem(
-                reading,
-                Problem(
-                    Location(reading.codes.data_sheet, row_number, column, ""),
-                    _(
-                        "Có nguồn hoặc ghi chú nhưng không có giá trị: dòng này được bỏ qua (ô trống không xoá số liệu đã có)."
-                    ),
-                ),
-                warning=True,
-            )
+        _warn_blank(reading, row_number, column, source, note)
         return
     location = Location(reading.codes.data_sheet, row_number, column, shown)
     cell_input = CellInput(

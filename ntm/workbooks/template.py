@@ -175,25 +175,19 @@ def template_filename(
     return f"mau-{criteria_set.set_id}-{period.label}-{slug}.xlsx"
 
 
-def build_template(
-    *,
+def _template_codes(
     criteria_set: CriteriaSet,
     units: Sequence[AdminUnit],
     period: Period,
-    parent: AdminUnit | None = None,
-    generated_by: str = "",
-) -> TemplateFile:
-    """A workbook to fill for the units, prefilled with the values in force on the period's
-    last day, with each unit's own threshold and today's status."""
+    indicators: list[tuple[str, str, IndicatorDef]],
+    current: dict[tuple[int, str], CurrentValue],
+    cols,
+    generated_by: str,
+) -> TemplateCodes:
+    """The codes of the hidden sheet: set, period, units, indicators, columns and the values
+    the template was prefilled with."""
     on = period.observed_on
-    indicators = entered_indicators(criteria_set)
-    units = sorted(units, key=lambda u: (u.name, u.code, u.pk))
-    evaluation = evaluate_units(criteria_set, units, on) if units else None
-    position = {int(uid): p for p, uid in enumerate(evaluation.units.ids)} if evaluation else {}
-    column_of = {ind.key: k for k, ind in enumerate(evaluation.indicators)} if evaluation else {}
-    current = values_in_force([u.pk for u in units], [i.key for _n, _c, i in indicators], on)
-    cols = columns()
-    codes = TemplateCodes(
+    return TemplateCodes(
         set_id=criteria_set.set_id,
         set_version=criteria_set.version,
         period=period.label,
@@ -212,11 +206,9 @@ def build_template(
         bases={cell: value.id for cell, value in current.items() if value.id is not None},
     )
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = codes.data_sheet
-    index = {c.key: p for p, c in enumerate(cols, start=1)}
-    write_title(sheet, criteria_set, period, units, parent, len(cols))
+
+def _write_header(sheet, cols) -> None:
+    """The header row: each column's title and width."""
     for position_, column in enumerate(cols, start=1):
         cell = write_cell(sheet, HEADER_ROW, position_, column.header)
         cell.font = HEADER_FONT
@@ -226,7 +218,32 @@ def build_template(
         sheet.column_dimensions[get_column_letter(position_)].width = column.width
     sheet.row_dimensions[HEADER_ROW].height = 32
 
-    validations = make_validations()
+
+def _indicator_label(indicator: IndicatorDef) -> str:
+    """The indicator's name; for a ratio, its numerator and denominator too."""
+    name = indicator.name_vi
+    if indicator.kind is IndicatorKind.RATIO and indicator.ratio is not None:
+        name += "\n" + _("Tử số: %(numerator)s; mẫu số: %(denominator)s") % {
+            "numerator": indicator.ratio.numerator,
+            "denominator": indicator.ratio.denominator,
+        }
+    return name
+
+
+def _write_rows(
+    workbook,
+    sheet,
+    indicators: list[tuple[str, str, IndicatorDef]],
+    units: Sequence[AdminUnit],
+    evaluation,
+    current: dict[tuple[int, str], CurrentValue],
+    index: dict[str, int],
+) -> tuple[dict[str, list[int]], int]:
+    """The data rows: a band per criterion, then a row per indicator × unit with its
+    threshold, value in force and status. Returns the rows of each validation kind and
+    the last row written."""
+    position = {int(uid): p for p, uid in enumerate(evaluation.units.ids)} if evaluation else {}
+    column_of = {ind.key: k for k, ind in enumerate(evaluation.indicators)} if evaluation else {}
     criterion_of = (
         {c.number: i for i, c in enumerate(evaluation.definition.criteria)} if evaluation else {}
     )
@@ -257,15 +274,10 @@ def build_template(
     last_criterion = None
     for number, criterion_name, indicator in indicators:
         if number != last_criterion:
-            write_band(sheet, row, number, criterion_name, len(cols))
+            write_band(sheet, row, number, criterion_name, len(index))
             row += 1
             last_criterion = number
-        name = indicator.name_vi
-        if indicator.kind is IndicatorKind.RATIO and indicator.ratio is not None:
-            name += "\n" + _("Tử số: %(numerator)s; mẫu số: %(denominator)s") % {
-                "numerator": indicator.ratio.numerator,
-                "denominator": indicator.ratio.denominator,
-            }
+        name = _indicator_label(indicator)
         for unit in units:
             p = position[unit.pk]
             k = column_of[indicator.key]
@@ -294,8 +306,11 @@ def build_template(
             validation_rows[validation_kind(indicator)].append(row)
             validation_rows["any"].append(row)
             row += 1
-    last_row = row - 1
+    return validation_rows, row - 1
 
+
+def _add_validations(sheet, validations, validation_rows: dict[str, list[int]], index) -> None:
+    """Each drop-down list or check on the rows of its kind, in its column."""
     for name, validation in validations.items():
         kind, key = VALIDATED_COLUMNS[name]
         if validation_rows[kind]:
@@ -304,10 +319,14 @@ def build_template(
                 " ".join(f"{letter}{a}:{letter}{b}" for a, b in row_runs(validation_rows[kind]))
             )
             sheet.add_data_validation(validation)
+
+
+def _finish_data_sheet(sheet, index: dict[str, int], last_row: int, width: int) -> None:
+    """The hidden id column, frozen header, filter, printing and the protection."""
     sheet.column_dimensions[get_column_letter(index["unit_id"])].hidden = True
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 1)
     if last_row >= FIRST_DATA_ROW:
-        sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{last_row}"
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(width)}{last_row}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
@@ -320,6 +339,39 @@ def build_template(
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     sheet.protection.sort = False
+
+
+def build_template(
+    *,
+    criteria_set: CriteriaSet,
+    units: Sequence[AdminUnit],
+    period: Period,
+    parent: AdminUnit | None = None,
+    generated_by: str = "",
+) -> TemplateFile:
+    """A workbook to fill for the units, prefilled with the values in force on the period's
+    last day, with each unit's own threshold and today's status."""
+    on = period.observed_on
+    indicators = entered_indicators(criteria_set)
+    units = sorted(units, key=lambda u: (u.name, u.code, u.pk))
+    evaluation = evaluate_units(criteria_set, units, on) if units else None
+    current = values_in_force([u.pk for u in units], [i.key for _n, _c, i in indicators], on)
+    cols = columns()
+    codes = _template_codes(criteria_set, units, period, indicators, current, cols, generated_by)
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = codes.data_sheet
+    index = {c.key: p for p, c in enumerate(cols, start=1)}
+    write_title(sheet, criteria_set, period, units, parent, len(cols))
+    _write_header(sheet, cols)
+
+    validations = make_validations()
+    validation_rows, last_row = _write_rows(
+        workbook, sheet, indicators, units, evaluation, current, index
+    )
+    _add_validations(sheet, validations, validation_rows, index)
+    _finish_data_sheet(sheet, index, last_row, len(cols))
 
     write_guide(workbook.create_sheet(_("Hướng dẫn")), criteria_set, period, units, parent, codes)
     write_codes(workbook.create_sheet(CODES_SHEET), codes)

@@ -282,17 +282,9 @@ def style_prototypes(workbook: Workbook) -> dict[str, Any]:
     return made
 
 
-def write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCodes) -> None:
-    sheet.column_dimensions["A"].width = 110
-    met, not_met = judgement_words()
-    computed = [
-        i.code
-        for c in criteria_set.to_domain().criteria
-        for i in c.indicators
-        if i.kind is IndicatorKind.AGGREGATE
-    ]
-    by_document = [c for c in criteria_set.to_domain().criteria if not c.indicators]
-    lines: list[tuple[str, bool]] = [
+def _guide_heading(criteria_set, period, units, parent) -> list[tuple[str, bool]]:
+    """The guide's title and what the template holds: set, period, units."""
+    return [
         (_("Hướng dẫn nhập số liệu"), True),
         ("", False),
         (
@@ -319,6 +311,13 @@ def write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCodes
             False,
         ),
         ("", False),
+    ]
+
+
+def _guide_filling(codes: TemplateCodes) -> list[tuple[str, bool]]:
+    """How to fill the template, rule by rule."""
+    met, not_met = judgement_words()
+    return [
         (_("Cách điền"), True),
         (
             _(
@@ -379,6 +378,12 @@ def write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCodes
             False,
         ),
         ("", False),
+    ]
+
+
+def _guide_import() -> list[tuple[str, bool]]:
+    """How the filled file goes back into the system."""
+    return [
         (_("Nhập lại vào hệ thống"), True),
         (
             _(
@@ -388,6 +393,19 @@ def write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCodes
         ),
         (_("Nhập lại cùng một tệp lần thứ hai không thay đổi gì."), False),
     ]
+
+
+def _guide_not_entered(criteria_set) -> list[tuple[str, bool]]:
+    """What the template leaves out: indicators computed from the units below, criteria
+    assessed by a department's certificate."""
+    computed = [
+        i.code
+        for c in criteria_set.to_domain().criteria
+        for i in c.indicators
+        if i.kind is IndicatorKind.AGGREGATE
+    ]
+    by_document = [c for c in criteria_set.to_domain().criteria if not c.indicators]
+    lines: list[tuple[str, bool]] = []
     if computed:
         lines.append(("", False))
         lines.append(
@@ -408,6 +426,19 @@ def write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCodes
                 False,
             )
         )
+    return lines
+
+
+def write_guide(sheet, criteria_set, period, units, parent, codes: TemplateCodes) -> None:
+    """The guide sheet: what the template holds, how to fill it and bring it back, and what
+    it leaves out."""
+    sheet.column_dimensions["A"].width = 110
+    lines = [
+        *_guide_heading(criteria_set, period, units, parent),
+        *_guide_filling(codes),
+        *_guide_import(),
+        *_guide_not_entered(criteria_set),
+    ]
     for row, (text, bold) in enumerate(lines, start=1):
         cell = write_cell(sheet, row, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -147,22 +147,11 @@ def conditions_for(case: RecognitionCase, on: dt.date | None = None) -> Conditio
     return check_conditions(case, on=on or _today())
 
 
-@transaction.atomic
-def decide_case(
-    *,
-    case: RecognitionCase,
-    decision_number: str,
-    decision_date: dt.date,
-    signer: str,
-    issuer: str,
-    actor: Actor,
-    comment: str = "",
-) -> Recognition:
-    """Record the recognition decision once conditions C1-C4 hold on its date; it creates
-    the unit's Recognition. A refusal lists every failing condition in words."""
-    case = _locked(case)
-    require_actor(actor.user, case.unit, PROVINCE)
-    _require_stage(case, Stage.DECISION, doing=_("ghi quyết định công nhận"))
+def _checked_decision(
+    case: RecognitionCase, decision_number: str, decision_date: dt.date, signer: str, issuer: str
+) -> tuple[str, str, str]:
+    """The decision's number, signer, issuer and date checked, CaseRefused with every
+    problem; returns the number, the signer and the issuer (trimmed)."""
     problems: list[str] = []
     number = _required(problems, decision_number, _("số quyết định"))
     signer = _required(problems, signer, _("người ký"))
@@ -187,6 +176,26 @@ def decide_case(
         )
     if problems:
         raise CaseRefused(problems)
+    return number, signer, issuer
+
+
+@transaction.atomic
+def decide_case(
+    *,
+    case: RecognitionCase,
+    decision_number: str,
+    decision_date: dt.date,
+    signer: str,
+    issuer: str,
+    actor: Actor,
+    comment: str = "",
+) -> Recognition:
+    """Record the recognition decision once conditions C1-C4 hold on its date; it creates
+    the unit's Recognition. A refusal lists every failing condition in words."""
+    case = _locked(case)
+    require_actor(actor.user, case.unit, PROVINCE)
+    _require_stage(case, Stage.DECISION, doing=_("ghi quyết định công nhận"))
+    number, signer, issuer = _checked_decision(case, decision_number, decision_date, signer, issuer)
     report = check_conditions(case, on=decision_date)
     if not report.all_met:
         raise DecisionRefused(report)

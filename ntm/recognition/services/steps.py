@@ -73,20 +73,11 @@ def set_for(unit: AdminUnit, tier: str, year: int) -> CriteriaSet | None:
     )
 
 
-@transaction.atomic
-def register_case(
-    *,
-    unit: AdminUnit,
-    tier: str,
-    year: int,
-    actor: Actor,
-    registered_on: dt.date | None = None,
-    comment: str = "",
-    source: str = "",
-) -> RecognitionCase:
-    """Open a case (đăng ký): the commune registers to reach a tier in a year."""
-    require_actor(actor.user, unit, COMMUNE)
-    unit = AdminUnit.objects.select_related("parent__parent__parent").get(pk=unit.pk)
+def _registration_problems(
+    unit: AdminUnit, tier: str, year: int, registered_on: dt.date
+) -> list[str]:
+    """What keeps a unit from registering: not a commune, a tier outside the procedure, a
+    year the unit did not exist, a registration date after today."""
     problems: list[str] = []
     scope_rules = procedure()["scope"]
     if unit.level != "commune" or unit.kind in URBAN_KINDS:
@@ -112,11 +103,13 @@ def register_case(
         problems.append(
             _("%(unit)s không tồn tại trong năm %(year)s.") % {"unit": unit.name, "year": year}
         )
-    registered_on = registered_on or _today()
     if registered_on > _today():
         problems.append(_("Ngày đăng ký không thể sau hôm nay."))
-    if problems:
-        raise CaseRefused(problems)
+    return problems
+
+
+def _criteria_set_or_refuse(unit: AdminUnit, tier: str, year: int) -> CriteriaSet:
+    """The criteria set the case will be judged by; CaseRefused if none applies."""
     criteria_set = set_for(unit, tier, year)
     if criteria_set is None:
         raise CaseRefused(
@@ -125,6 +118,12 @@ def register_case(
                 % {"tier": TierChoices(tier).label, "unit": unit.name, "year": year}
             ]
         )
+    return criteria_set
+
+
+def _refuse_open_or_held(unit: AdminUnit, tier: str, year: int) -> None:
+    """CaseRefused if the unit has a case of that tier and year not withdrawn, or holds the
+    tier today."""
     existing = (
         RecognitionCase.objects.filter(unit=unit, tier=tier, year=year)
         .exclude(stage=Stage.WITHDRAWN)
@@ -155,6 +154,28 @@ def register_case(
                 }
             ]
         )
+
+
+@transaction.atomic
+def register_case(
+    *,
+    unit: AdminUnit,
+    tier: str,
+    year: int,
+    actor: Actor,
+    registered_on: dt.date | None = None,
+    comment: str = "",
+    source: str = "",
+) -> RecognitionCase:
+    """Open a case (đăng ký): the commune registers to reach a tier in a year."""
+    require_actor(actor.user, unit, COMMUNE)
+    unit = AdminUnit.objects.select_related("parent__parent__parent").get(pk=unit.pk)
+    registered_on = registered_on or _today()
+    problems = _registration_problems(unit, tier, year, registered_on)
+    if problems:
+        raise CaseRefused(problems)
+    criteria_set = _criteria_set_or_refuse(unit, tier, year)
+    _refuse_open_or_held(unit, tier, year)
     registration = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
     case = RecognitionCase(
         unit=unit,
