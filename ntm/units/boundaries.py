@@ -124,8 +124,8 @@ def _where(index: int, code: str | None) -> str:
     return _("Đối tượng thứ %(n)s") % {"n": index}
 
 
-def parse_collection(content: bytes, file_name: str) -> list[Any]:
-    """The features of a GeoJSON FeatureCollection, or BoundaryRefused saying why not."""
+def _text_of(content: bytes, file_name: str) -> str:
+    """The file as UTF-8 text, not nested deeper than a boundary file can be."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,6 +147,11 @@ def parse_collection(content: bytes, file_name: str) -> list[Any]:
                 % {"name": file_name, "limit": deep.limit, "line": deep.line}
             ]
         ) from None
+    return text
+
+
+def _json_of(text: str, file_name: str) -> Any:
+    """The parsed JSON, with no refused character in its text."""
     try:
         data = json.loads(text)
     except RecursionError:
@@ -174,6 +179,11 @@ def parse_collection(content: bytes, file_name: str) -> list[Any]:
                 % {"name": file_name, "problem": bad_text_message(found)}
             ]
         )
+    return data
+
+
+def _features_of(data: Any, file_name: str) -> list[Any]:
+    """The features of a FeatureCollection in WGS 84, at least one."""
     kind = data.get("type") if isinstance(data, dict) else None
     if kind != "FeatureCollection":
         found = (
@@ -207,6 +217,12 @@ def parse_collection(content: bytes, file_name: str) -> list[Any]:
             [_("Tệp “%(name)s” không có đối tượng nào (features trống).") % {"name": file_name}]
         )
     return features
+
+
+def parse_collection(content: bytes, file_name: str) -> list[Any]:
+    """The features of a GeoJSON FeatureCollection, or BoundaryRefused saying why not."""
+    text = _text_of(content, file_name)
+    return _features_of(_json_of(text, file_name), file_name)
 
 
 def _code_as_written(feature: dict[str, Any]) -> str | None:

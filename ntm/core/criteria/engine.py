@@ -296,12 +296,11 @@ def _superseded_by_values(inputs: Inputs, criterion: CriterionDef, n: int) -> Bo
         return newest > np.asarray(cert_day, dtype=float)  # NaN compares false
 
 
-def evaluate(
-    definition: CriteriaSetDef, units: UnitFrame, inputs: Inputs, as_of: date
-) -> Evaluation:
-    """Evaluate every unit against a set as of a date, in one vectorized pass."""
+def _indicator_columns(
+    indicators: tuple[IndicatorDef, ...], units: UnitFrame, inputs: Inputs, as_of: date
+) -> tuple[npt.NDArray[np.int8], FloatArray, FloatArray, npt.NDArray[np.int16], FloatArray]:
+    """Every indicator, one column each: status, value, threshold, threshold row and gap."""
     n = len(units)
-    indicators = definition.indicators
     k = len(indicators)
     status = np.empty((n, k), dtype=np.int8)
     values = np.full((n, k), np.nan)
@@ -333,8 +332,17 @@ def evaluate(
         )
         unmet = status[:, j] == Status.NOT_MET
         gaps[:, j] = np.where(unmet, gap(indicator.comparator, value, threshold), np.nan)
+    return status, values, thresholds, threshold_rows, gaps
 
-    column = {ind.key: j for j, ind in enumerate(indicators)}
+
+def _criterion_columns(
+    definition: CriteriaSetDef,
+    status: npt.NDArray[np.int8],
+    column: Mapping[str, int],
+    inputs: Inputs,
+    n: int,
+) -> tuple[npt.NDArray[np.int8], BoolArray]:
+    """Every criterion, one column each: its status, and whether a certification decided it."""
     m = len(definition.criteria)
     criterion_status = np.empty((n, m), dtype=np.int8)
     certified = np.zeros((n, m), dtype=bool)
@@ -351,25 +359,56 @@ def evaluate(
                 Status.MET,
                 np.where(cert == CERT_NOT_MET, Status.NOT_MET, criterion_status[:, c]),
             )
+    return criterion_status, certified
 
+
+def _conditions_met(
+    definition: CriteriaSetDef,
+    status: npt.NDArray[np.int8],
+    column: Mapping[str, int],
+    n: int,
+) -> BoolArray:
+    """Units that meet every condition of the set (all, when it has none)."""
     condition_cols = [column[i.key] for i in definition.conditions]
-    conditions_met = (
+    return (
         (status[:, condition_cols] == Status.MET).all(axis=1)
         if condition_cols
         else np.ones(n, dtype=bool)
     )
-    met_count = (criterion_status == Status.MET).sum(axis=1).astype(np.int64)
-    failed = (criterion_status == Status.NOT_MET).sum(axis=1)
+
+
+def _key_criterion_failed(
+    definition: CriteriaSetDef, criterion_status: npt.NDArray[np.int8], n: int
+) -> BoolArray:
+    """Units that fail a key criterion for revocation."""
     key_cols = [
         c
         for c, cr in enumerate(definition.criteria)
         if cr.number in definition.revocation_key_criteria
     ]
-    key_failed = (
+    return (
         (criterion_status[:, key_cols] == Status.NOT_MET).any(axis=1)
         if key_cols
         else np.zeros(n, dtype=bool)
     )
+
+
+def evaluate(
+    definition: CriteriaSetDef, units: UnitFrame, inputs: Inputs, as_of: date
+) -> Evaluation:
+    """Evaluate every unit against a set as of a date, in one vectorized pass."""
+    n = len(units)
+    indicators = definition.indicators
+    status, values, thresholds, threshold_rows, gaps = _indicator_columns(
+        indicators, units, inputs, as_of
+    )
+    column = {ind.key: j for j, ind in enumerate(indicators)}
+    m = len(definition.criteria)
+    criterion_status, certified = _criterion_columns(definition, status, column, inputs, n)
+    conditions_met = _conditions_met(definition, status, column, n)
+    met_count = (criterion_status == Status.MET).sum(axis=1).astype(np.int64)
+    failed = (criterion_status == Status.NOT_MET).sum(axis=1)
+    key_failed = _key_criterion_failed(definition, criterion_status, n)
     due, near, share = revocation_rule(failed, m, key_failed)
     return Evaluation(
         definition=definition,
