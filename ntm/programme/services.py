@@ -20,8 +20,7 @@ from django.db import transaction
 from ntm.audit.services import Actor, audit_write
 from ntm.programme.models import Registration, RegistrationStatusChoices, Sponsorship, Target
 from ntm.units.models import AdminUnit, Department
-from ntm.values.services import _tier
-from ntm.values.validation import AssessmentError
+from ntm.values.validation import AssessmentError, parse_tier
 
 
 @transaction.atomic
@@ -47,7 +46,7 @@ def record_target(
     level lies below the unit's level; that the unit exists in the year; a second target
     for the same unit, tier and year (it is another row, not a correction).
     """
-    _tier(tier)
+    parse_tier(tier)
     if (child_count is None) != (not child_level):
         raise AssessmentError("An aggregate target needs both the child level and the count.")
     if child_count_max is not None and (child_count is None or child_count_max < child_count):
@@ -90,7 +89,7 @@ def record_registration(
     may follow any other); that the unit exists in the year; the status date against the
     registration date.
     """
-    _tier(tier)
+    parse_tier(tier)
     if status not in RegistrationStatusChoices.values:
         raise AssessmentError(f"Unknown registration status {status!r}.")
     previous = Registration.objects.filter(unit=unit, tier=tier, year=year).first()

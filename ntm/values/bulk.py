@@ -57,6 +57,7 @@ from ntm.values.validation import (
     check_length,
     check_observed_on,
     finite_number,
+    not_in_force,
     validate_value,
 )
 from ntm.values.verifier_entry import foreign_indicators
@@ -332,10 +333,7 @@ def _check(
     except AssessmentError as error:
         return str(error)
     if not unit.to_domain().is_active(cell.observed_on):
-        return _("%(unit)s không tồn tại vào ngày %(date)s.") % {
-            "unit": unit.name,
-            "date": cell.observed_on.strftime("%d/%m/%Y"),
-        }
+        return not_in_force(unit, cell.observed_on)
     if cell.cell_key in seen:
         first = seen[cell.cell_key]
         return _("Trùng với %(first)s (cùng đơn vị, chỉ tiêu và ngày).") % {

@@ -29,7 +29,7 @@ from ntm.criteria.models import CriteriaSet
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
 from ntm.values.models import CriterionCertification
-from ntm.values.validation import AssessmentError
+from ntm.values.validation import AssessmentError, not_in_force
 
 BATCH = 5000
 #: Problems listed in a refusal's message; the exception holds them all.
@@ -90,10 +90,7 @@ class _Units:
                 self._domain[unit_id] = unit.to_domain()
             self._active[(unit_id, on)] = self._domain[unit_id].is_active(on)
         if not self._active[(unit_id, on)]:
-            return _("%(unit)s không tồn tại vào ngày %(date)s.") % {
-                "unit": unit.name,
-                "date": on.strftime("%d/%m/%Y"),
-            }
+            return not_in_force(unit, on)
         return ""
 
 

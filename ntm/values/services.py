@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ntm.audit.services import Actor, audit_write
-from ntm.core.criteria.model import CriterionDef, Tier
+from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
 from ntm.values.models import CriterionCertification, IndicatorValue
-from ntm.values.validation import AssessmentError
+from ntm.values.validation import AssessmentError, not_in_force
 
 
 def find_criterion(criterion_key: str) -> CriterionDef:
@@ -63,13 +63,6 @@ def unit_active(unit: AdminUnit, on: date) -> bool:
     return unit.to_domain().is_active(on)
 
 
-def _not_in_force(unit: AdminUnit, on: date) -> str:
-    return _("%(unit)s không tồn tại vào ngày %(date)s.") % {
-        "unit": unit.name,
-        "date": on.strftime("%d/%m/%Y"),
-    }
-
-
 @transaction.atomic
 def certify_criterion(
     *,
@@ -93,7 +86,7 @@ def certify_criterion(
     find_criterion(criterion_key)
     refuse_frozen([(unit.pk, criterion_key, certified_on)], lock=True)
     if not unit_active(unit, certified_on):
-        raise AssessmentError(_not_in_force(unit, certified_on))
+        raise AssessmentError(not_in_force(unit, certified_on))
     previous = (
         CriterionCertification.objects.select_for_update()
         .filter(unit=unit, criterion_key=criterion_key, certified_on=certified_on, is_current=True)
@@ -124,12 +117,3 @@ def certify_criterion(
              "department": department.name if department else None},
     )  # fmt: skip
     return certification
-
-
-def _tier(value: str) -> Tier:
-    try:
-        return Tier(value)
-    except ValueError:
-        raise AssessmentError(
-            f"{value!r} is not a tier; use one of {', '.join(t.value for t in Tier)}."
-        ) from None

@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ntm.core.criteria.model import IndicatorDef, IndicatorKind
+from ntm.core.criteria.model import IndicatorDef, IndicatorKind, Tier
 from ntm.number_messages import number_in_text
 
 
@@ -124,3 +124,22 @@ def validate_value(
             _("%(label)s là tỷ lệ phần trăm: %(value)s nằm ngoài khoảng 0–100.")
             % {"label": label, "value": number_in_text(value)}
         )
+
+
+def not_in_force(unit, on: date) -> str:
+    """The refusal for a record of a unit on a day it did not exist."""
+    return _("%(unit)s không tồn tại vào ngày %(date)s.") % {
+        "unit": unit.name,
+        "date": on.strftime("%d/%m/%Y"),
+    }
+
+
+def parse_tier(value: str) -> Tier:
+    """The tier named by ``value`` (standard, advanced, model...), or a refusal naming them."""
+    try:
+        return Tier(value)
+    except ValueError:
+        raise AssessmentError(
+            _("“%(value)s” không phải là một mức đạt chuẩn; các mức: %(tiers)s.")
+            % {"value": value, "tiers": ", ".join(t.value for t in Tier)}
+        ) from None

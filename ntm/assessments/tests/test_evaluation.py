@@ -281,6 +281,6 @@ def test_targets_registrations_and_sponsors_are_records(units):
     assert str(Sponsorship.objects.get()) == "Sở Khoa học và Công nghệ → Xã Kỳ Lạc"
     with pytest.raises(AssessmentError, match="both the child level and the count"):
         record_target(unit=district, tier="advanced", year=2023, child_count=8)
-    with pytest.raises(AssessmentError, match="is not a tier"):
+    with pytest.raises(AssessmentError, match="không phải là một mức đạt chuẩn"):
         record_registration(unit=ky_lac, tier="chuan", year=2021)
     assert Target.objects.count() == 2

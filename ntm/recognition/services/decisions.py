@@ -42,7 +42,7 @@ from ntm.recognition.services.access import (
     require_actor,
 )
 from ntm.recognition.services.records import record_recognition
-from ntm.values.validation import AssessmentError
+from ntm.values.validation import AssessmentError, not_in_force
 
 # --- The district's and the province's steps --------------------------------------------------
 
@@ -160,10 +160,7 @@ def _checked_decision(
     if decision_date and case.appraised_on and decision_date < case.appraised_on:
         problems.append(_("Ngày quyết định không thể trước ngày thẩm định."))
     if decision_date and not _in_force(case.unit, decision_date):
-        problems.append(
-            _("%(unit)s không tồn tại vào ngày %(date)s.")
-            % {"unit": case.unit.name, "date": decision_date.strftime("%d/%m/%Y")}
-        )
+        problems.append(not_in_force(case.unit, decision_date))
     if (
         number
         and Recognition.objects.filter(

@@ -13,8 +13,8 @@ from ntm.audit.services import Actor, audit_write
 from ntm.criteria.models import CriteriaSet
 from ntm.recognition.models import Recognition, Revocation
 from ntm.units.models import AdminUnit
-from ntm.values.services import _not_in_force, _tier, unit_active
-from ntm.values.validation import AssessmentError
+from ntm.values.services import unit_active
+from ntm.values.validation import AssessmentError, not_in_force, parse_tier
 
 
 @transaction.atomic
@@ -33,11 +33,11 @@ def record_recognition(
     actor: Actor | None = None,
 ) -> Recognition:
     """Record a recognition decision (the workflow checks come with the recognition issue)."""
-    _tier(tier)
+    parse_tier(tier)
     if not decision_number.strip():
         raise AssessmentError("A recognition needs its decision number.")
     if not unit_active(unit, decision_date):
-        raise AssessmentError(_not_in_force(unit, decision_date))
+        raise AssessmentError(not_in_force(unit, decision_date))
     recognition = Recognition.objects.create(
         unit=unit,
         tier=tier,

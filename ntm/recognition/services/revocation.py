@@ -41,7 +41,7 @@ from ntm.recognition.services.steps import (
     set_for,
 )
 from ntm.units.models import AdminUnit
-from ntm.values.validation import AssessmentError
+from ntm.values.validation import AssessmentError, not_in_force
 
 # --- Revocation ------------------------------------------------------------------------------
 
@@ -181,10 +181,7 @@ def revoke_case(
             % {"date": recognition.decision_date.strftime("%d/%m/%Y")}
         )
     if decision_date and not _in_force(case.unit, decision_date):
-        problems.append(
-            _("%(unit)s không tồn tại vào ngày %(date)s.")
-            % {"unit": case.unit.name, "date": decision_date.strftime("%d/%m/%Y")}
-        )
+        problems.append(not_in_force(case.unit, decision_date))
     if problems:
         raise CaseRefused(problems)
     try:

@@ -53,6 +53,7 @@ from ntm.recognition.services.access import (
     stage_actor,
 )
 from ntm.units.models import AdminUnit
+from ntm.values.validation import not_in_force
 
 # --- Registration --------------------------------------------------------------------------
 
@@ -237,10 +238,7 @@ def complete_self_assessment(
     problems: list[str] = []
     _not_future(problems, assessed_on, _("ngày tự đánh giá"))
     if assessed_on is not None and not _in_force(case.unit, assessed_on):
-        problems.append(
-            _("%(unit)s không tồn tại vào ngày %(date)s.")
-            % {"unit": case.unit.name, "date": assessed_on.strftime("%d/%m/%Y")}
-        )
+        problems.append(not_in_force(case.unit, assessed_on))
     if problems:
         raise CaseRefused(problems)
     try:
