@@ -156,7 +156,7 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from ntm.assessments.evaluation import UnitRows, evaluate_units
+    from ntm.dashboards.evaluation import UnitRows, evaluate_units
     from ntm.criteria.selectors import get_set
     from ntm.criteria.services import load_criteria_sets
     from ntm.units.models import AdminUnit

@@ -81,7 +81,7 @@ from ntm.approvals.verification import (  # the choice of criteria; re-exported
     chosen_criteria,
     require_basis,
 )
-from ntm.assessments.evaluation import evaluate_units
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet

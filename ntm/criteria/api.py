@@ -20,7 +20,7 @@ from ntm.accounts.api_auth import public_auth
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
-from ntm.assessments.draft_preview import preview_draft
+from ntm.dashboards.draft_preview import preview_draft
 from ntm.audit.services import Actor
 from ntm.core.criteria.schema import definition_to_dict
 from ntm.core.hierarchy import AmbiguousUnit, HierarchyError
@@ -175,7 +175,7 @@ def evaluation(
     version: Id | None = None,
     level: str | None = None,
 ) -> dict[str, Any]:
-    from ntm.assessments.evaluation import evaluate_unit
+    from ntm.dashboards.evaluation import evaluate_unit
     from ntm.units.selectors import find_unit
 
     try:

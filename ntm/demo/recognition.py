@@ -28,7 +28,7 @@ from django.utils import timezone
 from unidecode import unidecode
 
 from ntm.assessments import services as records
-from ntm.assessments.evaluation import evaluate_units
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes

@@ -25,7 +25,7 @@ from datetime import date
 
 import numpy as np
 
-from ntm.assessments.evaluation import recognized_tier_rank
+from ntm.dashboards.evaluation import recognized_tier_rank
 from ntm.criteria.selectors import get_set
 from ntm.demo import writes
 from ntm.units.models import AdminUnit, Succession

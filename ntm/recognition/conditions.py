@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ntm.assessments.evaluation import evaluate_unit
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.core.numbers import format_number
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.number_messages import page_locale

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from ntm.accounts.scope import Scope
-from ntm.assessments.evaluation import URBAN_KINDS, evaluate_units
+from ntm.dashboards.evaluation import URBAN_KINDS, evaluate_units
 from ntm.core.criteria.engine import TOLERANCE, Status
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets

@@ -18,7 +18,7 @@ from django.db import transaction
 from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
 from ntm.approvals import approval
 from ntm.approvals.models import Submission, SubmissionStatusChoices
-from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
+from ntm.dashboards.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.audit.services import Actor
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import IndicatorKind

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from ntm.accounts.scope import Scope
-from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
+from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
 from ntm.core.criteria.model import Tier
 from ntm.programme.models import Registration, RegistrationStatusChoices, Target
 from ntm.reports.models import ReportedFigure

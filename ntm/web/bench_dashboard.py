@@ -55,7 +55,7 @@ def run_dashboard_benchmark(*, prepare: Callable[[], float], repeat: int = 3) ->
     from django.utils import timezone
 
     from ntm.accounts.scope import Scope
-    from ntm.assessments.dashboard import build_dashboard
+    from ntm.dashboards.dashboard import build_dashboard
     from ntm.units.selectors import default_as_of
 
     demo_seconds = prepare()

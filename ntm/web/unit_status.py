@@ -20,7 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ntm.accounts.scope import Scope
-from ntm.assessments.evaluation import (
+from ntm.dashboards.evaluation import (
     TIER_RANK,
     URBAN_KINDS,
     evaluate_units,

@@ -2,7 +2,7 @@
 upload of a province's boundary GeoJSON is in ``ntm.units.views_boundaries``.
 
 Views check the scope (a unit outside it is a 404), read the as-of date and the set as the
-unit pages do, ask ``ntm.assessments.dashboard`` for the figures and turn them into words
+unit pages do, ask ``ntm.dashboards.dashboard`` for the figures and turn them into words
 and chart data. Charts are drawn by ``web/dashboard.js`` from the ``json_script`` data;
 each chart has its figures as a table beside it for screen readers and print.
 """
@@ -21,7 +21,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from ntm.accounts.permissions import OFFICE_ROLES, can_write
 from ntm.accounts.scope import Scope, scope_of, visible_unit
-from ntm.assessments.dashboard import Dashboard, TrendPoint, build_dashboard
+from ntm.dashboards.dashboard import Dashboard, TrendPoint, build_dashboard
 from ntm.core.hierarchy import REFORM_2025
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments.draft_preview import preview_draft
+from ntm.dashboards.draft_preview import preview_draft
 from ntm.criteria import authoring
 from ntm.criteria.authoring import ThresholdCell
 from ntm.criteria.tests.helpers import DECISION, stored

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.assessments.draft_preview import preview_draft
+from ntm.dashboards.draft_preview import preview_draft
 from ntm.audit.services import Actor
 from ntm.criteria import authoring
 from ntm.criteria.authoring import AuthoringError, PublishRefused

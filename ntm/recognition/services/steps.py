@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.evaluation import URBAN_KINDS, evaluate_unit
+from ntm.dashboards.evaluation import URBAN_KINDS, evaluate_unit
 from ntm.assessments.services import record_registration
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ntm.assessments.tests.dashboard_data import make_province
+from ntm.dashboards.tests.dashboard_data import make_province
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
 from ntm.testing import make_user

@@ -8,7 +8,7 @@ import json
 import re
 
 from ntm.approvals import approval
-from ntm.assessments.evaluation import evaluate_unit
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
 from ntm.values.models import CriterionCertification

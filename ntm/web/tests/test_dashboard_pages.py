@@ -1,5 +1,5 @@
 """Dashboard, map and boundary pages as users meet them, on the hand-made province of
-ntm.assessments.tests.dashboard_data (figures worked out by hand there)."""
+ntm.dashboards.tests.dashboard_data (figures worked out by hand there)."""
 
 import json
 import re
@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ntm.assessments.tests.dashboard_data import make_province
+from ntm.dashboards.tests.dashboard_data import make_province
 from ntm.testing import make_user
 from ntm.units.models import BoundaryUpload
 

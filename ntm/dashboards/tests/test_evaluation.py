@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from ntm.assessments import services
-from ntm.assessments.evaluation import evaluate_unit, evaluate_units
+from ntm.dashboards.evaluation import evaluate_unit, evaluate_units
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
 from ntm.testing import (

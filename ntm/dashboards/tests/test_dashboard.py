@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ntm.accounts.scope import Scope, scope_for_unit
-from ntm.assessments.dashboard import TierCounts, build_dashboard, trend_days
-from ntm.assessments.tests.dashboard_data import AS_OF, make_province
+from ntm.dashboards.dashboard import TierCounts, build_dashboard, trend_days
+from ntm.dashboards.tests.dashboard_data import AS_OF, make_province
 from ntm.units.models import AdminUnit
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from datetime import date
 
 import numpy as np
 
-from ntm.assessments.evaluation import TIER_RANK, UnitRows, child_aggregates
+from ntm.dashboards.evaluation import TIER_RANK, UnitRows, child_aggregates
 from ntm.core import dashboard
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import Tier

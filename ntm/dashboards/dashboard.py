@@ -20,8 +20,8 @@ import numpy as np
 from django.db.models import Min
 
 from ntm.accounts.scope import Scope
-from ntm.assessments.evaluation import TIER_RANK, UnitRows
-from ntm.assessments.over_time import (
+from ntm.dashboards.evaluation import TIER_RANK, UnitRows
+from ntm.dashboards.over_time import (
     RecognitionRows,
     as_text,
     day_numbers,

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.scope import scope_of
-from ntm.assessments.dashboard import Dashboard, build_dashboard
+from ntm.dashboards.dashboard import Dashboard, build_dashboard
 from ntm.units.selectors import default_as_of
 
 router = Router()

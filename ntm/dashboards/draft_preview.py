@@ -16,7 +16,7 @@ import numpy as np
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from ntm.assessments.evaluation import evaluate_units
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.core.criteria.engine import Evaluation, Status
 from ntm.criteria.authoring import compared_version, province_unit
 from ntm.criteria.models import CriteriaSet
