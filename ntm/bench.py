@@ -156,9 +156,9 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from ntm.dashboards.evaluation import UnitRows, evaluate_units
     from ntm.criteria.selectors import get_set
     from ntm.criteria.services import load_criteria_sets
+    from ntm.dashboards.evaluation import UnitRows, evaluate_units
     from ntm.units.models import AdminUnit
     from ntm.units.services import load_package_units
 

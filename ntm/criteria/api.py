@@ -20,7 +20,6 @@ from ntm.accounts.api_auth import public_auth
 from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
-from ntm.dashboards.draft_preview import preview_draft
 from ntm.audit.services import Actor
 from ntm.core.criteria.schema import definition_to_dict
 from ntm.core.hierarchy import AmbiguousUnit, HierarchyError
@@ -38,6 +37,7 @@ from ntm.criteria.authoring import (
 from ntm.criteria.exchange import MAX_FILE_BYTES, export_filename, export_yaml, import_yaml
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, get_set, latest_sets
+from ntm.dashboards.draft_preview import preview_draft
 
 router = Router()
 

@@ -21,9 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def evaluate_command(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
-    from ntm.dashboards.evaluation import evaluate_unit
     from ntm.core.hierarchy import HierarchyError
     from ntm.criteria.selectors import UnknownSet, get_set
+    from ntm.dashboards.evaluation import evaluate_unit
     from ntm.units.models import AdminUnit
     from ntm.units.selectors import find_unit
 

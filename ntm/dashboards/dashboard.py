@@ -20,6 +20,11 @@ import numpy as np
 from django.db.models import Min
 
 from ntm.accounts.scope import Scope
+from ntm.core import dashboard as stats
+from ntm.core.criteria.engine import Evaluation
+from ntm.core.criteria.model import Tier
+from ntm.criteria.models import CriteriaSet
+from ntm.criteria.selectors import applicable_sets, latest_sets
 from ntm.dashboards.evaluation import TIER_RANK, UnitRows
 from ntm.dashboards.over_time import (
     RecognitionRows,
@@ -29,11 +34,6 @@ from ntm.dashboards.over_time import (
     for_units,
     raw_rows,
 )
-from ntm.core import dashboard as stats
-from ntm.core.criteria.engine import Evaluation
-from ntm.core.criteria.model import Tier
-from ntm.criteria.models import CriteriaSet
-from ntm.criteria.selectors import applicable_sets, latest_sets
 from ntm.programme.models import Target
 from ntm.units.models import AdminUnit
 from ntm.values.models import CriterionCertification, IndicatorValue

@@ -16,10 +16,10 @@ import numpy as np
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from ntm.dashboards.evaluation import evaluate_units
 from ntm.core.criteria.engine import Evaluation, Status
 from ntm.criteria.authoring import compared_version, province_unit
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 from ntm.values.models import CriterionCertification, IndicatorValue

@@ -17,11 +17,11 @@ from datetime import date
 
 import numpy as np
 
-from ntm.dashboards.evaluation import TIER_RANK, UnitRows, child_aggregates
 from ntm.core import dashboard
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.evaluation import TIER_RANK, UnitRows, child_aggregates
 from ntm.recognition.models import Recognition
 from ntm.values.inputs import (
     as_text,

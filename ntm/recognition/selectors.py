@@ -12,9 +12,9 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from ntm.accounts.scope import Scope
-from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS
 from ntm.core.criteria.model import Tier
 from ntm.core.hierarchy import REFORM_2025
+from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS
 from ntm.recognition.models import (
     CLOSED_STAGES,
     ProcedureSetting,

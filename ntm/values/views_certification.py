@@ -28,11 +28,11 @@ from ntm.accounts.scope import scope_of, visible_unit
 from ntm.approvals.approval import approver_text, who_text
 from ntm.approvals.freeze import PeriodFrozen, frozen_cells
 from ntm.approvals.responsibility import Responsible
-from ntm.dashboards.evaluation import evaluate_unit
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
 from ntm.values.certification import (

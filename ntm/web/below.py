@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from ntm.accounts.scope import Scope
-from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
 from ntm.core.criteria.model import Tier
+from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
 from ntm.programme.models import Registration, RegistrationStatusChoices, Target
 from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit

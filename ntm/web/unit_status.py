@@ -20,6 +20,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ntm.accounts.scope import Scope
+from ntm.core.criteria.engine import Status
+from ntm.core.criteria.model import IndicatorKind, Tier
+from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, Level, search_key
+from ntm.core.numbers import format_number
+from ntm.criteria.models import CriteriaSet, TierChoices
+from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
 from ntm.dashboards.evaluation import (
     TIER_RANK,
     URBAN_KINDS,
@@ -27,12 +33,6 @@ from ntm.dashboards.evaluation import (
     evaluate_with_ladder,
     recognized_tier_rank,
 )
-from ntm.core.criteria.engine import Status
-from ntm.core.criteria.model import IndicatorKind, Tier
-from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, Level, search_key
-from ntm.core.numbers import format_number
-from ntm.criteria.models import CriteriaSet, TierChoices
-from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
 from ntm.number_messages import page_locale
 from ntm.programme.models import Registration, Sponsorship, Target
 from ntm.recognition.models import Recognition

@@ -21,8 +21,8 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from ntm.accounts.permissions import OFFICE_ROLES, can_write
 from ntm.accounts.scope import Scope, scope_of, visible_unit
-from ntm.dashboards.dashboard import Dashboard, TrendPoint, build_dashboard
 from ntm.core.hierarchy import REFORM_2025
+from ntm.dashboards.dashboard import Dashboard, TrendPoint, build_dashboard
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit
 from ntm.web import unit_status

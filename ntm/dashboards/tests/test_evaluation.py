@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from ntm.assessments import services
-from ntm.dashboards.evaluation import evaluate_unit, evaluate_units
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.dashboards.evaluation import evaluate_unit, evaluate_units
 from ntm.testing import (
     ADVANCED_SET,
     COMMUNE_SET,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from ntm.assessments import services
-from ntm.dashboards.evaluation import UnitRows, evaluate_units, recognized_tier_rank
-from ntm.dashboards.over_time import RecognitionRows, evaluate_on_dates
 from ntm.criteria.selectors import get_set
 from ntm.criteria.services import load_criteria_sets
+from ntm.dashboards.evaluation import UnitRows, evaluate_units, recognized_tier_rank
+from ntm.dashboards.over_time import RecognitionRows, evaluate_on_dates
 from ntm.testing import COMMUNE_SET, DISTRICT_SET, VARIANT_SET, make_ky_anh, write_sets
 from ntm.units.models import AdminUnit
 

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ntm.dashboards.evaluation import TIER_RANK
 from ntm.assessments.services import record_recognition
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import TierChoices
+from ntm.dashboards.evaluation import TIER_RANK
 from ntm.recognition.models import (
     Reacknowledgement,
     Recognition,

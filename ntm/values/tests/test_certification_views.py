@@ -8,9 +8,9 @@ import json
 import re
 
 from ntm.approvals import approval
-from ntm.dashboards.evaluation import evaluate_unit
 from ntm.assessments.tests.approval_world import PERIOD, World, world
 from ntm.audit.models import AuditEntry
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.values.models import CriterionCertification
 
 __all__ = ["world"]
