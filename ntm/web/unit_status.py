@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Max, Min, Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +23,7 @@ from ntm.accounts.scope import Scope
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorKind, Tier
 from ntm.core.hierarchy import LEVEL_DEPTH, REFORM_2025, Era, Level, search_key
-from ntm.core.numbers import format_number
-from ntm.criteria.models import CriteriaSet, TierChoices
+from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets, latest_sets, takes_effect
 from ntm.dashboards.evaluation import (
     TIER_RANK,
@@ -33,7 +32,15 @@ from ntm.dashboards.evaluation import (
     evaluate_with_ladder,
     recognized_tier_rank,
 )
-from ntm.number_messages import page_locale
+from ntm.presentation.labels import localized_name
+from ntm.presentation.page_words import (  # re-exported for the pages
+    badge_class,
+    is_demo,
+    localized_number,
+    page_wording,
+    short_date,
+    tier_label,
+)
 from ntm.programme.models import Registration, Sponsorship, Target
 from ntm.recognition.models import Recognition
 from ntm.reports.models import ReportedFigure
@@ -42,8 +49,6 @@ from ntm.units.selectors import Link, in_force_on, is_in_force, unit_detail
 from ntm.units.wording import Crumb, ancestors, crumbs  # re-exported for the pages
 from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.web import below
-from ntm.web.templatetags.ntm_labels import localized_name
-from ntm.web.wording import MAX_DECIMALS, Wording
 
 #: The most dates the timeline evaluates (the latest ones are kept).
 TIMELINE_LIMIT = 20
@@ -87,40 +92,6 @@ REGISTRATION_METRICS: dict[str, str | None] = {
 }
 #: Reported numbers of criteria met, which ntm evaluates from the values it holds.
 CRITERIA_MET_METRICS = ("criteria_met", "district_criteria_met")
-
-
-def localized_number(value: float, max_decimals: int | None = None) -> str:
-    """A number in the active language's format: 12.5 -> "12,5" (vi), "12.5" (en).
-
-    Thousands are grouped as reports write them: 6801 -> "6.801" (vi), "6,801" (en).
-    """
-    decimals = MAX_DECIMALS if max_decimals is None else max_decimals
-    return format_number(value, decimals, locale=page_locale())
-
-
-def page_wording() -> Wording:
-    return Wording(number=localized_number, gettext=gettext)
-
-
-def is_demo(source: str | None) -> bool:
-    """Demo data is synthetic: its source starts with "demo"."""
-    return bool(source) and source.strip().lower().startswith("demo")
-
-
-def short_date(day: date | None) -> str:
-    return dateformat.format(day, "d/m/Y") if day else ""
-
-
-def badge_class(status: str) -> str:
-    """The CSS class of a status badge: "not_met" -> "badge-not-met"."""
-    return "badge-" + status.replace("_", "-")
-
-
-def tier_label(tier: str) -> str:
-    try:
-        return str(TierChoices(tier).label)
-    except ValueError:
-        return tier
 
 
 # --- The unit itself ------------------------------------------------------------------

@@ -10,10 +10,10 @@ from django.shortcuts import render
 
 from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
+from ntm.presentation.converters import parse_id
 from ntm.recognition.models import Recognition
 from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
-from ntm.web.converters import parse_id
 
 PAGE_SIZE = 50
 # A recognized unit is at most a village: village > commune > district > province.

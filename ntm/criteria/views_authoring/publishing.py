@@ -18,7 +18,7 @@ from ntm.criteria.authoring import AuthoringError, PublishRefused
 from ntm.criteria.compare import SAME, compare_sets
 from ntm.criteria.views_authoring.shared import _editor_url, _visible_version, _write_denied
 from ntm.dashboards.draft_preview import preview_draft
-from ntm.web.converters import parse_day
+from ntm.presentation.converters import parse_day
 
 # --- Compare, preview, publish, delete -----------------------------------------------------
 
