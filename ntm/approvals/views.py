@@ -34,10 +34,10 @@ from ntm.audit.services import Actor
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.sectors import sector_map
 from ntm.criteria.selectors import latest_sets
+from ntm.dashboards import unit_status
 from ntm.units.models import AdminUnit, Department, LevelChoices
 from ntm.values.validation import AssessmentError
 from ntm.values.views_entry import _picker_context, _safe_next, _target
-from ntm.web import unit_status
 
 #: The steps a form may post, with the words of their success.
 STEPS = ("submit", "withdraw", "verify", "return", "approve", "lock", "unlock")

@@ -29,11 +29,11 @@ from ntm.audit.models import AuditEntry
 from ntm.audit.selectors import KINDS, AuditFilter, actions_seen
 from ntm.core.numbers import format_number
 from ntm.core.spreadsheet import csv_text
+from ntm.dashboards import unit_status
 from ntm.number_messages import page_locale
 from ntm.presentation.converters import parse_id
 from ntm.presentation.xlsx import XLSX_TYPE, Col, table_xlsx
 from ntm.units.models import AdminUnit
-from ntm.web import unit_status
 
 PAGE_SIZE = 50
 #: An XLSX export holds at most this many rows (the CSV has no limit).

@@ -24,7 +24,7 @@ from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 from ntm.values.models import CriterionCertification, IndicatorValue
 
-#: Urban units are not assessed for NTM (as in the children overview, ntm/web/unit_status.py).
+#: Urban units are not assessed for NTM (as in the children overview, ntm/dashboards/unit_status).
 URBAN_KINDS = frozenset({"ward", "township", "urban_district", "residential_group"})
 #: How many units the preview names in each list (the counts are always complete).
 EXAMPLES = 30

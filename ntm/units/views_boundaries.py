@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, can_write, require_write
 from ntm.accounts.scope import scope_of, visible_unit
 from ntm.audit.services import Actor
+from ntm.dashboards import unit_status
 from ntm.presentation.converters import parse_day
 from ntm.units import boundaries
-from ntm.web import unit_status
 
 
 def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:

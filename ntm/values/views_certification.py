@@ -32,6 +32,7 @@ from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.dashboards import unit_status
 from ntm.dashboards.evaluation import evaluate_unit
 from ntm.presentation.converters import parse_day
 from ntm.units.models import AdminUnit
@@ -47,7 +48,6 @@ from ntm.values.certification import (
 from ntm.values.entry_form import slug_of
 from ntm.values.models import CriterionCertification
 from ntm.values.validation import AssessmentError
-from ntm.web import unit_status
 
 #: Up to this many criteria to certify, their forms are open when the page loads.
 OPEN_FORMS = 3

@@ -29,6 +29,7 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
+from ntm.dashboards import unit_status
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
@@ -55,7 +56,6 @@ from ntm.values.evidence import (
 from ntm.values.models import EvidenceFile
 from ntm.values.selectors import value_history
 from ntm.values.validation import AssessmentError
-from ntm.web import unit_status
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from django.utils.translation import ngettext, pgettext_lazy
 from ntm.accounts.permissions import OFFICE_ROLES, can_write
 from ntm.accounts.scope import Scope, scope_of, visible_unit
 from ntm.core.hierarchy import REFORM_2025
+from ntm.dashboards import unit_status
 from ntm.dashboards.dashboard import Dashboard, TrendPoint, build_dashboard
+from ntm.dashboards.unit_status import localized_number, short_date
 from ntm.presentation.converters import parse_day
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit
-from ntm.web import unit_status
-from ntm.web.unit_status import localized_number, short_date
 from ntm.web.views_units import _as_of
 
 #: Tier keys in chart order, with their labels; rank 0 is "not recognized".

@@ -16,6 +16,7 @@ from ntm.core.hierarchy import search_key
 from ntm.criteria.models import TierChoices
 from ntm.criteria.selectors import UnknownSet, get_set
 from ntm.criteria.views_criteria import _missing, _version_param, needs_confirmation, sections_of
+from ntm.dashboards import unit_status
 from ntm.presentation.labels import (
     comparator_symbol,
     confidence_label,
@@ -27,7 +28,6 @@ from ntm.presentation.labels import (
 from ntm.presentation.xlsx import XLSX_TYPE, Col, table_xlsx
 from ntm.recognition.selectors import public_recognitions
 from ntm.units.models import AdminUnit
-from ntm.web import unit_status
 from ntm.web.views_public import _int_param, filter_recognitions
 from ntm.web.views_units import _as_of
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from ntm.accounts.scope import scope_of, visible_unit
 from ntm.approvals.approval_state import unit_periods
 from ntm.core.hierarchy import REFORM_2025, search_key
+from ntm.dashboards import below, unit_status
 from ntm.presentation.converters import parse_day
 from ntm.recognition.panel import unit_panel
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of, list_units
-from ntm.web import below, unit_status
 
 #: The most search results shown; a longer list asks for a more precise query.
 SEARCH_LIMIT = 50
