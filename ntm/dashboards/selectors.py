@@ -15,7 +15,7 @@ from ntm.core.criteria.model import IndicatorKind, Tier
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import latest_sets
 from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS, recognized_tier_rank
-from ntm.programme.models import Target
+from ntm.programme.models import Registration, Sponsorship, Target
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
@@ -66,7 +66,7 @@ def children_at_tier(unit: AdminUnit, level: str, tier: Tier | None, on: date) -
     return int((recognized_tier_rank(child_ids, on) >= TIER_RANK[tier]).sum())
 
 
-def _best_recognitions(child_ids: list[int], as_of: date) -> dict[int, Recognition]:
+def best_recognitions(child_ids: list[int], as_of: date) -> dict[int, Recognition]:
     best: dict[int, Recognition] = {}
     for recognition in (
         Recognition.objects.filter(unit_id__in=child_ids, decision_date__lte=as_of)
@@ -79,7 +79,7 @@ def _best_recognitions(child_ids: list[int], as_of: date) -> dict[int, Recogniti
     return best
 
 
-def _next_targets(child_ids: list[int], ranks: dict[int, int]) -> dict[int, tuple[Target, bool]]:
+def next_targets(child_ids: list[int], ranks: dict[int, int]) -> dict[int, tuple[Target, bool]]:
     """Per child, its first target above the tier it holds, else its last target (reached)."""
     by_child: dict[int, list[Target]] = {}
     for target in Target.objects.filter(unit_id__in=child_ids, child_count__isnull=True).order_by(
@@ -123,3 +123,111 @@ def nearest_data_days(
         max((d for d in before if d), default=None),
         min((d for d in after if d), default=None),
     )
+
+
+def unit_recognitions(unit: AdminUnit) -> list[Recognition]:
+    """The unit's recognitions, oldest first, with their set and revocation."""
+    return list(
+        Recognition.objects.filter(unit=unit)
+        .select_related("criteria_set", "revocation")
+        .order_by("decision_date", "id")
+    )
+
+
+def earlier_recognitions(earlier_ids: list[int]) -> list[Recognition]:
+    """The recognitions of the units a unit succeeded (ids in scope), oldest first."""
+    if not earlier_ids:
+        return []
+    return list(
+        Recognition.objects.filter(unit_id__in=earlier_ids)
+        .select_related("unit", "revocation")
+        .order_by("decision_date", "id")
+    )
+
+
+def unit_registrations(unit: AdminUnit) -> list[Registration]:
+    return list(Registration.objects.filter(unit=unit).order_by("year", "tier"))
+
+
+def unit_sponsorships(unit: AdminUnit) -> list[Sponsorship]:
+    return list(
+        Sponsorship.objects.filter(unit=unit).select_related("sponsor").order_by("start_date")
+    )
+
+
+def last_data_day(unit: AdminUnit) -> date | None:
+    """The last day the unit has any value or certification, under any set."""
+    return max(
+        (
+            day
+            for day in (
+                IndicatorValue.objects.filter(unit=unit, is_current=True)
+                .order_by("-observed_on")
+                .values_list("observed_on", flat=True)
+                .first(),
+                CriterionCertification.objects.filter(unit=unit, is_current=True)
+                .order_by("-certified_on")
+                .values_list("certified_on", flat=True)
+                .first(),
+            )
+            if day is not None
+        ),
+        default=None,
+    )
+
+
+def has_demo_data(unit_ids: list[int]) -> bool:
+    """Whether any of the units holds a demo value or certification."""
+    return (
+        IndicatorValue.objects.filter(unit_id__in=unit_ids, source__istartswith="demo").exists()
+        or CriterionCertification.objects.filter(
+            unit_id__in=unit_ids, source__istartswith="demo"
+        ).exists()
+    )
+
+
+def current_values(unit: AdminUnit, keys: list[str], as_of: date) -> dict[str, Any]:
+    """The unit's latest current value per indicator key up to a date."""
+    return latest_rows(
+        IndicatorValue.objects.filter(
+            unit=unit, indicator_key__in=keys, observed_on__lte=as_of, is_current=True
+        ),
+        "indicator_key",
+        "observed_on",
+    )
+
+
+def current_certifications(unit: AdminUnit, keys: list[str], as_of: date) -> dict[str, Any]:
+    """The unit's latest current certification per criterion key up to a date."""
+    return latest_rows(
+        CriterionCertification.objects.filter(
+            unit=unit,
+            criterion_key__in=keys,
+            certified_on__lte=as_of,
+            is_current=True,
+        ).select_related("department"),
+        "criterion_key",
+        "certified_on",
+    )
+
+
+def data_days(
+    unit: AdminUnit, definition: Any, as_of: date
+) -> tuple[dict[date, int], dict[date, int]]:
+    """Up to a date, the days the unit has entered values under the set and the days it has
+    certifications, each with how many."""
+    keys = [i.key for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE]
+    value_days: dict[date, int] = {}
+    for day in IndicatorValue.objects.filter(
+        unit=unit, indicator_key__in=keys, observed_on__lte=as_of, is_current=True
+    ).values_list("observed_on", flat=True):
+        value_days[day] = value_days.get(day, 0) + 1
+    cert_days: dict[date, int] = {}
+    for day in CriterionCertification.objects.filter(
+        unit=unit,
+        criterion_key__in=[c.key for c in definition.criteria],
+        certified_on__lte=as_of,
+        is_current=True,
+    ).values_list("certified_on", flat=True):
+        cert_days[day] = cert_days.get(day, 0) + 1
+    return value_days, cert_days

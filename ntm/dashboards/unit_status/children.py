@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -17,9 +18,10 @@ from ntm.criteria.selectors import applicable_sets
 from ntm.dashboards import below
 from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS, evaluate_with_ladder
 from ntm.dashboards.selectors import (
-    _best_recognitions,
-    _next_targets,
+    best_recognitions,
+    has_demo_data,
     nearest_data_days,
+    next_targets,
     requested_set,
     units_with_data,
 )
@@ -30,7 +32,6 @@ from ntm.programme.models import Target
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
-from ntm.values.models import CriterionCertification, IndicatorValue
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,9 @@ def parse_sort(sort: str) -> tuple[str, bool]:
     return column, descending
 
 
-def children_overview(
-    unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "", sort: str = "name"
-) -> ChildrenOverview:
-    """One row per child in force on the date and in scope, all evaluated in one pass."""
+def _children(unit: AdminUnit, scope: Scope, as_of: date):
+    """The children in force on the date and in scope, of one level: (level, rural ones,
+    urban ones)."""
     children = list(scope.filter(unit.children.filter(in_force_on(as_of))).order_by("name", "id"))
     for child in children:
         child.parent = unit  # spare a query per child when walking up to the province
@@ -122,6 +122,113 @@ def children_overview(
     level = min((c.level for c in children), key=lambda lv: LEVEL_DEPTH[Level(lv)], default=None)
     urban = [c for c in children if c.level == level and c.kind in URBAN_KINDS]
     children = [c for c in children if c.level == level and c.kind not in URBAN_KINDS]
+    return level, children, urban
+
+
+def _chosen_set(
+    first_child: AdminUnit, level: str | None, as_of: date, set_id: str
+) -> tuple[list[CriteriaSet], CriteriaSet | None]:
+    """The sets that apply to the children, and the one chosen: ``set_id`` if given (a
+    published set of the level that does not apply is added), else the first."""
+    sets = applicable_sets(first_child, as_of)
+    chosen = next((s for s in sets if s.set_id == set_id), None)
+    if chosen is None and set_id:
+        chosen = requested_set(set_id, level)
+        if chosen is not None:
+            sets = [*sets, chosen]
+    if chosen is None and sets:
+        chosen = sets[0]
+    return sets, chosen
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every child row reads: the evaluation of all children, their recognitions,
+    targets and (for districts) communes."""
+
+    evaluation: Any
+    position: dict[int, int]
+    with_data: Any
+    ranks: dict[int, int]
+    best: dict[int, Recognition]
+    targets: dict[int, tuple[Target, bool]]
+    communes: dict[int, below.CommuneCount]
+    level: str | None
+
+
+def _child_row(child: AdminUnit, context: _Context) -> ChildRow:
+    """One child's row: met/total, unmet criteria, recognition, next target, communes."""
+    evaluation = context.evaluation
+    level = context.level
+    met = total = None
+    all_met = False
+    has_data = False
+    unmet: list[tuple[str, str]] = []
+    missing = not_evaluable = 0
+    if evaluation is not None:
+        criteria = evaluation.definition.criteria
+        i = context.position[child.id]
+        met, total = int(evaluation.met[i]), evaluation.total
+        all_met = bool(evaluation.all_met[i])
+        has_data = bool(context.with_data[i])
+        statuses = evaluation.criterion_status[i]
+        unmet = [
+            (criteria[c].number, localized_name(criteria[c]))
+            for c in np.flatnonzero(statuses == Status.NOT_MET)
+        ]
+        missing = int((statuses == Status.MISSING).sum())
+        not_evaluable = int((statuses == Status.NOT_EVALUABLE).sum())
+    target, reached = context.targets.get(child.id, (None, False))
+    return ChildRow(
+        unit=child,
+        met=met,
+        total=total,
+        all_met=all_met,
+        tier_rank=context.ranks.get(child.id, 0),
+        recognition=context.best.get(child.id),
+        target=target,
+        target_reached=reached,
+        unmet=unmet,
+        missing=missing,
+        not_evaluable=not_evaluable,
+        has_data=has_data,
+        communes=context.communes.get(child.id, below.CommuneCount(0, 0, 0))
+        if level == "district"
+        else None,
+    )
+
+
+def _rows_context(
+    children: list[AdminUnit], level: str | None, chosen: CriteriaSet | None, as_of: date
+) -> _Context:
+    """Evaluate all children in one pass and read their recognitions, targets, communes."""
+    child_ids = [c.id for c in children]
+    best = best_recognitions(child_ids, as_of)
+    ranks = {cid: TIER_RANK[Tier(r.tier)] for cid, r in best.items()}
+    targets = next_targets(child_ids, ranks)
+
+    evaluation = None
+    if chosen is not None:
+        evaluation, _eligibility, _ladder = evaluate_with_ladder(chosen, children, as_of)
+    position = {int(uid): i for i, uid in enumerate(evaluation.units.ids)} if evaluation else {}
+    with_data = units_with_data(evaluation) if evaluation is not None else None
+    communes = below.communes_at_tier(child_ids, as_of) if level == "district" else {}
+    return _Context(evaluation, position, with_data, ranks, best, targets, communes, level)
+
+
+def _has_demo(rows: list[ChildRow], child_ids: list[int]) -> bool:
+    """Whether the recognitions, targets, values or certifications shown are demo data."""
+    sources = [r.recognition.source for r in rows if r.recognition] + [
+        r.target.source for r in rows if r.target
+    ]
+    return any(is_demo(s) for s in sources) or has_demo_data(child_ids)
+
+
+def children_overview(
+    unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "", sort: str = "name"
+) -> ChildrenOverview:
+    """One row per child in force on the date and in scope, all evaluated in one pass."""
+    level, children, urban = _children(unit, scope, as_of)
     column, descending = parse_sort(sort)
     if not children:
         return ChildrenOverview(
@@ -137,66 +244,11 @@ def children_overview(
             urban=urban,
         )
 
-    sets = applicable_sets(children[0], as_of)
-    chosen = next((s for s in sets if s.set_id == set_id), None)
-    if chosen is None and set_id:
-        chosen = requested_set(set_id, level)
-        if chosen is not None:
-            sets = [*sets, chosen]
-    if chosen is None and sets:
-        chosen = sets[0]
-
+    sets, chosen = _chosen_set(children[0], level, as_of, set_id)
     child_ids = [c.id for c in children]
-    best = _best_recognitions(child_ids, as_of)
-    ranks = {cid: TIER_RANK[Tier(r.tier)] for cid, r in best.items()}
-    targets = _next_targets(child_ids, ranks)
-
-    evaluation = None
-    if chosen is not None:
-        evaluation, _eligibility, _ladder = evaluate_with_ladder(chosen, children, as_of)
-    position = {int(uid): i for i, uid in enumerate(evaluation.units.ids)} if evaluation else {}
-    criteria = evaluation.definition.criteria if evaluation else ()
-    with_data = units_with_data(evaluation) if evaluation is not None else None
-    communes = below.communes_at_tier(child_ids, as_of) if level == "district" else {}
-    rows = []
-    for child in children:
-        met = total = None
-        all_met = False
-        has_data = False
-        unmet: list[tuple[str, str]] = []
-        missing = not_evaluable = 0
-        if evaluation is not None:
-            i = position[child.id]
-            met, total = int(evaluation.met[i]), evaluation.total
-            all_met = bool(evaluation.all_met[i])
-            has_data = bool(with_data[i])
-            statuses = evaluation.criterion_status[i]
-            unmet = [
-                (criteria[c].number, localized_name(criteria[c]))
-                for c in np.flatnonzero(statuses == Status.NOT_MET)
-            ]
-            missing = int((statuses == Status.MISSING).sum())
-            not_evaluable = int((statuses == Status.NOT_EVALUABLE).sum())
-        target, reached = targets.get(child.id, (None, False))
-        rows.append(
-            ChildRow(
-                unit=child,
-                met=met,
-                total=total,
-                all_met=all_met,
-                tier_rank=ranks.get(child.id, 0),
-                recognition=best.get(child.id),
-                target=target,
-                target_reached=reached,
-                unmet=unmet,
-                missing=missing,
-                not_evaluable=not_evaluable,
-                has_data=has_data,
-                communes=communes.get(child.id, below.CommuneCount(0, 0, 0))
-                if level == "district"
-                else None,
-            )
-        )
+    context = _rows_context(children, level, chosen, as_of)
+    evaluation, communes = context.evaluation, context.communes
+    rows = [_child_row(child, context) for child in children]
     rows.sort(key=SORTS[column], reverse=descending)
 
     at_tier = {
@@ -204,15 +256,6 @@ def children_overview(
         for tier in (Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
     }
     mets = [r.met for r in rows if r.met is not None and r.has_data]
-    sources = [r.recognition.source for r in rows if r.recognition] + [
-        r.target.source for r in rows if r.target
-    ]
-    has_demo = any(is_demo(s) for s in sources) or (
-        IndicatorValue.objects.filter(unit_id__in=child_ids, source__istartswith="demo").exists()
-        or CriterionCertification.objects.filter(
-            unit_id__in=child_ids, source__istartswith="demo"
-        ).exists()
-    )
     overview = ChildrenOverview(
         level=level,
         rows=rows,
@@ -222,7 +265,7 @@ def children_overview(
         at_tier=at_tier,
         average_met=sum(mets) / len(mets) if mets else None,
         sort=f"{'-' if descending else ''}{column}",
-        has_demo=has_demo,
+        has_demo=_has_demo(rows, child_ids),
         urban=urban,
         communes=below.CommuneCount(
             total=sum(c.total for c in communes.values()),

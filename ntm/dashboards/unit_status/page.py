@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ntm.accounts.scope import Scope
 from ntm.core.criteria.model import Tier
 from ntm.criteria.selectors import applicable_sets
 from ntm.dashboards import below
 from ntm.dashboards.evaluation import TIER_RANK
-from ntm.dashboards.selectors import requested_set
+from ntm.dashboards.selectors import (
+    earlier_recognitions,
+    last_data_day,
+    requested_set,
+    unit_recognitions,
+    unit_registrations,
+    unit_sponsorships,
+)
 from ntm.dashboards.unit_status.figures import FigureRow, figure_rows
 from ntm.dashboards.unit_status.records import (
     RecognitionRow,
@@ -34,7 +42,6 @@ from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import Link, is_in_force, unit_detail
 from ntm.units.wording import Crumb, crumbs
-from ntm.values.models import CriterionCertification, IndicatorValue
 
 
 @dataclass(frozen=True)
@@ -82,9 +89,11 @@ class UnitPage:
         return self.selected is not None and not self.selected.has_data
 
 
-def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -> UnitPage:
-    """Everything the unit page shows as of a date, with ``set_id`` selected if given."""
-    detail = unit_detail(unit, on=as_of)
+def _statuses(
+    unit: AdminUnit, as_of: date, set_id: str
+) -> tuple[list[SetStatus], SetStatus | None]:
+    """The unit's status under each applicable set, and the one selected: ``set_id`` if
+    given (a published set of the level that does not apply is added), else the first."""
     statuses = [set_status(unit, s, as_of) for s in applicable_sets(unit, as_of)]
     selected = next((s for s in statuses if s.stored.set_id == set_id), None)
     if selected is None and set_id:
@@ -94,71 +103,65 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
             statuses.append(selected)
     if selected is None and statuses:
         selected = statuses[0]
+    return statuses, selected
 
-    recognitions = list(
-        Recognition.objects.filter(unit=unit)
-        .select_related("criteria_set", "revocation")
-        .order_by("decision_date", "id")
-    )
-    rec_rows = recognition_rows(recognitions, as_of)
+
+def _tier_in_force(rec_rows: list[RecognitionRow]) -> str | None:
+    """The highest tier among the recognitions in force, or None."""
     in_force_rows = [r for r in rec_rows if r.in_force]
-    tier_in_force = (
+    return (
         max(in_force_rows, key=lambda r: TIER_RANK[Tier(r.recognition.tier)]).recognition.tier
         if in_force_rows
         else None
     )
-    earlier_ids = [u.id for u in detail.predecessor_chain if scope.allows(u)]
-    earlier = (
-        list(
-            Recognition.objects.filter(unit_id__in=earlier_ids)
-            .select_related("unit", "revocation")
-            .order_by("decision_date", "id")
-        )
-        if earlier_ids
-        else []
-    )
-    for recognition in earlier:
-        recognition.is_demo = is_demo(recognition.source)
+
+
+def _programme(
+    unit: AdminUnit, as_of: date
+) -> tuple[list[TargetRow], list[Registration], list[Sponsorship]]:
+    """The unit's targets (in rows), registrations and sponsorships, demo ones marked."""
     targets = target_rows(unit, Target.objects.filter(unit=unit).order_by("year", "id"), as_of)
-    registrations = list(Registration.objects.filter(unit=unit).order_by("year", "tier"))
-    sponsorships = list(
-        Sponsorship.objects.filter(unit=unit).select_related("sponsor").order_by("start_date")
-    )
+    registrations, sponsorships = unit_registrations(unit), unit_sponsorships(unit)
     for record in (*registrations, *sponsorships):
         record.is_demo = is_demo(record.source)
-    figures = figure_rows(
-        unit, ReportedFigure.objects.filter(unit=unit).order_by("reported_on", "id")
-    )
-    criteria = criteria_table(unit, selected, as_of) if selected else []
-    last_data_on = max(
-        (
-            day
-            for day in (
-                IndicatorValue.objects.filter(unit=unit, is_current=True)
-                .order_by("-observed_on")
-                .values_list("observed_on", flat=True)
-                .first(),
-                CriterionCertification.objects.filter(unit=unit, is_current=True)
-                .order_by("-certified_on")
-                .values_list("certified_on", flat=True)
-                .first(),
-            )
-            if day is not None
-        ),
-        default=None,
-    )
-    registrations_below = below.registrations_below(unit, scope)
+    return targets, registrations, sponsorships
+
+
+def _has_demo(
+    registrations_below: below.RegistrationsBelow,
+    criteria: list[CriterionRow],
+    records: list[Any],
+    targets: list[TargetRow],
+    figures: list[FigureRow],
+) -> bool:
+    """Whether anything the page shows comes from the demo data (``records``: the
+    recognitions, earlier ones, registrations and sponsorships)."""
     demo_sources = [
         *(r.source for g in registrations_below.groups for r in g.rows),
         *(i.source for c in criteria for i in c.indicators),
         *(c.certification.source for c in criteria if c.certification),
-        *(r.source for r in recognitions),
-        *(r.source for r in earlier),
+        *(r.source for r in records),
         *(t.target.source for t in targets),
-        *(r.source for r in registrations),
-        *(s.source for s in sponsorships),
         *(f.figure.source for f in figures),
     ]
+    return any(is_demo(s) for s in demo_sources)
+
+
+def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -> UnitPage:
+    """Everything the unit page shows as of a date, with ``set_id`` selected if given."""
+    detail = unit_detail(unit, on=as_of)
+    statuses, selected = _statuses(unit, as_of, set_id)
+    recognitions = unit_recognitions(unit)
+    rec_rows = recognition_rows(recognitions, as_of)
+    earlier = earlier_recognitions([u.id for u in detail.predecessor_chain if scope.allows(u)])
+    for recognition in earlier:
+        recognition.is_demo = is_demo(recognition.source)
+    targets, registrations, sponsorships = _programme(unit, as_of)
+    figures = figure_rows(
+        unit, ReportedFigure.objects.filter(unit=unit).order_by("reported_on", "id")
+    )
+    criteria = criteria_table(unit, selected, as_of) if selected else []
+    registrations_below = below.registrations_below(unit, scope)
     return UnitPage(
         unit=unit,
         as_of=as_of,
@@ -169,7 +172,7 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
         criteria=criteria,
         conditions=condition_rows(selected) if selected else [],
         recognitions=rec_rows,
-        tier_in_force=tier_in_force,
+        tier_in_force=_tier_in_force(rec_rows),
         earlier_recognitions=earlier,
         targets=targets,
         registrations=registrations,
@@ -179,8 +182,14 @@ def unit_page(unit: AdminUnit, *, scope: Scope, as_of: date, set_id: str = "") -
         predecessors=[LinkRow(link, scope.allows(link.unit)) for link in detail.predecessors],
         successors=[LinkRow(link, scope.allows(link.unit)) for link in detail.successors],
         children_count=sum(1 for c in detail.children if scope.allows(c)),
-        has_demo=any(is_demo(s) for s in demo_sources),
-        last_data_on=last_data_on,
+        has_demo=_has_demo(
+            registrations_below,
+            criteria,
+            [*recognitions, *earlier, *registrations, *sponsorships],
+            targets,
+            figures,
+        ),
+        last_data_on=last_data_day(unit),
         registrations_below=registrations_below,
         report_days=below.report_days(unit),
     )

@@ -11,11 +11,15 @@ from ntm.core.criteria.model import IndicatorKind
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import takes_effect
 from ntm.dashboards.evaluation import evaluate_with_ladder
-from ntm.dashboards.selectors import latest_rows, units_with_data
+from ntm.dashboards.selectors import (
+    current_certifications,
+    current_values,
+    units_with_data,
+)
 from ntm.presentation.labels import localized_name
 from ntm.presentation.page_words import badge_class, is_demo, page_wording, tier_label
 from ntm.units.models import AdminUnit
-from ntm.values.models import CriterionCertification, IndicatorValue
+from ntm.values.models import CriterionCertification
 
 
 @dataclass(frozen=True)
@@ -129,23 +133,8 @@ def criteria_table(unit: AdminUnit, status: SetStatus, as_of: date) -> list[Crit
     criterion_names = {c.key: localized_name(c) for c in definition.criteria}
     indicator_names = {i.key: localized_name(i) for i in definition.indicators}
     keys = [i["key"] for c in report["criteria"] for i in c["indicators"]]
-    values = latest_rows(
-        IndicatorValue.objects.filter(
-            unit=unit, indicator_key__in=keys, observed_on__lte=as_of, is_current=True
-        ),
-        "indicator_key",
-        "observed_on",
-    )
-    certifications = latest_rows(
-        CriterionCertification.objects.filter(
-            unit=unit,
-            criterion_key__in=[c["key"] for c in report["criteria"]],
-            certified_on__lte=as_of,
-            is_current=True,
-        ).select_related("department"),
-        "criterion_key",
-        "certified_on",
-    )
+    values = current_values(unit, keys, as_of)
+    certifications = current_certifications(unit, [c["key"] for c in report["criteria"]], as_of)
     rows = []
     for criterion in report["criteria"]:
         indicators = []

@@ -10,15 +10,13 @@ import numpy as np
 from django.utils.translation import gettext
 
 from ntm.core.criteria.engine import Status
-from ntm.core.criteria.model import IndicatorKind
 from ntm.criteria.models import CriteriaSet
 from ntm.dashboards.evaluation import evaluate_units
-from ntm.dashboards.selectors import units_with_data
+from ntm.dashboards.selectors import data_days, units_with_data
 from ntm.dashboards.unit_status.words import TIMELINE_LIMIT
 from ntm.presentation.page_words import tier_label
 from ntm.recognition.models import Recognition
 from ntm.units.models import AdminUnit
-from ntm.values.models import CriterionCertification, IndicatorValue
 
 
 @dataclass(frozen=True)
@@ -44,20 +42,7 @@ def timeline(
 ) -> list[TimelineEntry]:
     """The dates up to ``as_of`` on which something changed for the unit, with met/total."""
     definition = stored.to_domain()
-    keys = [i.key for i in definition.indicators if i.kind is not IndicatorKind.AGGREGATE]
-    value_days: dict[date, int] = {}
-    for day in IndicatorValue.objects.filter(
-        unit=unit, indicator_key__in=keys, observed_on__lte=as_of, is_current=True
-    ).values_list("observed_on", flat=True):
-        value_days[day] = value_days.get(day, 0) + 1
-    cert_days: dict[date, int] = {}
-    for day in CriterionCertification.objects.filter(
-        unit=unit,
-        criterion_key__in=[c.key for c in definition.criteria],
-        certified_on__lte=as_of,
-        is_current=True,
-    ).values_list("certified_on", flat=True):
-        cert_days[day] = cert_days.get(day, 0) + 1
+    value_days, cert_days = data_days(unit, definition, as_of)
     events: dict[date, list[str]] = {}
     for recognition in recognitions:
         if recognition.decision_date <= as_of:
