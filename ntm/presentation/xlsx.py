@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ntm.core.hierarchy import search_key
 from ntm.core.spreadsheet import write_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,3 +116,15 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
     return value
+
+
+def xlsx_download(content: bytes, name: str) -> HttpResponse:
+    """An XLSX file as a download named ``name``."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def file_slug(text: str) -> str:
+    """A file name part from a unit's or set's name: "Kỳ Anh" -> "ky-anh"."""
+    return "-".join(search_key(text).split())[:50] or "bang"

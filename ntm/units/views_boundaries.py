@@ -1,6 +1,7 @@
 """A province's boundary uploads (GeoJSON): the list and, for an office user, the upload form.
 
-Moved out of ``ntm.web.views_dashboard`` (issue 10); the map that draws the shapes stays there.
+Moved out of ``ntm.web.views_dashboard`` (issue 10); the map that draws the shapes is in
+``ntm.dashboards.views_dashboard``.
 """
 
 from __future__ import annotations

@@ -64,18 +64,18 @@ from ntm.dashboards.unit_status.words import (
     REPORTED_DECIMALS,
     TIER_WORDS,
     TIMELINE_LIMIT,
-    era_label,
-    last_day,
-    parent_chain,
-    validity_text,
 )
 from ntm.presentation.page_words import (
     badge_class,
+    era_label,
     is_demo,
+    last_day,
     localized_number,
     page_wording,
+    parent_chain,
     short_date,
     tier_label,
+    validity_text,
 )
 from ntm.units.selectors import is_in_force
 from ntm.units.wording import Crumb, ancestors, crumbs

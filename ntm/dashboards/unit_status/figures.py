@@ -20,10 +20,9 @@ from ntm.dashboards.unit_status.words import (
     CRITERIA_MET_METRICS,
     REGISTRATION_METRICS,
     REPORTED_DECIMALS,
-    last_day,
 )
 from ntm.presentation.labels import localized_name
-from ntm.presentation.page_words import is_demo, localized_number, short_date
+from ntm.presentation.page_words import is_demo, last_day, localized_number, short_date
 from ntm.programme.models import Registration
 from ntm.reports.models import ReportedFigure
 from ntm.units.models import AdminUnit, Succession

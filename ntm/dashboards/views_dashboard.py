@@ -3,7 +3,7 @@ upload of a province's boundary GeoJSON is in ``ntm.units.views_boundaries``.
 
 Views check the scope (a unit outside it is a 404), read the as-of date and the set as the
 unit pages do, ask ``ntm.dashboards.dashboard`` for the figures and turn them into words
-and chart data. Charts are drawn by ``web/dashboard.js`` from the ``json_script`` data;
+and chart data. Charts are drawn by ``dashboards/dashboard.js`` from the ``json_script`` data;
 each chart has its figures as a table beside it for screen readers and print.
 """
 
@@ -25,10 +25,10 @@ from ntm.core.hierarchy import REFORM_2025
 from ntm.dashboards import unit_status
 from ntm.dashboards.dashboard import Dashboard, TrendPoint, build_dashboard
 from ntm.dashboards.unit_status import localized_number, short_date
+from ntm.dashboards.views_units import _as_of
 from ntm.presentation.converters import parse_day
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit
-from ntm.web.views_units import _as_of
 
 #: Tier keys in chart order, with their labels; rank 0 is "not recognized".
 TIER_KEYS = ("none", "standard", "advanced", "model")
@@ -321,7 +321,7 @@ def dashboard(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
     noun = _noun(board.assessed_level)
     return render(
         request,
-        "web/dashboard.html",
+        "dashboards/dashboard.html",
         _context(
             request,
             unit,
@@ -398,7 +398,7 @@ def map_view(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
     province_for_upload = _upload_target(request.user, unit)
     return render(
         request,
-        "web/map.html",
+        "dashboards/map.html",
         _context(
             request,
             unit,
