@@ -8,8 +8,8 @@ from ntm.accounts.api import router as accounts_router
 from ntm.accounts.api_auth import api_auth
 from ntm.accounts.api_types import ApiParser, BadInput
 from ntm.approvals.api import router as approvals_router
-from ntm.assessments.api_dashboard import router as dashboards_router
 from ntm.criteria.api import router as criteria_router
+from ntm.dashboards.api_dashboard import router as dashboards_router
 from ntm.recognition.api import router as recognition_router
 from ntm.units.api import router as units_router
 from ntm.units.api_boundaries import router as boundaries_router

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ntm.units",
     "ntm.criteria",
     "ntm.assessments",
+    "ntm.dashboards",
     "ntm.accounts",
     "ntm.audit",
     "ntm.values",

@@ -197,7 +197,7 @@ def _end_to_end(criteria_set, communes, repeat: int) -> tuple[list[float], int, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ntm.assessments.evaluation import evaluate_units
+    from ntm.dashboards.evaluation import evaluate_units
 
     with CaptureQueriesContext(connection) as captured:
         end_to_end, db_result = _timed(lambda: evaluate_units(criteria_set, communes, AS_OF), 1)
@@ -216,9 +216,9 @@ def run_benchmark(*, repeat: int = 5) -> dict[str, Any]:
     from django.db.models import Q
     from django.utils import timezone
 
-    from ntm.assessments.evaluation import UnitRows
     from ntm.criteria.selectors import get_set
     from ntm.criteria.services import load_criteria_sets
+    from ntm.dashboards.evaluation import UnitRows
     from ntm.units.models import AdminUnit
 
     call_command("migrate", interactive=False, verbosity=0)

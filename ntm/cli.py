@@ -17,9 +17,9 @@ from ntm.cli_support import UserError
 
 def build_parser() -> argparse.ArgumentParser:
     from ntm.accounts import commands as account_commands
-    from ntm.assessments import commands as assessment_commands
     from ntm.backup import commands as backup_commands
     from ntm.criteria import commands as criteria_commands
+    from ntm.dashboards import commands as assessment_commands
     from ntm.demo import commands as demo_commands
     from ntm.units import commands as unit_commands
     from ntm.web import commands as web_commands

@@ -81,10 +81,10 @@ from ntm.approvals.verification import (  # the choice of criteria; re-exported
     chosen_criteria,
     require_basis,
 )
-from ntm.assessments.evaluation import evaluate_units
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.units.models import AdminUnit
 from ntm.values.concurrency import conflicts_as_refusal, lock_unit_days
 from ntm.values.targets import check_target

@@ -27,9 +27,9 @@ from ntm.approvals.responsibility import Responsible, responsible_for
 from ntm.core.criteria.model import CriterionDef
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
+from ntm.presentation.page_words import badge_class, page_wording
 from ntm.units.models import AdminUnit, Department
 from ntm.values.entry import evaluate_with_cells
-from ntm.web.unit_status import badge_class, page_wording
 
 Status = SubmissionStatusChoices
 

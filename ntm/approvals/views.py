@@ -35,9 +35,9 @@ from ntm.criteria.models import CriteriaSet
 from ntm.criteria.sectors import sector_map
 from ntm.criteria.selectors import latest_sets
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.units.wording import crumbs
 from ntm.values.pages import entry_target, picker_context, safe_next
 from ntm.values.validation import AssessmentError
-from ntm.web import unit_status
 
 #: The steps a form may post, with the words of their success.
 STEPS = ("submit", "withdraw", "verify", "return", "approve", "lock", "unlock")
@@ -58,7 +58,7 @@ def approval_page(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {
         "unit": unit,
         "target": target,
-        "crumbs": unit_status.crumbs(unit, scope),
+        "crumbs": crumbs(unit, scope),
         **picker_context(target),
     }
     if target.criteria_set is not None:
@@ -236,7 +236,7 @@ def responsibilities_page(request: HttpRequest, unit_id: int) -> HttpResponse:
         return render(
             request,
             "approvals/approval/forbidden.html",
-            {"unit": office, "reason": str(denied), "crumbs": unit_status.crumbs(office, scope)},
+            {"unit": office, "reason": str(denied), "crumbs": crumbs(office, scope)},
             status=403,
         )
     sets = _office_sets(office)
@@ -256,7 +256,7 @@ def responsibilities_page(request: HttpRequest, unit_id: int) -> HttpResponse:
         "approvals/approval/responsibilities.html",
         {
             "unit": office,
-            "crumbs": unit_status.crumbs(office, scope),
+            "crumbs": crumbs(office, scope),
             "sets": sets,
             "chosen": chosen,
             "rows": [(c, resolved[c.key]) for c in definition.criteria] if definition else [],

@@ -30,10 +30,10 @@ from ntm.audit.selectors import KINDS, AuditFilter, actions_seen
 from ntm.core.numbers import format_number
 from ntm.core.spreadsheet import csv_text
 from ntm.number_messages import page_locale
+from ntm.presentation.converters import parse_id
+from ntm.presentation.xlsx import XLSX_TYPE, Col, table_xlsx
 from ntm.units.models import AdminUnit
-from ntm.web import unit_status
-from ntm.web.converters import parse_id
-from ntm.web.xlsx import XLSX_TYPE, Col, table_xlsx
+from ntm.units.wording import crumbs
 
 PAGE_SIZE = 50
 #: An XLSX export holds at most this many rows (the CSV has no limit).
@@ -160,7 +160,7 @@ def audit_list(request: HttpRequest, unit_id: int | None = None) -> HttpResponse
         "audit/list.html",
         {
             "unit": unit,
-            "crumbs": unit_status.crumbs(unit, scope) if unit is not None else [],
+            "crumbs": crumbs(unit, scope) if unit is not None else [],
             "page": page,
             "entries": [
                 {

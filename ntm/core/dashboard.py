@@ -16,7 +16,7 @@ from ntm.core.criteria.engine import Status
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Tier ranks, as in ``ntm.assessments.evaluation.TIER_RANK`` (0 = not recognized).
+#: Tier ranks, as in ``ntm.dashboards.evaluation.TIER_RANK`` (0 = not recognized).
 NO_TIER, STANDARD, ADVANCED, MODEL = 0, 1, 2, 3
 TIER_RANKS = (NO_TIER, STANDARD, ADVANCED, MODEL)
 

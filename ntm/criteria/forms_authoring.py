@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from ntm.core.criteria.model import REGIONS, Differentiation, IndicatorDef
 from ntm.core.numbers import NumberError
 from ntm.criteria.authoring import AuthoringError, Decision, SetDetails, ThresholdCell
+from ntm.presentation.labels import group_label, region_label
 from ntm.values import entry_cells
-from ntm.web.templatetags.ntm_labels import group_label, region_label
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

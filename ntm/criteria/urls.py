@@ -3,7 +3,7 @@ they left ntm/web; included from ntm/web/urls.py)."""
 
 from django.urls import include, path
 
-from ntm.criteria import views_authoring, views_criteria
+from ntm.criteria import views_authoring, views_criteria, views_exports
 
 # One draft version: /criteria/<set_id>/<version>/...
 draft_urls = [
@@ -55,5 +55,7 @@ urlpatterns = [
         name="criteria-new-version",
     ),
     path("criteria/<slug:set_id>/<id:version>/", include(draft_urls)),
+    # A set version to XLSX (views_exports.py)
+    path("criteria/<slug:set_id>/xlsx/", views_exports.criteria_set_xlsx, name="criteria-set-xlsx"),
     path("criteria/<slug:set_id>/", views_criteria.criteria_detail, name="criteria-set"),
 ]

@@ -24,9 +24,9 @@ from ntm.criteria.authoring_context import list_page_context, set_page_context
 from ntm.criteria.compare import SAME, compare_sets, line_order
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.criteria.selectors import UnknownSet, get_set, latest_sets
+from ntm.presentation.converters import parse_id
+from ntm.presentation.labels import level_label, region_group_label
 from ntm.units.models import AdminUnit
-from ntm.web.converters import parse_id
-from ntm.web.templatetags.ntm_labels import level_label, region_group_label
 
 LEVEL_ORDER = ("commune", "district", "province", "village")
 

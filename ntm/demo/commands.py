@@ -85,7 +85,7 @@ def ensure_demo() -> float:
 def bench_dashboard_command(args: argparse.Namespace) -> int:
     import json
 
-    from ntm.web.bench_dashboard import run_dashboard_benchmark
+    from ntm.dashboards.bench_dashboard import run_dashboard_benchmark
 
     results = run_dashboard_benchmark(prepare=ensure_demo, repeat=args.repeat)
     args.output.parent.mkdir(parents=True, exist_ok=True)

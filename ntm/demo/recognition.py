@@ -27,9 +27,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from unidecode import unidecode
 
-from ntm.assessments.evaluation import evaluate_units
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.demo import writes
 from ntm.demo.seeds import child_named, unit_on
 from ntm.programme.models import Registration, RegistrationStatusChoices

@@ -25,8 +25,8 @@ from datetime import date
 
 import numpy as np
 
-from ntm.assessments.evaluation import recognized_tier_rank
 from ntm.criteria.selectors import get_set
+from ntm.dashboards.evaluation import recognized_tier_rank
 from ntm.demo import writes
 from ntm.units.models import AdminUnit, Succession
 from ntm.units.selectors import in_force_on

@@ -24,10 +24,10 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from ntm.accounts.scope import Scope
-from ntm.assessments.evaluation import URBAN_KINDS, evaluate_units
 from ntm.core.criteria.engine import TOLERANCE, Status
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
+from ntm.dashboards.evaluation import URBAN_KINDS, evaluate_units
 from ntm.recognition.models import CLOSED_STAGES, Recognition, RecognitionCase
 from ntm.recognition.procedure import CLOSE_ON_KEY, CLOSE_SHARE
 from ntm.recognition.selectors import province_of, settings_in_force

@@ -12,9 +12,9 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from ntm.accounts.scope import Scope
-from ntm.assessments.evaluation import TIER_RANK, URBAN_KINDS
 from ntm.core.criteria.model import Tier
-from ntm.core.hierarchy import REFORM_2025
+from ntm.core.hierarchy import REFORM_2025, search_key
+from ntm.dashboards.evaluation import TIER_RANK, URBAN_KINDS
 from ntm.recognition.models import (
     CLOSED_STAGES,
     ProcedureSetting,
@@ -382,3 +382,51 @@ def provinces_in_scope(scope: Scope) -> list[AdminUnit]:
             "name", F("valid_from").desc(nulls_last=True)
         )
     )
+
+
+# --- The public recognition list (moved out of its page, issue 10) ----------------------
+
+# A recognized unit is at most a village: village > commune > district > province.
+ANCESTOR_PATHS = ("unit", "unit__parent", "unit__parent__parent", "unit__parent__parent__parent")
+
+
+def filter_recognitions(
+    rows: QuerySet[Recognition], *, province_id: int | None, tier: str, text: str
+) -> QuerySet[Recognition]:
+    """The recognitions within a province, of a tier, or whose decision, issuer or unit
+    names hold a text (any of them may be empty)."""
+    if province_id:
+        within = Q()
+        for path in ANCESTOR_PATHS:
+            within |= Q(**{f"{path}_id": province_id})
+        rows = rows.filter(within)
+    if tier:
+        rows = rows.filter(tier=tier)
+    if text:
+        key = search_key(text)
+        matches = Q(decision_number__icontains=text) | Q(issuer__icontains=text)
+        for path in ANCESTOR_PATHS[:3]:
+            matches |= Q(**{f"{path}__search_name__contains": key})
+        rows = rows.filter(matches)
+    return rows
+
+
+def provinces_with_recognitions() -> list[AdminUnit]:
+    """Provinces (of either era) that hold at least one recognized unit: two queries."""
+    chains = Recognition.objects.values_list(
+        "unit_id",
+        "unit__level",
+        "unit__parent_id",
+        "unit__parent__level",
+        "unit__parent__parent_id",
+        "unit__parent__parent__level",
+        "unit__parent__parent__parent_id",
+    ).distinct()
+    province_ids = set()
+    for chain in chains:
+        ids, levels = chain[0::2], (*chain[1::2], "province")
+        for unit_id, level in zip(ids, levels, strict=True):
+            if level == "province" and unit_id:
+                province_ids.add(unit_id)
+                break
+    return list(AdminUnit.objects.filter(id__in=province_ids).order_by("name", "valid_from", "id"))

@@ -1,6 +1,7 @@
 """A province's boundary uploads (GeoJSON): the list and, for an office user, the upload form.
 
-Moved out of ``ntm.web.views_dashboard`` (issue 10); the map that draws the shapes stays there.
+Moved out of ``ntm.dashboards.views_dashboard`` (issue 10); the map that draws the shapes is in
+``ntm.dashboards.views_dashboard``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, can_write, require_write
 from ntm.accounts.scope import scope_of, visible_unit
 from ntm.audit.services import Actor
+from ntm.dashboards import unit_status
+from ntm.presentation.converters import parse_day
 from ntm.units import boundaries
-from ntm.web import unit_status
-from ntm.web.converters import parse_day
+from ntm.units.wording import crumbs
 
 
 def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
@@ -60,7 +62,7 @@ def boundaries_view(request: HttpRequest, unit_id: int) -> HttpResponse:
         "units/boundaries.html",
         {
             "unit": unit,
-            "crumbs": unit_status.crumbs(unit, scope),
+            "crumbs": crumbs(unit, scope),
             "as_of": unit_status.last_day(unit) or timezone.localdate(),
             "uploads": boundaries.uploads_of(unit),
             "may_upload": may_upload,

@@ -21,9 +21,9 @@ from ntm.accounts.api_lookup import api_visible_unit
 from ntm.accounts.api_types import Day, Id
 from ntm.accounts.permissions import WriteDenied
 from ntm.approvals.freeze import PeriodFrozen
-from ntm.assessments.evaluation import evaluate_unit
 from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.units.selectors import default_as_of
 from ntm.values.certification import (
     CertificationInvalid,

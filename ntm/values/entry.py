@@ -18,12 +18,12 @@ from django.db import transaction
 from ntm.accounts.permissions import ENTRY_ROLES, require_write, role_of
 from ntm.approvals import approval
 from ntm.approvals.models import Submission, SubmissionStatusChoices
-from ntm.assessments.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.audit.services import Actor
 from ntm.core.criteria import engine
 from ntm.core.criteria.model import IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.evaluation import UnitRows, child_aggregates, gather_inputs
 from ntm.units.models import AdminUnit
 from ntm.values.bulk import CellInput, ValuePlan, apply_values
 from ntm.values.concurrency import conflicts_as_refusal, lock_unit_days

@@ -27,9 +27,9 @@ from ntm.core.hierarchy import search_key
 from ntm.core.numbers import NumberError, ends_with_percent, format_number
 from ntm.core.numbers import parse_number as parse_text
 from ntm.number_messages import number_hint, page_locale
+from ntm.presentation.page_words import localized_number
 from ntm.values.bulk import CellInput
 from ntm.values.models import IndicatorValue
-from ntm.web.unit_status import localized_number
 
 #: Words read as a judgement, compared without accents or case.
 JUDGEMENT_WORDS = {

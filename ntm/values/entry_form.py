@@ -23,6 +23,9 @@ from ntm.approvals.models import Submission
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef, IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.selectors import latest_rows
+from ntm.presentation.page_words import badge_class, page_wording
+from ntm.presentation.wording import COMPARATOR_SIGNS, slug_of  # slug_of re-exported for the pages
 from ntm.units.models import AdminUnit
 from ntm.values.bulk import CellInput, CellProblem, ChangeKind, ValuePlan, plan_values
 from ntm.values.concurrency import Base
@@ -30,8 +33,6 @@ from ntm.values.entry import evaluate_with_cells, evidence_for, values_in_force
 from ntm.values.entry_cells import RawValue, ReadCell, raw_from_stored, read_cell, stored_text
 from ntm.values.evidence import CheckedUpload, EvidenceRefused, check_upload
 from ntm.values.models import CriterionCertification, EvidenceFile, IndicatorValue
-from ntm.web.unit_status import badge_class, latest_rows, page_wording
-from ntm.web.wording import COMPARATOR_SIGNS, slug_of  # slug_of re-exported for the pages
 
 #: The most evidence files one field takes in one save.
 MAX_FILES_PER_FIELD = 10

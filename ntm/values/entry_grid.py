@@ -23,6 +23,9 @@ from ntm.accounts.scope import Scope
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.evaluation import URBAN_KINDS
+from ntm.presentation.page_words import page_wording
+from ntm.presentation.wording import COMPARATOR_SIGNS
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import in_force_on
 from ntm.values.bulk import CellInput, CellProblem, ChangeKind, ValuePlan, plan_values
@@ -31,8 +34,6 @@ from ntm.values.entry import evaluate_with_cells, values_in_force
 from ntm.values.entry_cells import RawValue, raw_from_stored, read_cell
 from ntm.values.entry_form import base_rows, posted_bases, shown_row, slug_of
 from ntm.values.models import IndicatorValue
-from ntm.web.unit_status import URBAN_KINDS, page_wording
-from ntm.web.wording import COMPARATOR_SIGNS
 
 #: The most indicators one grid shows side by side.
 MAX_COLUMNS = 12

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ntm.core.periods import Period
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import applicable_sets
+from ntm.dashboards import unit_status
 from ntm.units.models import AdminUnit
 from ntm.values.entry_periods import (
     PeriodChoice,
@@ -24,7 +25,6 @@ from ntm.values.entry_periods import (
     read_period,
     year_choices,
 )
-from ntm.web import unit_status
 
 
 @dataclass(frozen=True)

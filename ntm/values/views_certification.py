@@ -28,13 +28,16 @@ from ntm.accounts.scope import scope_of, visible_unit
 from ntm.approvals.approval import approver_text, who_text
 from ntm.approvals.freeze import PeriodFrozen, frozen_cells
 from ntm.approvals.responsibility import Responsible
-from ntm.assessments.evaluation import evaluate_unit
 from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.dashboards import unit_status
+from ntm.dashboards.evaluation import evaluate_unit
+from ntm.presentation.converters import parse_day
 from ntm.units.models import AdminUnit
 from ntm.units.selectors import default_as_of
+from ntm.units.wording import crumbs
 from ntm.values.certification import (
     Certifiable,
     CertificationInvalid,
@@ -46,8 +49,6 @@ from ntm.values.certification import (
 from ntm.values.entry_form import slug_of
 from ntm.values.models import CriterionCertification
 from ntm.values.validation import AssessmentError
-from ntm.web import unit_status
-from ntm.web.converters import parse_day
 
 #: Up to this many criteria to certify, their forms are open when the page loads.
 OPEN_FORMS = 3
@@ -195,7 +196,7 @@ def certifications_page(request: HttpRequest, unit_id: int) -> HttpResponse:
         "unit": unit,
         "page": page,
         "as_of": page.day,
-        "crumbs": unit_status.crumbs(unit, scope),
+        "crumbs": crumbs(unit, scope),
         "in_force": unit_status.is_in_force(unit, page.day),
         "validity": unit_status.validity_text(unit),
         "office": approver_text(unit),

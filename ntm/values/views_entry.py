@@ -28,6 +28,7 @@ from ntm.criteria.models import CriteriaSet
 from ntm.units.downloads import file_response
 from ntm.units.media import StorageFailed
 from ntm.units.models import AdminUnit
+from ntm.units.wording import crumbs
 from ntm.values.bulk import ValuesRefused, apply_values
 from ntm.values.concurrency import WriteConflict
 from ntm.values.entry import EntryResult, check_target, save_entry
@@ -45,7 +46,6 @@ from ntm.values.models import EvidenceFile
 from ntm.values.pages import Target, entry_target, picker_context, safe_next
 from ntm.values.selectors import value_history
 from ntm.values.validation import AssessmentError
-from ntm.web import unit_status
 
 
 def _forbidden(request: HttpRequest, unit: AdminUnit, reason: str) -> HttpResponse:
@@ -55,7 +55,7 @@ def _forbidden(request: HttpRequest, unit: AdminUnit, reason: str) -> HttpRespon
         {
             "unit": unit,
             "reason": reason,
-            "crumbs": unit_status.crumbs(unit, scope_of(request.user)),
+            "crumbs": crumbs(unit, scope_of(request.user)),
         },
         status=403,
     )
@@ -77,7 +77,7 @@ def entry_form(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {
         "unit": unit,
         "target": target,
-        "crumbs": unit_status.crumbs(unit, scope),
+        "crumbs": crumbs(unit, scope),
         "accept": ACCEPT,
         "max_size": size_text(max_bytes()),
         "allowed": allowed_labels(),
@@ -237,7 +237,7 @@ def entry_history(request: HttpRequest, unit_id: int) -> HttpResponse:
             "key": key,
             "code": key.partition(":")[2],
             "entries": entries,
-            "crumbs": unit_status.crumbs(unit, scope),
+            "crumbs": crumbs(unit, scope),
             "back": safe_next(request, ""),
         },
     )
@@ -314,7 +314,7 @@ def grid(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {
         "unit": unit,
         "target": target,
-        "crumbs": unit_status.crumbs(unit, scope),
+        "crumbs": crumbs(unit, scope),
         "max_columns": MAX_COLUMNS,
         **picker_context(target),
     }

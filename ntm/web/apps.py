@@ -9,4 +9,4 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # <id:...> for every page URL with a record id (ntm/web/urls.py, recognition/urls.py).
-        from ntm.web import converters  # noqa: F401 - registers the converter
+        from ntm.presentation import converters  # noqa: F401 - registers the converter

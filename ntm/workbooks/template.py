@@ -39,12 +39,12 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 
-from ntm.assessments.evaluation import evaluate_units
 from ntm.core.criteria.engine import Status
 from ntm.core.criteria.model import IndicatorDef, IndicatorKind
 from ntm.core.periods import Period
 from ntm.core.spreadsheet import write_cell
 from ntm.criteria.models import CriteriaSet
+from ntm.dashboards.evaluation import evaluate_units
 from ntm.units.models import AdminUnit
 from ntm.values.models import IndicatorValue
 from ntm.workbooks.codes import (

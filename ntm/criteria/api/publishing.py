@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import Status
 
 from ntm.accounts.api_types import Day, Id
-from ntm.assessments.draft_preview import preview_draft
 from ntm.criteria import authoring
 from ntm.criteria.api.common import _actor, _authored, _write, router
 from ntm.criteria.api.schemas import _WRITE, PreviewOut, Refusal
+from ntm.dashboards.draft_preview import preview_draft
 
 
 @router.get(

@@ -77,7 +77,7 @@ def evaluation(
     version: Id | None = None,
     level: str | None = None,
 ) -> dict[str, Any]:
-    from ntm.assessments.evaluation import evaluate_unit
+    from ntm.dashboards.evaluation import evaluate_unit
     from ntm.units.selectors import find_unit
 
     try:

@@ -7,8 +7,8 @@ from ntm.core.criteria.model import ThresholdRow
 from ntm.core.criteria.schema import parse_document
 from ntm.criteria.compare import compare_sets, compare_thresholds, natural_key
 from ntm.criteria.tests.test_criteria_pages import NEXT_SET
+from ntm.presentation.labels import line_label
 from ntm.testing import COMMUNE_SET
-from ntm.web.templatetags.ntm_labels import line_label
 
 
 def test_compare_counts():

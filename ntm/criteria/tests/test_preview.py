@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ntm.assessments.draft_preview import preview_draft
 from ntm.criteria import authoring
 from ntm.criteria.authoring import ThresholdCell
 from ntm.criteria.tests.helpers import DECISION, stored
+from ntm.dashboards.draft_preview import preview_draft
 from ntm.values.models import CriterionCertification, IndicatorValue
 
 pytestmark = pytest.mark.django_db

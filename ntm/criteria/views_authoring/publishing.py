@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ntm.accounts.permissions import WriteDenied
-from ntm.assessments.draft_preview import preview_draft
 from ntm.audit.services import Actor
 from ntm.criteria import authoring
 from ntm.criteria.authoring import AuthoringError, PublishRefused
 from ntm.criteria.compare import SAME, compare_sets
 from ntm.criteria.views_authoring.shared import _editor_url, _visible_version, _write_denied
-from ntm.web.converters import parse_day
+from ntm.dashboards.draft_preview import preview_draft
+from ntm.presentation.converters import parse_day
 
 # --- Compare, preview, publish, delete -----------------------------------------------------
 

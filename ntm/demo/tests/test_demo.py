@@ -9,10 +9,10 @@ import pytest
 
 from ntm.accounts.models import Profile
 from ntm.accounts.scope import scope_of
-from ntm.assessments.evaluation import evaluate_unit, evaluate_units
 from ntm.cli import main
 from ntm.core.criteria.engine import Status
 from ntm.criteria.selectors import get_set
+from ntm.dashboards.evaluation import evaluate_unit, evaluate_units
 from ntm.demo.loader import load_demo
 from ntm.demo.synthetic import SOURCE
 from ntm.programme.models import Registration, Sponsorship, Target

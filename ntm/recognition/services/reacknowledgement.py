@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ntm.assessments.evaluation import TIER_RANK
 from ntm.audit.services import Actor, Change, record_change
 from ntm.core.criteria.model import Tier
 from ntm.criteria.models import TierChoices
+from ntm.dashboards.evaluation import TIER_RANK
 from ntm.recognition.models import (
     Reacknowledgement,
     Recognition,

@@ -13,12 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ntm.assessments.evaluation import URBAN_KINDS, evaluate_unit
 from ntm.audit.services import Actor
 from ntm.core.hierarchy import REFORM_2025
 from ntm.core.numbers import NumberError, parse_number
 from ntm.criteria.models import CriteriaSet, TierChoices
 from ntm.criteria.selectors import UnknownSet, applicable_sets, get_set
+from ntm.dashboards.evaluation import URBAN_KINDS, evaluate_unit
 from ntm.number_messages import page_locale
 from ntm.programme.models import Registration, RegistrationStatusChoices
 from ntm.programme.services import record_registration

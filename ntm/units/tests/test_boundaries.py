@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ntm.assessments.tests.dashboard_data import make_province
 from ntm.audit.models import AuditEntry
 from ntm.audit.services import Actor
+from ntm.dashboards.tests.dashboard_data import make_province
 from ntm.testing import make_user
 from ntm.units import boundaries
 from ntm.units.models import AdminUnit, BoundaryUpload, UnitBoundary

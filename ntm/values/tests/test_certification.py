@@ -14,8 +14,8 @@ from ntm.accounts.permissions import WriteDenied
 from ntm.approvals import approval
 from ntm.approvals.freeze import PeriodFrozen
 from ntm.approvals.tests.approval_world import PERIOD, YEAR_END, World, world
-from ntm.assessments.evaluation import evaluate_unit
 from ntm.audit.models import AuditEntry
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.testing import make_user
 from ntm.values.certification import CertificationInvalid, certifiable_criteria, certify
 from ntm.values.models import CriterionCertification

@@ -9,8 +9,8 @@ import re
 
 from ntm.approvals import approval
 from ntm.approvals.tests.approval_world import PERIOD, World, world
-from ntm.assessments.evaluation import evaluate_unit
 from ntm.audit.models import AuditEntry
+from ntm.dashboards.evaluation import evaluate_unit
 from ntm.values.models import CriterionCertification
 
 __all__ = ["world"]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from ntm.accounts.permissions import can_write
+from ntm.presentation.wording import slug_of
 from ntm.units.models import AdminUnit
 from ntm.values.entry_periods import period_around
-from ntm.web.wording import slug_of
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ntm.web.wording import Wording, plain_number, trimmed
+from ntm.presentation.wording import Wording, plain_number, trimmed
 
 WORDS = Wording()
 
