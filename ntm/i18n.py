@@ -90,9 +90,18 @@ def untranslated(po_path: Path, messages: Iterable[Message]) -> list[Message]:
 
 
 def update_catalogue(po_path: Path, messages: dict[Message, list[str]]) -> int:
-    """Add the messages the catalogue lacks, untranslated; returns how many were added."""
+    """Bring the catalogue up to the code: add the messages it lacks (untranslated), point
+    every entry at the files that use it now, and mark obsolete (``#~``, kept with its
+    translation, as ``msgmerge`` does) an entry no file uses any more, or revive it when
+    one does again. Returns how many were added."""
     catalogue = polib.pofile(str(po_path))
-    present = {Message(e.msgctxt or "", e.msgid, e.msgid_plural or "") for e in catalogue}
+    present = {}
+    for entry in catalogue:
+        message = Message(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
+        present[message] = entry
+        places = messages.get(message)
+        entry.obsolete = places is None
+        entry.occurrences = [(place, "") for place in sorted(set(places or ()))]
     added = 0
     for message, places in sorted(messages.items()):
         if message in present:

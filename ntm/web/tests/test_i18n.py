@@ -6,7 +6,14 @@ import polib
 import pytest
 from django.conf import settings
 
-from ntm.i18n import LOCALE_DIR, compile_messages, find_messages, untranslated
+from ntm.i18n import (
+    LOCALE_DIR,
+    Message,
+    compile_messages,
+    find_messages,
+    untranslated,
+    update_catalogue,
+)
 
 EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
 
@@ -42,6 +49,30 @@ def test_compile_writes_a_mo_file_beside_each_po(tmp_path):
 
 
 @pytest.mark.django_db
+def test_update_points_entries_at_their_files_and_keeps_unused_ones_obsolete(tmp_path):
+    po_path = tmp_path / "django.po"
+    catalogue = polib.POFile()
+    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalogue.append(
+        polib.POEntry(msgid="Đã lưu", msgstr="Saved", occurrences=[("ntm/old.py", "")])
+    )
+    catalogue.append(polib.POEntry(msgid="Bỏ đi", msgstr="Dropped", occurrences=[("ntm/x.py", "")]))
+    catalogue.save(str(po_path))
+
+    moved = {Message("", "Đã lưu", ""): ["ntm/new.py"], Message("", "Mới", ""): ["ntm/new.py"]}
+    assert update_catalogue(po_path, moved) == 1
+    entries = {e.msgid: e for e in polib.pofile(str(po_path))}
+    assert entries["Đã lưu"].occurrences == [("ntm/new.py", "")]
+    assert entries["Đã lưu"].msgstr == "Saved" and not entries["Đã lưu"].obsolete
+    assert entries["Bỏ đi"].obsolete and entries["Bỏ đi"].msgstr == "Dropped"
+    assert entries["Mới"].msgstr == "" and entries["Mới"].occurrences == [("ntm/new.py", "")]
+
+    back = {**moved, Message("", "Bỏ đi", ""): ["ntm/y.py"]}
+    assert update_catalogue(po_path, back) == 0
+    entries = {e.msgid: e for e in polib.pofile(str(po_path))}
+    assert not entries["Bỏ đi"].obsolete and entries["Bỏ đi"].msgstr == "Dropped"
+
+
 def test_pages_are_vietnamese_by_default_and_english_on_request(admin_client, compiled):
     vietnamese = admin_client.get("/criteria/").content.decode()
     assert "<h1>Bộ tiêu chí</h1>" in vietnamese and 'lang="vi"' in vietnamese
