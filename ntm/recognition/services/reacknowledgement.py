@@ -73,7 +73,7 @@ def reacknowledge(
         problems.append(_("Mức “%(tier)s” không thừa nhận được.") % {"tier": tier})
     number = _required(problems, decision_number, _("số quyết định"))
     issuer = _required(problems, issuer, _("cơ quan ban hành"))
-    _not_future(problems, decision_date, _("ngày quyết định"))
+    _not_future(problems, decision_date, _("ngày quyết định"), now)
     if decision_date and unit.valid_from and decision_date < unit.valid_from:
         problems.append(
             _("Ngày quyết định không thể trước ngày xã được thành lập (%(date)s).")
