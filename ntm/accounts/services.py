@@ -340,7 +340,7 @@ def provision_account(
     profile = profile_of(user)
     old = {"superuser": user.is_superuser, "is_demo": profile.is_demo, "password": "kept"}
     new = {"superuser": superuser, "is_demo": is_demo, "password": "kept"}
-    if not user.check_password(password):
+    if not user.has_usable_password() or not user.check_password(password):
         user.set_password(password)
         new["password"] = "set"
     user.is_superuser = user.is_staff = superuser
