@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ntm.accounts.models import RoleChoices
 from ntm.accounts.permissions import role_of
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import Scope, scope_of
 from ntm.units.models import AdminUnit, Department, Succession
 
 
@@ -73,17 +73,19 @@ def department_refusal(
     role: str,
     department: Department | None,
     current_department_id: int | None = None,
+    scope: Scope | None = None,
 ) -> str | None:
     """Why this office may not give a user of `unit` with `role` this department; None if
     it may. An unchanged department needs no ownership (an office edits the name of a user
-    attached by the office above), but it must still fit the unit and the role."""
+    attached by the office above), but it must still fit the unit and the role. `scope`:
+    the office's, when it is not the actor's own (whoever runs the server owns all)."""
     if department is None:
         if role == RoleChoices.VERIFIER:
             return _("Người thẩm tra thuộc một sở, ngành: hãy chọn sở, ngành.")
         return None
     owner = department.unit
     changed = department.pk != current_department_id
-    if changed and not scope_of(actor_user).allows(owner):
+    if changed and not (scope if scope is not None else scope_of(actor_user)).allows(owner):
         return _(
             "Chỉ văn phòng điều phối của %(owner)s (hoặc cấp trên) mới giao người dùng cho "
             "%(department)s; tài khoản đang thao tác không quản lý %(owner)s."

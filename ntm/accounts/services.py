@@ -29,7 +29,7 @@ from ntm.accounts import lockout
 from ntm.accounts.membership import department_refusal
 from ntm.accounts.models import ApiToken, Profile, RoleChoices
 from ntm.accounts.permissions import OFFICE_ROLES, WriteDenied, role_of
-from ntm.accounts.scope import scope_of
+from ntm.accounts.scope import Scope, scope_of
 from ntm.audit.services import Actor, Change, record_change
 from ntm.units.models import AdminUnit, Department
 
@@ -45,6 +45,8 @@ ROLE_ORDER = [
 ]
 #: A new token's key starts with this, so a leaked key is recognisable in a scan.
 TOKEN_PREFIX = "ntm_"
+#: The channels of whoever runs the server: the command line and the system (the demo).
+SERVER_CHANNELS = frozenset({"cli", "system"})
 
 
 class UserAdminError(ValueError):
@@ -62,6 +64,12 @@ def _rank(role: str | None) -> int:
 
 def is_office(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return role_of(user) in OFFICE_ROLES
+
+
+def runs_server(actor: Actor) -> bool:
+    """A userless actor of the command line or the system: whoever runs the server, who
+    may set up any account (as ``manage.py createsuperuser`` may). Never a request."""
+    return actor.user is None and actor.channel in SERVER_CHANNELS
 
 
 def assignable_roles(user: AbstractBaseUser | AnonymousUser | None) -> list[str]:
@@ -93,6 +101,8 @@ def may_manage(actor: AbstractBaseUser | AnonymousUser | None, target: AbstractB
 
 
 def require_manage(actor: Actor, target: AbstractBaseUser) -> None:
+    if runs_server(actor):
+        return
     if not may_manage(actor.user, target):
         raise WriteDenied(
             _("Tài khoản này không được quản lý người dùng “%(user)s”.")
@@ -116,13 +126,14 @@ def _check_data(actor: Actor, data: UserData, current_department_id: int | None 
     own or that does not fit the unit and role (``ntm.accounts.membership``)."""
     if data.role not in RoleChoices.values:
         raise UserAdminError(_("Vai trò “%(role)s” không tồn tại.") % {"role": data.role}, "role")
-    if data.role not in assignable_roles(actor.user):
+    server = runs_server(actor)
+    if data.role not in (ROLE_ORDER if server else assignable_roles(actor.user)):
         raise UserAdminError(
             _("Không thể giao vai trò “%(role)s”: cao hơn vai trò của tài khoản đang thao tác.")
             % {"role": RoleChoices(data.role).label},
             "role",
         )
-    scope = scope_of(actor.user)
+    scope = Scope(None) if server else scope_of(actor.user)
     if data.unit is None and not scope.is_national:
         raise UserAdminError(_("Hãy chọn đơn vị của người dùng."), "unit")
     if data.unit is not None and not scope.allows(data.unit):
@@ -137,6 +148,7 @@ def _check_data(actor: Actor, data: UserData, current_department_id: int | None 
         role=data.role,
         department=data.department,
         current_department_id=current_department_id,
+        scope=scope,
     )
     if refusal:
         raise UserAdminError(refusal, "department")
@@ -200,7 +212,7 @@ def create_user(
     *, actor: Actor, username: str, data: UserData, reason: str = ""
 ) -> AbstractBaseUser:
     """A new user of the actor's scope, without a password: hand them a set-password link."""
-    if not is_office(actor.user):
+    if not is_office(actor.user) and not runs_server(actor):
         raise WriteDenied(
             _("Chỉ văn phòng điều phối (phê duyệt, quản trị) mới quản lý người dùng.")
         )
@@ -298,6 +310,55 @@ def set_active(
         new={"is_active": is_active},
         reason=reason,
     )
+    return user
+
+
+@transaction.atomic
+def provision_account(
+    *,
+    actor: Actor,
+    username: str,
+    data: UserData,
+    password: str,
+    superuser: bool = False,
+    is_demo: bool = False,
+    reason: str = "",
+) -> AbstractBaseUser:
+    """An account set up by whoever runs the server (the demo's accounts): created or
+    brought to `data` by ``create_user`` / ``update_user`` (their checks and entries),
+    then given what only the server gives: the password it chooses, the superuser flag and
+    the demo mark, with an entry when any of them changes (never the password itself)."""
+    if not runs_server(actor):
+        raise WriteDenied(
+            _("Chỉ văn phòng điều phối (phê duyệt, quản trị) mới quản lý người dùng.")
+        )
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = create_user(actor=actor, username=username, data=data, reason=reason)
+    else:
+        user = update_user(actor=actor, user=user, data=data, reason=reason)
+    profile = profile_of(user)
+    old = {"superuser": user.is_superuser, "is_demo": profile.is_demo, "password": "kept"}
+    new = {"superuser": superuser, "is_demo": is_demo, "password": "kept"}
+    if not user.has_usable_password() or not user.check_password(password):
+        user.set_password(password)
+        new["password"] = "set"
+    user.is_superuser = user.is_staff = superuser
+    user.save(update_fields=["password", "is_superuser", "is_staff"])
+    if profile.is_demo != is_demo:
+        profile.is_demo = is_demo
+        profile.save(update_fields=["is_demo"])
+    before, after = _changed(old, new)
+    if after:
+        _audit(
+            actor,
+            "user.provision",
+            user,
+            summary=f"{user.get_username()}: {', '.join(after)}",
+            old=before,
+            new=after,
+            reason=reason,
+        )
     return user
 
 

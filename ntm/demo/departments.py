@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ntm.approvals.responsibility import create_department, set_department_sector
+from ntm.audit.services import Actor
 from ntm.criteria.sectors import sector_map
 from ntm.demo import seeds
 from ntm.units.models import Department
@@ -36,19 +38,20 @@ SHORT_NAMES = {
 }
 
 
-def load_departments() -> list[Department]:
-    """Create (or give their sector to) Hà Tĩnh's departments; returns them by sector."""
+def load_departments(actor: Actor) -> list[Department]:
+    """Create (or give their sector to) Hà Tĩnh's departments through the departments
+    service, as `actor` (an office over Hà Tĩnh); returns them by sector."""
     province = seeds.unit_on("42", date(2021, 1, 1), "province")
     found = []
     for code, sector in sector_map().sectors.items():
         name = f"{sector.department_vi} Hà Tĩnh"
-        department, _created = Department.objects.get_or_create(
-            unit=province,
-            name=name,
-            defaults={"short_name": SHORT_NAMES.get(code, ""), "sector": code},
-        )
-        if department.sector != code:
-            department.sector = code
-            department.save(update_fields=["sector"])
+        department = Department.objects.filter(unit=province, name=name).first()
+        if department is None:
+            department = create_department(
+                office=province, name=name, short_name=SHORT_NAMES.get(code, ""), sector=code,
+                actor=actor,
+            )  # fmt: skip
+        else:
+            set_department_sector(department=department, sector=code, actor=actor)
         found.append(department)
     return found

@@ -146,6 +146,82 @@ def _act(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _record(report: HistoryReport, key: str, **event: Any) -> None:
+    """One earlier event through the units service, counted as new or already there."""
+    before = services.ReorganizationEvent.objects.filter(source_key=key).exists()
+    services.record_earlier_history(source_key=key, **event)
+    report.already += before
+    report.events += not before
+
+
+def _absorbed_district(
+    event: dict[str, Any], finder: _Finder, on: date, common: dict[str, Any], report: HistoryReport
+) -> None:
+    """A district absorbed by a neighbour that keeps its name."""
+    target = event["to"][0]
+    province = finder.province(target["parent"])
+    absorbing = finder.child(province, target["name"], KINDS[target["type"]], on=on)
+    for source in event["from"]:
+        if source["name"] == target["name"]:
+            continue
+        old, added = _historical(source["name"], KINDS[source["type"]], province, on, absorbing)
+        if added:
+            report.units_added.append(old.name)
+        _record(
+            report, f"history:{event['id']}", kind=EventKind.MERGE, predecessors=[old],
+            successors=[absorbing], successors_begin=False, **common,
+        )  # fmt: skip
+
+
+def _merged_communes(
+    event: dict[str, Any], finder: _Finder, on: date, common: dict[str, Any], report: HistoryReport
+) -> None:
+    """Communes merged into a commune the package lists."""
+    target = event["to"][0]
+    district = finder.parent_chain(target["parent"], on=REFORM_2025)
+    new = finder.child(district, target["name"], KINDS[target["type"]], on=REFORM_2025)
+    olds = []
+    for source in event["from"]:
+        old, added = _historical(source["name"], KINDS[source["type"]], district, on, None)
+        if added:
+            report.units_added.append(old.name)
+        olds.append(old)
+    _record(
+        report, f"history:{event['id']}", kind=EventKind.MERGE, predecessors=olds,
+        successors=[new], **common,
+    )  # fmt: skip
+
+
+def _moved_or_renamed(
+    event: dict[str, Any], finder: _Finder, on: date, common: dict[str, Any], report: HistoryReport
+) -> None:
+    """Pairwise: the unit under its old parent, then under the new one."""
+    sources, targets = event["from"], event["to"]
+    if len(sources) != len(targets):
+        raise finder.fail("a move or rename pairs each 'from' with one 'to'")
+    for index, (source, target) in enumerate(zip(sources, targets, strict=True)):
+        old_parent = finder.parent_chain(source["parent"], on=on)
+        new_parent = finder.parent_chain(target["parent"], on=REFORM_2025)
+        new = finder.child(new_parent, target["name"], KINDS[target["type"]], on=REFORM_2025)
+        old, added = _historical(source["name"], KINDS[source["type"]], old_parent, on, new)
+        if added:
+            report.units_added.append(old.name)
+        _record(
+            report, f"history:{event['id']}#{index}",
+            kind=EventKind.MOVE if event["kind"] == "move" else EventKind.RENAME,
+            predecessors=[old], successors=[new], **common,
+        )  # fmt: skip
+        if not old.code and new.code:
+            # The code passes to the old record once the new one starts on `on`. A fix-up of
+            # reference data, not a user's edit: the historical unit is reference data the
+            # package lacks (``add_historical_unit`` writes no audit entry, as the package
+            # loader writes none), and it can take the code only now, once
+            # ``record_earlier_history`` has started the listed unit on `on` (before, the
+            # two records would overlap and ``add_historical_unit`` refuses the code). No
+            # units service changes a unit's code.
+            AdminUnit.objects.filter(pk=old.pk).update(code=new.code)
+
+
 @transaction.atomic
 def load_history(path: Path = HISTORY_FILE) -> HistoryReport:
     """Record every event of the file; re-running changes nothing."""
@@ -153,83 +229,14 @@ def load_history(path: Path = HISTORY_FILE) -> HistoryReport:
     for event in yaml.safe_load(path.read_text(encoding="utf-8")):
         finder = _Finder(event["id"])
         on, confidence = _event_date(event)
-        key = f"history:{event['id']}"
         common = {**_act(event), "confidence": confidence, "effective_date": on}
         kind = event["kind"]
-        sources = event["from"]
-        targets = event["to"]
-        if kind == "merge" and targets[0]["level"] == "district":
-            # A district absorbed by a neighbour that keeps its name.
-            target = targets[0]
-            province = finder.province(target["parent"])
-            absorbing = finder.child(province, target["name"], KINDS[target["type"]], on=on)
-            for source in sources:
-                if source["name"] == target["name"]:
-                    continue
-                old, added = _historical(
-                    source["name"], KINDS[source["type"]], province, on, absorbing
-                )
-                if added:
-                    report.units_added.append(old.name)
-                before = services.ReorganizationEvent.objects.filter(source_key=key).exists()
-                services.record_earlier_history(
-                    kind=EventKind.MERGE,
-                    predecessors=[old],
-                    successors=[absorbing],
-                    successors_begin=False,
-                    source_key=key,
-                    **common,
-                )
-                report.already += before
-                report.events += not before
+        if kind == "merge" and event["to"][0]["level"] == "district":
+            _absorbed_district(event, finder, on, common, report)
         elif kind == "merge":
-            # Communes merged into a commune the package lists.
-            target = targets[0]
-            district = finder.parent_chain(target["parent"], on=REFORM_2025)
-            new = finder.child(district, target["name"], KINDS[target["type"]], on=REFORM_2025)
-            olds = []
-            for source in sources:
-                old, added = _historical(source["name"], KINDS[source["type"]], district, on, None)
-                if added:
-                    report.units_added.append(old.name)
-                olds.append(old)
-            before = services.ReorganizationEvent.objects.filter(source_key=key).exists()
-            services.record_earlier_history(
-                kind=EventKind.MERGE,
-                predecessors=olds,
-                successors=[new],
-                source_key=key,
-                **common,
-            )
-            report.already += before
-            report.events += not before
+            _merged_communes(event, finder, on, common, report)
         elif kind in ("move", "rename"):
-            # Pairwise: the unit under its old parent, then under the new one.
-            if len(sources) != len(targets):
-                raise finder.fail("a move or rename pairs each 'from' with one 'to'")
-            for index, (source, target) in enumerate(zip(sources, targets, strict=True)):
-                old_parent = finder.parent_chain(source["parent"], on=on)
-                new_parent = finder.parent_chain(target["parent"], on=REFORM_2025)
-                new = finder.child(
-                    new_parent, target["name"], KINDS[target["type"]], on=REFORM_2025
-                )
-                old, added = _historical(source["name"], KINDS[source["type"]], old_parent, on, new)
-                if added:
-                    report.units_added.append(old.name)
-                pair_key = f"{key}#{index}"
-                before = services.ReorganizationEvent.objects.filter(source_key=pair_key).exists()
-                services.record_earlier_history(
-                    kind=EventKind.MOVE if kind == "move" else EventKind.RENAME,
-                    predecessors=[old],
-                    successors=[new],
-                    source_key=pair_key,
-                    **common,
-                )
-                if not old.code and new.code:
-                    # The code passes to the old record once the new one starts on `on`.
-                    AdminUnit.objects.filter(pk=old.pk).update(code=new.code)
-                report.already += before
-                report.events += not before
+            _moved_or_renamed(event, finder, on, common, report)
         else:
             raise finder.fail(f"unsupported kind {kind!r}")
     return report

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from ntm.accounts.models import Profile, RoleChoices
+from ntm.accounts.permissions import WriteDenied
+from ntm.accounts.services import UserAdminError, UserData, provision_account
+from ntm.audit.services import Actor
 from ntm.criteria.selectors import get_set
 from ntm.demo import seeds, writes
 from ntm.demo.approvals import load_approval_demo
@@ -25,7 +28,7 @@ from ntm.demo.synthetic import (
 )
 from ntm.demo.trends import load_trends
 from ntm.recognition.models import Recognition
-from ntm.units.models import AdminUnit
+from ntm.units.models import AdminUnit, Department
 from ntm.units.selectors import in_force_on
 from ntm.values.bulk import CellInput
 from ntm.values.bulk_records import CertificationRow, RecognitionRow
@@ -78,29 +81,42 @@ def is_loaded() -> bool:
     return Profile.objects.filter(is_demo=True).exists()
 
 
-def _accounts(depts) -> list[dict[str, Any]]:
-    users = get_user_model()
+def _unit(account: DemoAccount) -> AdminUnit | None:
+    if not account.unit_code:
+        return None
+    return seeds.unit_on(account.unit_code, account.unit_on, account.unit_level)
+
+
+def _account(account: DemoAccount, depts: dict[str, Department]) -> AbstractBaseUser:
+    """A demo account through the accounts services, as the system: created (or brought
+    back to the demo's) with its role, unit and department under the membership rules,
+    its password, superuser flag and demo mark, each change with its audit entry."""
+    data = UserData(
+        full_name=account.label,
+        email="",
+        unit=_unit(account),
+        role=account.role,
+        department=depts[account.department] if account.department else None,
+    )
+    try:
+        return provision_account(
+            actor=writes.ACTOR, username=account.username, data=data, password=DEMO_PASSWORD,
+            superuser=account.superuser, is_demo=True, reason=writes.REASON,
+        )  # fmt: skip
+    except (UserAdminError, WriteDenied) as refused:
+        raise writes.DemoDataRefused(f"account {account.username}: {refused}") from refused
+
+
+def _demo_office() -> Actor:
+    """The demo's national administrator (set up first), who sets up the departments."""
+    return Actor(user=_account(ACCOUNTS[0], {}), channel="system")
+
+
+def _accounts(depts: dict[str, Department]) -> list[dict[str, Any]]:
     listed = []
     for account in ACCOUNTS:
-        unit = (
-            seeds.unit_on(account.unit_code, account.unit_on, account.unit_level)
-            if account.unit_code
-            else None
-        )
-        user, _ = users.objects.get_or_create(username=account.username)
-        user.first_name = account.label
-        user.is_superuser = user.is_staff = account.superuser
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        Profile.objects.update_or_create(
-            user=user,
-            defaults={
-                "unit": unit,
-                "role": account.role,
-                "department": depts.get(account.department) if account.department else None,
-                "is_demo": True,
-            },
-        )
+        _account(account, depts)
+        unit = _unit(account)
         listed.append(
             {
                 "username": account.username,
@@ -205,9 +221,11 @@ def load_demo() -> DemoReport:
     """Load everything once; a second run only refreshes the accounts."""
     started = time.perf_counter()
     history = load_history()
-    load_departments()
-    if is_loaded():
-        depts = seeds.departments(seeds.unit_on("42", date(2021, 1, 1), "province"))
+    loaded = is_loaded()
+    office = _demo_office()
+    load_departments(office)
+    if loaded:
+        depts = seeds.departments(seeds.unit_on("42", date(2021, 1, 1), "province"), office)
         return DemoReport(
             loaded=False,
             history_events=history.events,
@@ -215,7 +233,7 @@ def load_demo() -> DemoReport:
             seconds=round(time.perf_counter() - started, 1),
         )
     province = seeds.unit_on("42", seeds.DAY_003, "province")
-    depts = seeds.departments(province)
+    depts = seeds.departments(province, office)
     found = seeds.load_report_000(depts)
     found |= seeds.load_report_001()
     found |= seeds.load_report_002()

@@ -14,16 +14,22 @@
 
 No procedure setting is made up: deadlines and the satisfaction level stay "cần xác nhận".
 Documents are small PDFs saying they are demo documents.
+
+Every step goes through the recognition services, as the demo's people, on the day the
+story gives it (the services' ``now``): registration, self-assessment, documents,
+declarations, sending, verification, appraisal, announcement. The one exception is the
+decision of Mai Hoa and Kỳ Châu (``_decision_step``): the service refuses it until the
+province sets the satisfaction level, which the demo does not make up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from unidecode import unidecode
 
@@ -32,11 +38,9 @@ from ntm.criteria.selectors import get_set
 from ntm.dashboards.evaluation import evaluate_units
 from ntm.demo import writes
 from ntm.demo.seeds import child_named, unit_on
-from ntm.programme.models import Registration, RegistrationStatusChoices
-from ntm.programme.services import record_registration
+from ntm.programme.models import RegistrationStatusChoices
 from ntm.recognition.models import (
-    CaseDocument,
-    CaseEvent,
+    EventAction,
     Recognition,
     RecognitionCase,
     Stage,
@@ -87,59 +91,63 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 
 class _Story:
-    """Writes one case's rows as its people would have made them, on past days."""
+    """One case told through the recognition services, step by step on its past days, by the
+    demo's people: the commune's steps by the national administrator (the demo has no
+    account of these communes), the district's by Kỳ Anh's office, the province's by Hà
+    Tĩnh's. Each step runs on the demo's clock (``now``), so its event, its stage time
+    and its audit entry carry the step's day."""
 
-    def __init__(self, case: RecognitionCase, users: dict[str, Any]):
+    def __init__(self, case: RecognitionCase, actors: dict[str, Actor], last: dt.datetime):
         self.case = case
-        self.users = users
+        self.actors = actors
+        self.last = last
 
-    def event(self, action: str, day: dt.date, who: str, *, to: str = "", frm: str = "",
-              comment: str = "", details: dict[str, Any] | None = None) -> None:  # fmt: skip
-        user = self.users.get(who)
-        label = {
-            "commune": f"Cán bộ {self.case.unit.name} (demo)",
-            "kyanh": "Văn phòng NTM huyện Kỳ Anh (demo)",
-            "hatinh": "Văn phòng Điều phối NTM tỉnh Hà Tĩnh (demo)",
-        }[who]
-        CaseEvent.objects.create(
-            case=self.case, action=action, from_stage=frm, to_stage=to, at=_at(day),
-            actor=user, actor_name=user.get_username() if user else "", actor_label=label,
-            comment=comment, details=details or {},
-        )  # fmt: skip
+    def at(self, day: dt.date, hour: int = 9) -> dt.datetime:
+        """The time of the next step on a day: its hour, or just after the step before (the
+        steps of one day keep their order)."""
+        moment = _at(day, hour)
+        if moment <= self.last:
+            moment = self.last + dt.timedelta(minutes=5)
+        self.last = moment
+        return moment
 
-    def document(self, kind: str, day: dt.date, stage: str, who: str, number: str = "") -> None:
+    def document(self, kind: str, day: dt.date, who: str, number: str = "") -> None:
+        """A demo PDF added to the case at its stage, as a person would upload it."""
+        from ntm.recognition.services import add_document
+
         name = document_kinds()[kind].name_vi
-        content = _pdf(f"{name} - {self.case.unit.name}")
-        document = CaseDocument(
-            case=self.case, kind=kind, stage=stage, number=number, issued_on=day,
-            original_name=f"{unidecode(name).lower().replace(' ', '-').replace(',', '')[:60]}.pdf",
-            content_type="application/pdf", size=len(content), uploaded_by=self.users.get(who),
-            uploaded_at=_at(day, 10),
+        upload = SimpleUploadedFile(
+            f"{unidecode(name).lower().replace(' ', '-').replace(',', '')[:60]}.pdf",
+            _pdf(f"{name} - {self.case.unit.name}"),
+            content_type="application/pdf",
+        )
+        add_document(
+            case=self.case, kind=kind, upload=upload, actor=self.actors[who], number=number,
+            issued_on=day, now=self.at(day, 8),
         )  # fmt: skip
-        document.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
-        document.save()
 
 
 def _case(
-    unit: AdminUnit, tier: str, year: int, set_id: str, registered: dt.date
-) -> RecognitionCase:
-    registration = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
-    if registration is None:
-        registration = record_registration(
-            unit=unit, tier=tier, year=year, registered_on=registered, status_on=registered,
-            source=SOURCE, actor=writes.ACTOR,
-        )  # fmt: skip
-    return RecognitionCase.objects.create(
-        unit=unit, tier=tier, year=year, set_id=set_id, registration=registration,
-        stage=Stage.SELF_ASSESSMENT, stage_since=_at(registered), source=SOURCE,
-        created_at=_at(registered),
+    unit: AdminUnit,
+    tier: str,
+    year: int,
+    set_id: str,
+    registered: dt.date,
+    actors: dict[str, Actor],
+) -> _Story:
+    """The commune registers its case (through ``register_case``, on the day it did)."""
+    from ntm.recognition.services import register_case
+
+    now = _at(registered)
+    case = register_case(
+        unit=unit, tier=tier, year=year, actor=actors["commune"], registered_on=registered,
+        source=SOURCE, now=now,
     )  # fmt: skip
-
-
-def _met(unit: AdminUnit, set_id: str, on: dt.date) -> tuple[int, int, str]:
-    stored = get_set(set_id, on=on)
-    evaluation = evaluate_units(stored, [unit], on)
-    return int(evaluation.met[0]), evaluation.total, stored.label
+    if case.set_id != set_id:
+        raise writes.DemoDataRefused(
+            f"{unit.name}: the case is judged by {case.set_id}, not {set_id}"
+        )
+    return _Story(case, actors, now)
 
 
 def _all_met(unit: AdminUnit, set_id: str, on: dt.date) -> None:
@@ -163,27 +171,10 @@ def _all_met(unit: AdminUnit, set_id: str, on: dt.date) -> None:
     )  # fmt: skip
 
 
-def _through_dossier(
-    story: _Story, registered: dt.date, assessed: dt.date, submitted: dt.date | None
-) -> None:
-    case = story.case
-    story.event("register", registered, "commune", to=Stage.SELF_ASSESSMENT,
-                details={"registered_on": registered.isoformat(), "set": case.set_id})  # fmt: skip
-    met, total, label = _met(case.unit, case.set_id, assessed)
-    case.assessed_on, case.assessed_met, case.assessed_total, case.assessed_set = (
-        assessed,
-        met,
-        total,
-        label,
-    )
-    story.event("self_assess", assessed, "commune", frm=Stage.SELF_ASSESSMENT, to=Stage.DOSSIER,
-                details={"assessed_on": assessed.isoformat(), "met": met, "total": total, "set": label})  # fmt: skip
-    case.stage, case.stage_since = Stage.DOSSIER, _at(assessed)
-    for kind, number in (("request", "12/TTr-UBND"), ("results_report", "45/BC-UBND")):
-        story.document(kind, assessed + dt.timedelta(days=3), Stage.DOSSIER, "commune", number)
-    if submitted is None:
-        return
-    survey_day = assessed + dt.timedelta(days=10)
+def _declare(story: _Story, survey_day: dt.date) -> None:
+    """The survey, debt and security documents, then the declarations of C2-C4."""
+    from ntm.recognition.services import Declaration, declare_conditions
+
     for kind, number in (
         ("comments_summary", "48/BC-UBND"),
         ("satisfaction_survey", "07/BC-MTTQ"),
@@ -191,81 +182,122 @@ def _through_dossier(
         ("debt_report", "50/BC-UBND"),
         ("security_confirmation", "112/CAX"),
     ):
-        story.document(kind, survey_day, Stage.DOSSIER, "commune", number)
-    case.satisfaction_percent, case.satisfaction_on = 94.6, survey_day
-    case.has_construction_debt, case.debt_declared_on = False, survey_day
-    case.is_security_complicated = False
-    case.security_confirmed_by, case.security_confirmed_on = f"Công an {case.unit.name}", survey_day
-    story.event("declare", survey_day, "commune", comment="Kết quả lấy ý kiến do Ủy ban MTTQ xã thực hiện.",
-                details={"satisfaction_percent": "94.60", "satisfaction_on": survey_day.isoformat(),
-                         "has_construction_debt": False, "is_security_complicated": False,
-                         "security_confirmed_by": case.security_confirmed_by})  # fmt: skip
-    story.event("submit", submitted, "commune", frm=Stage.DOSSIER, to=Stage.VERIFICATION)
+        story.document(kind, survey_day, "commune", number)
+    story.case = declare_conditions(
+        case=story.case,
+        declaration=Declaration(
+            satisfaction_percent=Decimal("94.6"), satisfaction_on=survey_day,
+            has_construction_debt=False, debt_declared_on=survey_day,
+            is_security_complicated=False,
+            security_confirmed_by=f"Công an {story.case.unit.name}",
+            security_confirmed_on=survey_day,
+        ),
+        actor=story.actors["commune"],
+        comment="Kết quả lấy ý kiến do Ủy ban MTTQ xã thực hiện.",
+        now=story.at(survey_day),
+    )  # fmt: skip
 
 
-def _skip_verification(story: _Story, day: dt.date) -> None:
-    from ntm.recognition.services import skip_note
+def _through_dossier(story: _Story, assessed: dt.date, submitted: dt.date | None) -> None:
+    """Self-assessment, the dossier's documents and declarations, and sending it up (a
+    commune without a district skips verification, with the services' note)."""
+    from ntm.recognition.services import complete_self_assessment, submit_dossier
 
-    story.case.is_verification_skipped = True
-    story.event("skip_verification", day, "commune", frm=Stage.VERIFICATION, to=Stage.APPRAISAL,
-                comment=str(skip_note(story.case.unit)))  # fmt: skip
-    story.case.stage, story.case.stage_since = Stage.APPRAISAL, _at(day)
+    commune = story.actors["commune"]
+    story.case = complete_self_assessment(
+        case=story.case, assessed_on=assessed, actor=commune, now=story.at(assessed)
+    )
+    for kind, number in (("request", "12/TTr-UBND"), ("results_report", "45/BC-UBND")):
+        story.document(kind, assessed + dt.timedelta(days=3), "commune", number)
+    if submitted is None:
+        return
+    _declare(story, assessed + dt.timedelta(days=10))
+    story.case = submit_dossier(case=story.case, actor=commune, now=story.at(submitted))
+
+
+def _verify(story: _Story, day: dt.date) -> None:
+    """The district's verification report and step (Kỳ Anh's office)."""
+    from ntm.recognition.services import verify_case
+
+    number = "88/BC-UBND (demo)"
+    story.document("verification_report", day, "kyanh", number)
+    story.case = verify_case(
+        case=story.case, verified_on=day, report_number=number, actor=story.actors["kyanh"],
+        now=story.at(day),
+    )  # fmt: skip
 
 
 def _appraise(story: _Story, day: dt.date) -> None:
-    case = story.case
-    case.appraised_on, case.appraisal_number = day, f"{200 + case.pk}/BC-HĐTĐ"
-    case.council_name, case.council_members, case.votes_for = (
-        "Hội đồng thẩm định NTM tỉnh (demo)",
-        11,
-        10,
-    )
-    story.document("appraisal_report", day, Stage.APPRAISAL, "hatinh", case.appraisal_number)
-    story.document("council_minutes", day, Stage.APPRAISAL, "hatinh", f"{case.pk}/BB-HĐTĐ")
-    story.event("appraise", day, "hatinh", frm=Stage.APPRAISAL, to=Stage.DECISION,
-                details={"appraised_on": day.isoformat(), "report_number": case.appraisal_number,
-                         "council": case.council_name, "members": 11, "votes_for": 10})  # fmt: skip
-    case.stage, case.stage_since = Stage.DECISION, _at(day)
-    _registration_status(case, RegistrationStatusChoices.APPRAISED, day)
+    """The province's appraisal documents and step (its registration follows)."""
+    from ntm.recognition.services import appraise_case
 
-
-def _registration_status(case: RecognitionCase, status: str, day: dt.date) -> None:
-    """The case's registration moves on with it (through the service, with its entry)."""
-    registration = case.registration
-    record_registration(
-        unit=registration.unit, tier=registration.tier, year=registration.year,
-        registered_on=registration.registered_on, status=status, status_on=day,
-        source=registration.source, note=registration.note, actor=writes.ACTOR,
+    number = f"{200 + story.case.pk}/BC-HĐTĐ"
+    story.document("appraisal_report", day, "hatinh", number)
+    story.document("council_minutes", day, "hatinh", f"{story.case.pk}/BB-HĐTĐ")
+    story.case = appraise_case(
+        case=story.case, appraised_on=day, report_number=number,
+        council_name="Hội đồng thẩm định NTM tỉnh (demo)", council_members=11, votes_for=10,
+        actor=story.actors["hatinh"], now=story.at(day),
     )  # fmt: skip
+
+
+def _decision_step(story: _Story, day: dt.date, recognition: Recognition) -> None:
+    """The decide step of a case decided before its province set the satisfaction level.
+
+    ``decide_case`` refuses a decision while condition C2 has no required level, and the
+    demo makes up no procedure setting (Đồng Lộc's case waits for it). So the demo records
+    the recognition through the recognition service and takes the step with the services'
+    own helpers (stage, registration, event, audit entry) on its clock: the one step of a
+    demo case not checked by its service.
+    """
+    from ntm.recognition.services.access import (
+        _audit,
+        _event,
+        _locked,
+        _move,
+        _registration_status,
+    )
+
+    actor, now = story.actors["hatinh"], story.at(day)
+    case = _locked(story.case)
+    case.recognition = recognition
+    left = _move(case, Stage.ANNOUNCEMENT, now)
+    case.save()
+    _registration_status(case, RegistrationStatusChoices.RECOGNIZED, day, actor, now)
+    details = {"decision_number": recognition.decision_number, "decision_date": day.isoformat(),
+               "signer": recognition.signer, "issuer": recognition.issuer}  # fmt: skip
+    _event(case, EventAction.DECIDE, actor, from_stage=left, to_stage=case.stage,
+           details=details, now=now)  # fmt: skip
+    _audit(actor, case, "recognition_case.decide", f"{case.unit.name}: {recognition.decision_number}",
+           old={"stage": left}, new={"stage": case.stage, "recognition": recognition.pk}, now=now)  # fmt: skip
+    story.case = case
 
 
 def _decide(
     story: _Story, day: dt.date, announced: dt.date, recognition: Recognition | None = None
 ) -> None:
+    """The decision (its document, the recognition, the step) and its announcement."""
+    from ntm.recognition.services import announce_case
+
     case = story.case
+    number = recognition.decision_number if recognition else f"DEMO-{case.pk}/QĐ-UBND"
+    story.document("decision", day, "hatinh", number)
     if recognition is None:
         recognition = record_recognition(
             unit=case.unit, tier=case.tier, criteria_set=get_set(case.set_id, on=day),
-            decision_number=f"DEMO-{case.pk}/QĐ-UBND", decision_date=day, issuer=ISSUER,
+            decision_number=number, decision_date=day, issuer=ISSUER,
             signer=SIGNER, source=SOURCE, note=f"Hồ sơ xét công nhận năm {case.year} (demo)",
-            actor=writes.ACTOR,
+            user=story.actors["hatinh"].user, actor=story.actors["hatinh"],
         )  # fmt: skip
-    case.recognition = recognition
-    story.event("decide", day, "hatinh", frm=Stage.DECISION, to=Stage.ANNOUNCEMENT,
-                details={"decision_number": recognition.decision_number, "decision_date": day.isoformat(),
-                         "signer": recognition.signer, "issuer": recognition.issuer})  # fmt: skip
-    story.document("decision", day, Stage.DECISION, "hatinh", recognition.decision_number)
-    case.announced_on, case.announced_where = (
-        announced,
-        "Cổng thông tin điện tử tỉnh; hội nghị công bố tại xã (demo)",
-    )
-    story.event("announce", announced, "hatinh", frm=Stage.ANNOUNCEMENT, to=Stage.MONITORING,
-                details={"announced_on": announced.isoformat(), "where": case.announced_where})  # fmt: skip
-    case.stage, case.stage_since = Stage.MONITORING, _at(announced)
-    _registration_status(case, RegistrationStatusChoices.RECOGNIZED, day)
+    _decision_step(story, day, recognition)
+    story.case = announce_case(
+        case=story.case, announced_on=announced,
+        where="Cổng thông tin điện tử tỉnh; hội nghị công bố tại xã (demo)",
+        actor=story.actors["hatinh"], now=story.at(announced),
+    )  # fmt: skip
 
 
-def _cases_2026(province: AdminUnit, users: dict[str, Any]) -> int:
+def _cases_2026(province: AdminUnit, actors: dict[str, Actor]) -> int:
     today = timezone.localdate()
     mid = D(2026, 6, 30)
     named = {name: child_named(province, name, today) for name in
@@ -273,34 +305,26 @@ def _cases_2026(province: AdminUnit, users: dict[str, Any]) -> int:
     for name in ("Đồng Lộc", "Mai Hoa", "Cẩm Hưng"):
         _all_met(named[name], SET_2026, mid)
 
-    thien_cam = _Story(_case(named["Thiên Cầm"], "standard", 2026, SET_2026, D(2026, 3, 10)), users)
-    thien_cam.event("register", D(2026, 3, 10), "commune", to=Stage.SELF_ASSESSMENT,
-                    details={"registered_on": "2026-03-10", "set": SET_2026})  # fmt: skip
+    _case(named["Thiên Cầm"], "standard", 2026, SET_2026, D(2026, 3, 10), actors)
 
-    can_loc = _Story(_case(named["Can Lộc"], "standard", 2026, SET_2026, D(2026, 2, 20)), users)
-    _through_dossier(can_loc, D(2026, 2, 20), mid, None)
+    can_loc = _case(named["Can Lộc"], "standard", 2026, SET_2026, D(2026, 2, 20), actors)
+    _through_dossier(can_loc, mid, None)
 
-    cam_hung = _Story(_case(named["Cẩm Hưng"], "standard", 2026, SET_2026, D(2026, 2, 5)), users)
-    _through_dossier(cam_hung, D(2026, 2, 5), mid, D(2026, 8, 12))
-    _skip_verification(cam_hung, D(2026, 8, 12))
+    cam_hung = _case(named["Cẩm Hưng"], "standard", 2026, SET_2026, D(2026, 2, 5), actors)
+    _through_dossier(cam_hung, mid, D(2026, 8, 12))
 
-    dong_loc = _Story(_case(named["Đồng Lộc"], "standard", 2026, SET_2026, D(2026, 1, 25)), users)
-    _through_dossier(dong_loc, D(2026, 1, 25), mid, D(2026, 7, 28))
-    _skip_verification(dong_loc, D(2026, 7, 28))
+    dong_loc = _case(named["Đồng Lộc"], "standard", 2026, SET_2026, D(2026, 1, 25), actors)
+    _through_dossier(dong_loc, mid, D(2026, 7, 28))
     _appraise(dong_loc, D(2026, 9, 18))
 
-    mai_hoa = _Story(_case(named["Mai Hoa"], "standard", 2026, SET_2026, D(2026, 1, 12)), users)
-    _through_dossier(mai_hoa, D(2026, 1, 12), mid, D(2026, 7, 10))
-    _skip_verification(mai_hoa, D(2026, 7, 10))
+    mai_hoa = _case(named["Mai Hoa"], "standard", 2026, SET_2026, D(2026, 1, 12), actors)
+    _through_dossier(mai_hoa, mid, D(2026, 7, 10))
     _appraise(mai_hoa, D(2026, 8, 20))
     _decide(mai_hoa, D(2026, 9, 15), D(2026, 9, 25))
-
-    for story in (thien_cam, can_loc, cam_hung, dong_loc, mai_hoa):
-        story.case.save()
     return 5
 
 
-def _historical_case(users: dict[str, Any]) -> int:
+def _historical_case(actors: dict[str, Actor]) -> int:
     """Kỳ Châu's 2022 advanced recognition (already in the demo) with the case behind it,
     verified by the Kỳ Anh district office."""
     ky_anh = unit_on("447", D(2022, 4, 15), "district")
@@ -315,22 +339,11 @@ def _historical_case(users: dict[str, Any]) -> int:
     # The case says Kỳ Châu met both sets of the ladder when it assessed itself.
     _all_met(ky_chau, "commune-ntm-2021-2025", assessed)
     _all_met(ky_chau, SET_ADVANCED, assessed)
-    story = _Story(_case(ky_chau, "advanced", day.year, SET_ADVANCED, D(day.year, 1, 20)), users)
-    story.case.created_at = _at(D(day.year, 1, 20))
-    _through_dossier(story, D(day.year, 1, 20), assessed, D(day.year, 10, 20))
-    case = story.case
-    case.stage, case.stage_since = Stage.VERIFICATION, _at(D(day.year, 10, 20))
-    verified = D(day.year, 11, 8)
-    case.verified_on, case.verification_number = verified, "88/BC-UBND (demo)"
-    story.document(
-        "verification_report", verified, Stage.VERIFICATION, "kyanh", case.verification_number
-    )
-    story.event("verify", verified, "kyanh", frm=Stage.VERIFICATION, to=Stage.APPRAISAL,
-                details={"verified_on": verified.isoformat(), "report_number": case.verification_number})  # fmt: skip
-    case.stage, case.stage_since = Stage.APPRAISAL, _at(verified)
+    story = _case(ky_chau, "advanced", day.year, SET_ADVANCED, D(day.year, 1, 20), actors)
+    _through_dossier(story, assessed, D(day.year, 10, 20))
+    _verify(story, D(day.year, 11, 8))
     _appraise(story, D(day.year, 11, 28))
     _decide(story, day, day + dt.timedelta(days=10), recognition)
-    case.save()
     return 1
 
 
@@ -366,10 +379,16 @@ def _reacknowledgements(province: AdminUnit, users: dict[str, Any]) -> int:
 def load_recognition_demo() -> dict[str, int]:
     """Write the demo cases, documents and re-acknowledgements (first demo load only)."""
     users = {
-        u.username: u for u in get_user_model().objects.filter(username__in=["hatinh", "kyanh"])
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["admin", "hatinh", "kyanh"])
+    }
+    actors = {
+        "commune": Actor(user=users["admin"], channel="system"),
+        "kyanh": Actor(user=users["kyanh"], channel="system"),
+        "hatinh": Actor(user=users["hatinh"], channel="system"),
     }
     province = unit_on("42", D(2026, 1, 1), "province")
     return {
-        "cases": _cases_2026(province, users) + _historical_case(users),
+        "cases": _cases_2026(province, actors) + _historical_case(actors),
         "reacknowledgements": _reacknowledgements(province, users),
     }

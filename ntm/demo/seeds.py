@@ -103,19 +103,25 @@ def _figure(unit, metric, label, on, source, *, value=None, text="", uom="", per
     )
 
 
-def departments(province: AdminUnit) -> dict[str, Department]:
-    """The Hà Tĩnh departments the reports name, plus the coordination office."""
+def departments(province: AdminUnit, actor) -> dict[str, Department]:
+    """The Hà Tĩnh departments the reports name, plus the coordination office, made (where
+    ``departments.load_departments`` has not made them with their sector) through the
+    departments service as `actor`. The coordination office covers no one sector."""
+    from ntm.approvals.responsibility import create_department
+
     rows = {
-        "khcn": ("Sở Khoa học và Công nghệ Hà Tĩnh", "Sở KH&CN", "khoa học công nghệ"),
-        "gtvt": ("Sở Giao thông Vận tải Hà Tĩnh", "Sở GTVT", "giao thông"),
-        "ldtbxh": ("Sở Lao động - Thương binh và Xã hội Hà Tĩnh", "Sở LĐTB&XH", "lao động"),
-        "vpdp": ("Văn phòng Điều phối NTM tỉnh Hà Tĩnh", "VPĐP NTM", "điều phối"),
+        "khcn": ("Sở Khoa học và Công nghệ Hà Tĩnh", "Sở KH&CN", "science"),
+        "gtvt": ("Sở Giao thông Vận tải Hà Tĩnh", "Sở GTVT", "transport"),
+        "ldtbxh": ("Sở Lao động - Thương binh và Xã hội Hà Tĩnh", "Sở LĐTB&XH", "labour"),
+        "vpdp": ("Văn phòng Điều phối NTM tỉnh Hà Tĩnh", "VPĐP NTM", ""),
     }
     found = {}
     for key, (name, short, sector) in rows.items():
-        found[key], _ = Department.objects.get_or_create(
-            unit=province, name=name, defaults={"short_name": short, "sector": sector}
-        )
+        found[key] = Department.objects.filter(unit=province, name=name).first()
+        if found[key] is None:
+            found[key] = create_department(
+                office=province, name=name, short_name=short, sector=sector, actor=actor
+            )
     return found
 
 

@@ -20,8 +20,9 @@ and audit entries: a national run is a few hundred thousand rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -62,146 +63,214 @@ def _criteria(set_id: str) -> tuple[list[str], object]:
     return [c.key for c in stored.to_domain().criteria], stored
 
 
-def load_synthetic(
-    *, skip_unit_ids: set[int], recognized_ids: set[int], standard_only_ids: set[int] = frozenset()
-) -> SyntheticReport:
-    """Write the synthetic rows; `skip_unit_ids` are the seed units, left as the reports say;
-    `standard_only_ids` get no synthetic advanced or model recognition (the demo decides
-    theirs: Kỳ Anh's communes of report 002)."""
-    rng = np.random.default_rng(SEED)
-    report = SyntheticReport()
-    rows = list(AdminUnit.objects.values_list("id", "parent_id", "level", "code", "valid_from"))
-    parents = {r[0]: r[1] for r in rows}
-    starts = {r[0]: r[4] for r in rows if r[4] is not None}
+@dataclass
+class _Units:
+    """Every unit's parent, level, code and first day, from one query."""
 
-    def decided(uid: int, day: date) -> date:
+    parents: dict[int, int | None]
+    levels: dict[int, str]
+    codes: dict[int, str]
+    starts: dict[int, date]
+
+    @classmethod
+    def load(cls) -> _Units:
+        rows = list(AdminUnit.objects.values_list("id", "parent_id", "level", "code", "valid_from"))
+        return cls(
+            parents={r[0]: r[1] for r in rows},
+            levels={r[0]: r[2] for r in rows},
+            codes={r[0]: r[3] for r in rows},
+            starts={r[0]: r[4] for r in rows if r[4] is not None},
+        )
+
+    def decided(self, uid: int, day: date) -> date:
         """A drawn decision day, or the unit's first day when it did not exist yet (a
         commune formed in 2019 cannot have been recognized in 2013: the service refuses)."""
-        start = starts.get(uid)
+        start = self.starts.get(uid)
         return max(day, start) if start is not None else day
 
-    levels = {r[0]: r[2] for r in rows}
-    codes = {r[0]: r[3] for r in rows}
+    def province_code(self, uid: int) -> str | None:
+        pid = _province_of(self.parents, self.levels, uid)
+        return self.codes.get(pid) if pid else None
 
-    def province_code(uid: int) -> str | None:
-        pid = _province_of(parents, levels, uid)
-        return codes.get(pid) if pid else None
 
-    certs: list[CertificationRow] = []
-    values: list[CellInput] = []
-    recognitions: list[RecognitionRow] = []
+@dataclass
+class _Rows:
+    """The rows to write, gathered before the bulk services write them."""
 
-    def certify(uid: int, keys: list[str], met: np.ndarray, on: date) -> None:
-        certs.extend(
+    certs: list[CertificationRow] = field(default_factory=list)
+    values: list[CellInput] = field(default_factory=list)
+    recognitions: list[RecognitionRow] = field(default_factory=list)
+
+    def certify(self, uid: int, keys: list[str], met: np.ndarray, on: date) -> None:
+        self.certs.extend(
             CertificationRow(uid, k, bool(m), on, source=SOURCE)
             for k, m in zip(keys, met, strict=True)
         )
 
-    # 1. National: every xã at the end of 2024 under the 2021-2025 set.
-    keys_2125, set_2125 = _criteria("commune-ntm-2021-2025")
-    advanced_set = get_set("commune-ntm-nang-cao-2021-2025")
-    keys_2016, set_2016 = _criteria("commune-ntm-2016-2020")
-    keys_hatinh, set_hatinh = _criteria("hatinh-commune-ntm")
-    communes_2024 = list(
+
+@dataclass
+class _Draw2024:
+    """The national draw of 2024, one entry per commune (in id order)."""
+
+    communes: list[int]
+    recognized: np.ndarray
+    recognized_year: np.ndarray
+    advanced: np.ndarray
+    advanced_year: np.ndarray
+    model: np.ndarray
+    slipping: np.ndarray
+
+
+def _draw_2024(
+    rng: np.random.Generator, skip_unit_ids: set[int], recognized_ids: set[int]
+) -> _Draw2024:
+    """Every xã in force at the end of 2024 (but the seed units), and who is recognized,
+    when, at which tier, and who slips."""
+    communes = list(
         AdminUnit.objects.filter(in_force_on(END_2024), level="commune", kind="commune")
         .exclude(pk__in=skip_unit_ids)
         .order_by("id")
         .values_list("id", flat=True)
     )
-    n = len(communes_2024)
-    recognized = (rng.random(n) < 0.78) | np.isin(communes_2024, list(recognized_ids))
+    n = len(communes)
+    recognized = (rng.random(n) < 0.78) | np.isin(communes, list(recognized_ids))
     recognized_year = rng.integers(2012, 2025, n)
     advanced = recognized & (rng.random(n) < 0.22) & (recognized_year <= 2021)
     advanced_year = np.minimum(recognized_year + rng.integers(2, 5, n), 2024)
     model = advanced & (rng.random(n) < 0.1) & (advanced_year <= 2023)
     slipping = recognized & (rng.random(n) < 0.06)
-    recognized_2020: set[int] = set(recognized_ids)
-    met_2024 = np.zeros((n, len(keys_2125)), dtype=bool)
-    for i, uid in enumerate(communes_2024):
-        k = len(keys_2125)
-        if recognized[i] and not slipping[i]:
-            met = np.ones(k, dtype=bool)
-        elif recognized[i]:
-            met = np.ones(k, dtype=bool)
-            met[rng.choice(k, size=rng.integers(1, 3), replace=False)] = False
-        else:
-            met = np.zeros(k, dtype=bool)
-            met[rng.choice(k, size=rng.integers(8, k), replace=False)] = True
-        met_2024[i] = met
-        if uid in recognized_ids:
-            certify(uid, keys_2125, met, END_2024)
-            continue  # recognized by a seed report, with its own records
-        certify(uid, keys_2125, met, END_2024)
-        if not recognized[i]:
-            continue
-        standard_day = decided(uid, date(int(recognized_year[i]), 12, 15))
-        year = standard_day.year
-        if year <= 2020:
-            recognized_2020.add(uid)
-        in_hatinh = province_code(uid) == HA_TINH
-        standard_set = (
-            set_2125 if year >= 2022 else (set_hatinh if in_hatinh and year >= 2017 else set_2016)
+    return _Draw2024(
+        communes, recognized, recognized_year, advanced, advanced_year, model, slipping
+    )
+
+
+def _met_of(rng: np.random.Generator, recognized: bool, slipping: bool, k: int) -> np.ndarray:
+    """A commune's criteria: all met when recognized, but one or two for one that slips;
+    eight or more met when not recognized."""
+    if recognized and not slipping:
+        return np.ones(k, dtype=bool)
+    if recognized:
+        met = np.ones(k, dtype=bool)
+        met[rng.choice(k, size=rng.integers(1, 3), replace=False)] = False
+        return met
+    met = np.zeros(k, dtype=bool)
+    met[rng.choice(k, size=rng.integers(8, k), replace=False)] = True
+    return met
+
+
+def _recognitions_2024(
+    uid: int, i: int, draw: _Draw2024, units: _Units, sets: dict[str, Any], demo_decides: bool
+) -> list[RecognitionRow]:
+    """A recognized commune's standard decision, and its advanced and model ones (unless
+    the demo decides those: `demo_decides`)."""
+    standard_day = units.decided(uid, date(int(draw.recognized_year[i]), 12, 15))
+    year = standard_day.year
+    in_hatinh = units.province_code(uid) == HA_TINH
+    standard_set = (
+        sets["2125"]
+        if year >= 2022
+        else (sets["hatinh"] if in_hatinh and year >= 2017 else sets["2016"])
+    )
+    rows = [
+        RecognitionRow(
+            unit_id=uid,
+            tier="standard",
+            criteria_set_id=standard_set.pk,
+            decision_number=f"DEMO-{uid}/QĐ-UBND",
+            decision_date=standard_day,
+            issuer="UBND tỉnh (demo)",
+            source=SOURCE,
         )
-        recognitions.append(
+    ]
+    if draw.advanced[i] and not demo_decides:
+        rows.append(
             RecognitionRow(
                 unit_id=uid,
-                tier="standard",
-                criteria_set_id=standard_set.pk,
-                decision_number=f"DEMO-{uid}/QĐ-UBND",
-                decision_date=standard_day,
+                tier="advanced",
+                criteria_set_id=sets["advanced"].pk if draw.advanced_year[i] >= 2022 else None,
+                decision_number=f"DEMO-NC-{uid}/QĐ-UBND",
+                decision_date=units.decided(uid, date(int(draw.advanced_year[i]), 11, 30)),
                 issuer="UBND tỉnh (demo)",
                 source=SOURCE,
             )
         )
-        if advanced[i] and uid not in standard_only_ids:
-            recognitions.append(
-                RecognitionRow(
-                    unit_id=uid,
-                    tier="advanced",
-                    criteria_set_id=advanced_set.pk if advanced_year[i] >= 2022 else None,
-                    decision_number=f"DEMO-NC-{uid}/QĐ-UBND",
-                    decision_date=decided(uid, date(int(advanced_year[i]), 11, 30)),
-                    issuer="UBND tỉnh (demo)",
-                    source=SOURCE,
-                )
+    if draw.model[i] and not demo_decides:
+        rows.append(
+            RecognitionRow(
+                unit_id=uid,
+                tier="model",
+                decision_number=f"DEMO-KM-{uid}/QĐ-UBND",
+                decision_date=units.decided(uid, date(int(draw.advanced_year[i]) + 1, 11, 30)),
+                issuer="UBND tỉnh (demo)",
+                source=SOURCE,
             )
-        if model[i] and uid not in standard_only_ids:
-            recognitions.append(
-                RecognitionRow(
-                    unit_id=uid,
-                    tier="model",
-                    decision_number=f"DEMO-KM-{uid}/QĐ-UBND",
-                    decision_date=decided(uid, date(int(advanced_year[i]) + 1, 11, 30)),
-                    issuer="UBND tỉnh (demo)",
-                    source=SOURCE,
-                )
-            )
+        )
+    return rows
 
-    # 2. Hà Tĩnh and Thanh Hóa at the end of 2020, under the set of the time.
+
+def _national_2024(
+    rng: np.random.Generator,
+    draw: _Draw2024,
+    units: _Units,
+    rows: _Rows,
+    *,
+    sets: dict[str, Any],
+    recognized_ids: set[int],
+    standard_only_ids: set[int],
+) -> tuple[np.ndarray, set[int]]:
+    """1. National: every xã at the end of 2024 under the 2021-2025 set, and the
+    recognitions of the recognized ones. Returns what each met, and who was recognized by
+    2020."""
+    keys = sets["keys_2125"]
+    recognized_2020: set[int] = set(recognized_ids)
+    met_2024 = np.zeros((len(draw.communes), len(keys)), dtype=bool)
+    for i, uid in enumerate(draw.communes):
+        met = _met_of(rng, bool(draw.recognized[i]), bool(draw.slipping[i]), len(keys))
+        met_2024[i] = met
+        rows.certify(uid, keys, met, END_2024)
+        if uid in recognized_ids or not draw.recognized[i]:
+            continue  # a seed report's own records, or not recognized
+        found = _recognitions_2024(uid, i, draw, units, sets, uid in standard_only_ids)
+        if found[0].decision_date.year <= 2020:
+            recognized_2020.add(uid)
+        rows.recognitions.extend(found)
+    return met_2024, recognized_2020
+
+
+def _provinces_2020(
+    rng: np.random.Generator,
+    units: _Units,
+    rows: _Rows,
+    *,
+    sets: dict[str, Any],
+    skip_unit_ids: set[int],
+    recognized_2020: set[int],
+) -> None:
+    """2. Hà Tĩnh and Thanh Hóa at the end of 2020, under the set of the time, with income."""
     communes_2020 = [
         uid
         for uid in AdminUnit.objects.filter(in_force_on(END_2020), level="commune", kind="commune")
         .exclude(pk__in=skip_unit_ids)
         .order_by("id")
         .values_list("id", flat=True)
-        if province_code(uid) in (HA_TINH, THANH_HOA)
+        if units.province_code(uid) in (HA_TINH, THANH_HOA)
     ]
     for uid in communes_2020:
-        keys = keys_hatinh if province_code(uid) == HA_TINH else keys_2016
+        keys = sets["keys_hatinh"] if units.province_code(uid) == HA_TINH else sets["keys_2016"]
         k = len(keys)
         if uid in recognized_2020:
             met = np.ones(k, dtype=bool)
         else:
             met = np.zeros(k, dtype=bool)
             met[rng.choice(k, size=rng.integers(7, k), replace=False)] = True
-        certify(uid, keys, met, END_2020)
+        rows.certify(uid, keys, met, END_2020)
         income_met = met[keys.index("commune-ntm-2016-2020:10")]
         income = (
             INCOME_THRESHOLD_BTB_2020 + rng.uniform(0.5, 14)
             if income_met
             else INCOME_THRESHOLD_BTB_2020 - rng.uniform(0.5, 9)
         )
-        values.append(
+        rows.values.append(
             CellInput(
                 unit_id=uid,
                 indicator_key=INCOME_2016,
@@ -211,7 +280,11 @@ def load_synthetic(
             )
         )
 
-    # 3. Their 2025 communes under the 2026-2030 set.
+
+def _communes_2026(
+    rng: np.random.Generator, units: _Units, rows: _Rows, *, skip_unit_ids: set[int]
+) -> None:
+    """3. The 2025 communes of Hà Tĩnh and Thanh Hóa under the 2026-2030 set."""
     keys_2630, _ = _criteria("commune-ntm-2026-2030")
     for uid in (
         AdminUnit.objects.filter(in_force_on(MID_2026), level="commune")
@@ -219,23 +292,61 @@ def load_synthetic(
         .order_by("id")
         .values_list("id", flat=True)
     ):
-        if province_code(uid) not in (HA_TINH, THANH_HOA):
+        if units.province_code(uid) not in (HA_TINH, THANH_HOA):
             continue
         k = len(keys_2630)
         met = np.zeros(k, dtype=bool)
         met[rng.choice(k, size=rng.integers(4, k + 1), replace=False)] = True
-        certify(uid, keys_2630, met, MID_2026)
+        rows.certify(uid, keys_2630, met, MID_2026)
 
-    report.certifications = writes.certifications(certs)
-    report.values = writes.values(values)
-    report.recognitions = writes.recognitions(recognitions)
 
+def _sets() -> dict[str, Any]:
+    """The criteria sets the draw uses, and the keys of their criteria."""
+    keys_2125, set_2125 = _criteria("commune-ntm-2021-2025")
+    keys_2016, set_2016 = _criteria("commune-ntm-2016-2020")
+    keys_hatinh, set_hatinh = _criteria("hatinh-commune-ntm")
+    return {
+        "2125": set_2125,
+        "keys_2125": keys_2125,
+        "advanced": get_set("commune-ntm-nang-cao-2021-2025"),
+        "2016": set_2016,
+        "keys_2016": keys_2016,
+        "hatinh": set_hatinh,
+        "keys_hatinh": keys_hatinh,
+    }
+
+
+def load_synthetic(
+    *, skip_unit_ids: set[int], recognized_ids: set[int], standard_only_ids: set[int] = frozenset()
+) -> SyntheticReport:
+    """Write the synthetic rows; `skip_unit_ids` are the seed units, left as the reports say;
+    `standard_only_ids` get no synthetic advanced or model recognition (the demo decides
+    theirs: Kỳ Anh's communes of report 002). The draws come in a fixed order from one
+    seed: 2024 nationally, 2020 in the two provinces, their 2025 communes."""
+    rng = np.random.default_rng(SEED)
+    units = _Units.load()
+    rows = _Rows()
+    sets = _sets()
+    draw = _draw_2024(rng, skip_unit_ids, recognized_ids)
+    met_2024, recognized_2020 = _national_2024(
+        rng, draw, units, rows, sets=sets, recognized_ids=recognized_ids,
+        standard_only_ids=standard_only_ids,
+    )  # fmt: skip
+    _provinces_2020(
+        rng, units, rows, sets=sets, skip_unit_ids=skip_unit_ids, recognized_2020=recognized_2020
+    )
+    _communes_2026(rng, units, rows, skip_unit_ids=skip_unit_ids)
+    report = SyntheticReport(
+        certifications=writes.certifications(rows.certs),
+        values=writes.values(rows.values),
+        recognitions=writes.recognitions(rows.recognitions),
+    )
     # 4. Communes of early 2025, from their predecessors (needs the recognitions above).
     merged = _communes_of_early_2025(
-        np.asarray(communes_2024, dtype=np.int64),
+        np.asarray(draw.communes, dtype=np.int64),
         met_2024,
-        keys=keys_2125,
-        sets={"standard": set_2125, "advanced": advanced_set},
+        keys=sets["keys_2125"],
+        sets={"standard": sets["2125"], "advanced": sets["advanced"]},
         skip_unit_ids=skip_unit_ids,
     )
     report.certifications += merged.certifications

@@ -322,3 +322,42 @@ def test_another_provinces_office_gives_neither_a_unit_nor_a_department_of_ha_ti
         ),  # fmt: skip
         "Chỉ văn phòng điều phối của Tỉnh Hà Tĩnh",
     )
+
+
+def test_whoever_runs_the_server_sets_up_accounts_under_the_same_rules(world):
+    """The command line and the system (the demo) set up any account, with the password,
+    superuser flag and demo mark only they give, audited; the membership rules still hold,
+    and no signed-in office nor a userless web request may provision."""
+    from ntm.accounts.services import provision_account
+
+    server = Actor(user=None, channel="system")
+    data = UserData(full_name="Sở GTVT", email="", unit=world.units["province"],
+                    role="verifier", department=world.gtvt)  # fmt: skip
+    made = provision_account(actor=server, username="gtvt9", data=data, password="pw-9-long",
+                             is_demo=True)  # fmt: skip
+    made = User.objects.select_related("profile").get(pk=made.pk)
+    assert made.check_password("pw-9-long") and made.profile.is_demo and not made.is_superuser
+    assert verifier_department_id(made) == world.gtvt.pk
+    entries = AuditEntry.objects.filter(object_type="auth.user", object_id=str(made.pk))
+    assert sorted(entries.values_list("action", flat=True)) == ["user.create", "user.provision"]
+    again = provision_account(actor=server, username="gtvt9", data=data, password="pw-9-long",
+                              is_demo=True)  # fmt: skip
+    assert again.pk == made.pk and entries.count() == 2  # nothing changed, nothing written
+    refused(
+        lambda: provision_account(
+            actor=server,
+            username="gtvt10",
+            password="x",
+            data=UserData(
+                full_name="",
+                email="",
+                unit=world.units["district"],
+                role="verifier",
+                department=world.gtvt,
+            ),
+        ),  # fmt: skip
+        "hãy chọn đơn vị Tỉnh Hà Tĩnh (đã chọn: Huyện Kỳ Anh)",
+    )
+    for actor in (world.actor("hatinh"), Actor(user=None, channel="web")):
+        with pytest.raises(WriteDenied):
+            provision_account(actor=actor, username="x9", data=data, password="x")

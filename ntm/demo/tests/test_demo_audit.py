@@ -66,3 +66,59 @@ def test_corrected_synthetic_rows_keep_what_they_replaced():
             .old["certification"]
             == row.supersedes_id
         )
+
+
+def test_each_demo_account_is_set_up_through_the_accounts_services():
+    """Created by the system (the user service's entry), then given its password, flags and
+    demo mark (the provisioning entry): never written around the services."""
+    from django.contrib.auth import get_user_model
+
+    from ntm.demo.loader import ACCOUNTS
+
+    for account in ACCOUNTS:
+        user = get_user_model().objects.get(username=account.username)
+        entries = AuditEntry.objects.filter(object_type="auth.user", object_id=str(user.pk))
+        created = entries.get(action="user.create")
+        assert (created.channel, created.actor_id, created.reason) == (
+            "system",
+            None,
+            writes.REASON,
+        )
+        assert created.new["role"] == account.role
+        provisioned = entries.get(action="user.provision")
+        assert provisioned.new["password"] == "set" and provisioned.new["is_demo"] is True
+        assert "ntm-demo" not in str(provisioned.old) + str(provisioned.new)
+
+
+def test_each_department_and_its_sector_is_set_up_through_the_departments_service():
+    from ntm.units.models import Department
+
+    departments = Department.objects.all()
+    assert departments.count() == 16  # one per sector, and the coordination office
+    for department in departments:
+        entries = AuditEntry.objects.filter(
+            object_type=Department._meta.label_lower, object_id=str(department.pk)
+        )
+        assert entries.filter(action="department.create").exists(), department.name
+        assert set(entries.values_list("actor__username", "channel")) == {("admin", "system")}
+
+
+def test_every_case_event_and_document_has_its_audit_entry_at_the_demo_s_time():
+    """Each step of a demo case went through its service on the demo's clock: the step's
+    entry has the time of its event (the days the story gives), by the same person."""
+    from ntm.recognition.models import CaseDocument, CaseEvent, RecognitionCase
+
+    case_entries = AuditEntry.objects.filter(object_type=RecognitionCase._meta.label_lower)
+    events = CaseEvent.objects.select_related("case").exclude(action="skip_verification")
+    assert events.count() >= 25
+    for event in events:
+        entry = case_entries.get(
+            object_id=str(event.case_id), action=f"recognition_case.{event.action}"
+        )
+        assert (entry.at, entry.actor_id, entry.channel) == (event.at, event.actor_id, "system")
+        assert entry.at.year in (2022, 2026)
+    for document in CaseDocument.objects.all():
+        entry = AuditEntry.objects.get(
+            object_type=CaseDocument._meta.label_lower, object_id=str(document.pk)
+        )
+        assert entry.at == document.uploaded_at and entry.action == "recognition_case.document.add"

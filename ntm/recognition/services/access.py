@@ -163,6 +163,7 @@ def _event(
     to_stage: str = "",
     comment: str = "",
     details: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
@@ -174,6 +175,7 @@ def _event(
         actor_label=_actor_label(actor)[:200],
         comment=comment,
         details=details or {},
+        at=now or timezone.now(),
     )
 
 
@@ -187,6 +189,7 @@ def _audit(
     new: Any = None,
     reason: str = "",
     obj: Any = None,
+    now: dt.datetime | None = None,
 ) -> None:
     record_change(
         actor,
@@ -200,6 +203,7 @@ def _audit(
             new=new,
         ),
         reason=reason,
+        now=now,
     )
 
 
@@ -211,6 +215,7 @@ def _record_step(
     summary: str,
     details: dict[str, Any],
     comment: str,
+    now: dt.datetime | None = None,
 ) -> None:
     """A step that moved the case from `left` to its stage: its event and its audit entry."""
     _event(
@@ -221,6 +226,7 @@ def _record_step(
         to_stage=case.stage,
         comment=_text(comment),
         details=details,
+        now=now,
     )
     _audit(
         actor,
@@ -230,19 +236,21 @@ def _record_step(
         old={"stage": left},
         new={"stage": case.stage, **details},
         reason=_text(comment),
+        now=now,
     )
 
 
-def _move(case: RecognitionCase, to_stage: str) -> str:
+def _move(case: RecognitionCase, to_stage: str, now: dt.datetime | None = None) -> str:
     """Put the case at a stage (from now); returns the stage it left."""
     left = case.stage
     case.stage = to_stage
-    case.stage_since = timezone.now()
+    case.stage_since = now or timezone.now()
     return left
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
+def _today(now: dt.datetime | None = None) -> dt.date:
+    """Today, or the day of ``now`` when a step is entered on another clock (the demo's)."""
+    return timezone.localdate(now) if now is not None else timezone.localdate()
 
 
 def _text(value: str | None) -> str:
@@ -256,10 +264,12 @@ def _required(problems: list[str], value: str, label: str) -> str:
     return text
 
 
-def _not_future(problems: list[str], day: dt.date | None, label: str) -> None:
+def _not_future(
+    problems: list[str], day: dt.date | None, label: str, now: dt.datetime | None = None
+) -> None:
     if day is None:
         problems.append(_("Cần nhập %(field)s.") % {"field": label})
-    elif day > _today():
+    elif day > _today(now):
         problems.append(
             _("%(field)s (%(date)s) không thể sau hôm nay.")
             % {"field": label[:1].upper() + label[1:], "date": day.strftime("%d/%m/%Y")}
@@ -272,7 +282,9 @@ def _in_force(unit: AdminUnit, day: dt.date) -> bool:
     )
 
 
-def _registration_status(case: RecognitionCase, status: str, on: dt.date, actor: Actor) -> None:
+def _registration_status(
+    case: RecognitionCase, status: str, on: dt.date, actor: Actor, now: dt.datetime | None = None
+) -> None:
     registration = case.registration
     if registration is None or registration.status == status:
         return
@@ -288,4 +300,5 @@ def _registration_status(case: RecognitionCase, status: str, on: dt.date, actor:
         old={"status": old},
         new={"status": status, "status_on": on},
         obj=registration,
+        now=now,
     )

@@ -55,6 +55,7 @@ def verify_case(
     report_number: str,
     actor: Actor,
     comment: str = "",
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
     """The district verifies (thẩm tra) the dossier and sends it to the province."""
     case = _locked(case)
@@ -62,18 +63,18 @@ def verify_case(
     _require_stage(case, Stage.VERIFICATION, doing=_("thẩm tra"))
     problems: list[str] = []
     number = _required(problems, report_number, _("số báo cáo thẩm tra"))
-    _not_future(problems, verified_on, _("ngày thẩm tra"))
+    _not_future(problems, verified_on, _("ngày thẩm tra"), now)
     if verified_on and case.assessed_on and verified_on < case.assessed_on:
         problems.append(_("Ngày thẩm tra không thể trước ngày tự đánh giá."))
     if problems:
         raise CaseRefused(problems)
     case.verified_on = verified_on
     case.verification_number = number
-    left = _move(case, Stage.APPRAISAL)
+    left = _move(case, Stage.APPRAISAL, now)
     case.save()
     details = {"verified_on": verified_on.isoformat(), "report_number": number}
     _record_step(
-        case, EventAction.VERIFY, actor, left, f"{case.unit.name}: {number}", details, comment
+        case, EventAction.VERIFY, actor, left, f"{case.unit.name}: {number}", details, comment, now
     )
     return case
 
@@ -89,6 +90,7 @@ def appraise_case(
     votes_for: int | None,
     actor: Actor,
     comment: str = "",
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
     """The province appraises (thẩm định): the council, its vote and the appraisal report."""
     case = _locked(case)
@@ -97,7 +99,7 @@ def appraise_case(
     problems: list[str] = []
     number = _required(problems, report_number, _("số báo cáo thẩm định"))
     council = _required(problems, council_name, _("tên hội đồng thẩm định"))
-    _not_future(problems, appraised_on, _("ngày thẩm định"))
+    _not_future(problems, appraised_on, _("ngày thẩm định"), now)
     earlier = case.verified_on or case.assessed_on
     if appraised_on and earlier and appraised_on < earlier:
         problems.append(
@@ -120,9 +122,9 @@ def appraise_case(
     case.council_name = council
     case.council_members = council_members
     case.votes_for = votes_for
-    left = _move(case, Stage.DECISION)
+    left = _move(case, Stage.DECISION, now)
     case.save()
-    _registration_status(case, RegistrationStatusChoices.APPRAISED, appraised_on, actor)
+    _registration_status(case, RegistrationStatusChoices.APPRAISED, appraised_on, actor, now)
     details = {
         "appraised_on": appraised_on.isoformat(),
         "report_number": number,
@@ -138,6 +140,7 @@ def appraise_case(
         f"{case.unit.name}: {number}, {votes_for}/{council_members}",
         details,
         comment,
+        now,
     )
     return case
 
@@ -148,7 +151,12 @@ def conditions_for(case: RecognitionCase, on: dt.date | None = None) -> Conditio
 
 
 def _checked_decision(
-    case: RecognitionCase, decision_number: str, decision_date: dt.date, signer: str, issuer: str
+    case: RecognitionCase,
+    decision_number: str,
+    decision_date: dt.date,
+    signer: str,
+    issuer: str,
+    now: dt.datetime | None = None,
 ) -> tuple[str, str, str]:
     """The decision's number, signer, issuer and date checked, CaseRefused with every
     problem; returns the number, the signer and the issuer (trimmed)."""
@@ -156,7 +164,7 @@ def _checked_decision(
     number = _required(problems, decision_number, _("số quyết định"))
     signer = _required(problems, signer, _("người ký"))
     issuer = _required(problems, issuer, _("cơ quan ban hành"))
-    _not_future(problems, decision_date, _("ngày quyết định"))
+    _not_future(problems, decision_date, _("ngày quyết định"), now)
     if decision_date and case.appraised_on and decision_date < case.appraised_on:
         problems.append(_("Ngày quyết định không thể trước ngày thẩm định."))
     if decision_date and not _in_force(case.unit, decision_date):
@@ -186,13 +194,16 @@ def decide_case(
     issuer: str,
     actor: Actor,
     comment: str = "",
+    now: dt.datetime | None = None,
 ) -> Recognition:
     """Record the recognition decision once conditions C1-C4 hold on its date; it creates
     the unit's Recognition. A refusal lists every failing condition in words."""
     case = _locked(case)
     require_actor(actor.user, case.unit, PROVINCE)
     _require_stage(case, Stage.DECISION, doing=_("ghi quyết định công nhận"))
-    number, signer, issuer = _checked_decision(case, decision_number, decision_date, signer, issuer)
+    number, signer, issuer = _checked_decision(
+        case, decision_number, decision_date, signer, issuer, now
+    )
     report = check_conditions(case, on=decision_date)
     if not report.all_met:
         raise DecisionRefused(report)
@@ -214,9 +225,9 @@ def decide_case(
     except AssessmentError as error:
         raise CaseRefused([str(error)]) from None
     case.recognition = recognition
-    left = _move(case, Stage.ANNOUNCEMENT)
+    left = _move(case, Stage.ANNOUNCEMENT, now)
     case.save()
-    _registration_status(case, RegistrationStatusChoices.RECOGNIZED, decision_date, actor)
+    _registration_status(case, RegistrationStatusChoices.RECOGNIZED, decision_date, actor, now)
     details = {
         "decision_number": number,
         "decision_date": decision_date.isoformat(),
@@ -233,6 +244,7 @@ def decide_case(
         to_stage=case.stage,
         comment=_text(comment),
         details=details,
+        now=now,
     )
     _audit(
         actor,
@@ -242,6 +254,7 @@ def decide_case(
         old={"stage": left},
         new={"stage": case.stage, "recognition": recognition.pk},
         reason=_text(comment),
+        now=now,
     )
     return recognition
 
@@ -254,6 +267,7 @@ def announce_case(
     where: str,
     actor: Actor,
     comment: str = "",
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
     """Record the public announcement (công bố); the decision then shows on the public list."""
     case = _locked(case)
@@ -261,7 +275,7 @@ def announce_case(
     _require_stage(case, Stage.ANNOUNCEMENT, doing=_("ghi việc công bố"))
     problems: list[str] = []
     where = _required(problems, where, _("nơi công bố"))
-    _not_future(problems, announced_on, _("ngày công bố"))
+    _not_future(problems, announced_on, _("ngày công bố"), now)
     decided = case.recognition.decision_date if case.recognition else None
     if announced_on and decided and announced_on < decided:
         problems.append(_("Ngày công bố không thể trước ngày quyết định."))
@@ -269,7 +283,7 @@ def announce_case(
         raise CaseRefused(problems)
     case.announced_on = announced_on
     case.announced_where = where[:300]
-    left = _move(case, Stage.MONITORING)
+    left = _move(case, Stage.MONITORING, now)
     case.save()
     details = {"announced_on": announced_on.isoformat(), "where": case.announced_where}
     _record_step(
@@ -280,5 +294,6 @@ def announce_case(
         f"{case.unit.name}: {announced_on.isoformat()} {case.announced_where}",
         details,
         comment,
+        now,
     )
     return case

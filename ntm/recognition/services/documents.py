@@ -7,6 +7,7 @@ import uuid
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.audit.services import Actor
@@ -42,8 +43,10 @@ def add_document(
     actor: Actor,
     number: str = "",
     issued_on: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> CaseDocument:
-    """Attach a document to the case at its current stage, checked by content and size."""
+    """Attach a document to the case at its current stage, checked by content and size.
+    ``now``: when it is uploaded, if not the present (the demo's clock)."""
     case = _locked(case)
     require_actor(actor.user, case.unit, stage_actor(case))
     if case.stage in CLOSED_STAGES:
@@ -56,7 +59,7 @@ def add_document(
                 % {"kind": kind, "kinds": ", ".join(kinds)}
             ]
         )
-    if issued_on is not None and issued_on > _today():
+    if issued_on is not None and issued_on > _today(now):
         raise CaseRefused([_("Ngày văn bản không thể sau hôm nay.")])
     try:
         file_type = check_upload(upload)
@@ -72,6 +75,7 @@ def add_document(
         content_type=file_type.mime,
         size=upload.size or 0,
         uploaded_by=_user(actor),
+        uploaded_at=now or timezone.now(),
     )
     # A random stored name: the original name stays in the row, never in a path. Written
     # whole before the row (StorageFailed, nothing changed, when the disk is full or locked).
@@ -91,6 +95,7 @@ def add_document(
                 "number": document.number,
             },
             obj=document,
+            now=now,
         )
     except BaseException:
         discard(document.file)

@@ -60,7 +60,7 @@ def reacknowledge(
     require_actor(actor.user, unit, PROVINCE)
     awaiting = _awaiting(unit)
     number, issuer, acknowledged = _checked(
-        unit, awaiting, tier, recognition_ids, decision_number, decision_date, issuer
+        unit, awaiting, tier, recognition_ids, decision_number, decision_date, issuer, now
     )
     listing = ", ".join(f"{r.unit.name} ({r.decision_number})" for r in acknowledged)
     try:
@@ -143,13 +143,16 @@ def _checked(
     decision_number: str,
     decision_date: dt.date,
     issuer: str,
+    now: dt.datetime | None = None,
 ) -> tuple[str, str, list[Recognition]]:
     """The whole entry checked, CaseRefused with every problem; returns the decision's
     number and issuer (trimmed) and the recognitions acknowledged."""
     available = {r.pk: r for group in awaiting.recognitions.values() for r in group}
     chosen_ids = sorted({int(i) for i in recognition_ids})
     problems: list[str] = []
-    number, issuer = _check_decision(problems, unit, tier, decision_number, decision_date, issuer)
+    number, issuer = _check_decision(
+        problems, unit, tier, decision_number, decision_date, issuer, now
+    )
     _check_chosen(problems, unit, tier, available, chosen_ids)
     _check_not_recorded(problems, unit, tier, number)
     if problems:
@@ -164,6 +167,7 @@ def _check_decision(
     decision_number: str,
     decision_date: dt.date,
     issuer: str,
+    now: dt.datetime | None = None,
 ) -> tuple[str, str]:
     """The tier and the decision's number, issuer and date; returns the number and the
     issuer as entered (trimmed)."""
@@ -171,7 +175,7 @@ def _check_decision(
         problems.append(_("Mức “%(tier)s” không thừa nhận được.") % {"tier": tier})
     number = _required(problems, decision_number, _("số quyết định"))
     issuer = _required(problems, issuer, _("cơ quan ban hành"))
-    _not_future(problems, decision_date, _("ngày quyết định"))
+    _not_future(problems, decision_date, _("ngày quyết định"), now)
     if decision_date and unit.valid_from and decision_date < unit.valid_from:
         problems.append(
             _("Ngày quyết định không thể trước ngày xã được thành lập (%(date)s).")

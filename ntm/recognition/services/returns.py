@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -76,7 +78,12 @@ def _clear_from(case: RecognitionCase, stage: str) -> None:
 
 @transaction.atomic
 def return_case(
-    *, case: RecognitionCase, to_stage: str, actor: Actor, comment: str
+    *,
+    case: RecognitionCase,
+    to_stage: str,
+    actor: Actor,
+    comment: str,
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
     """Send a case back to an earlier stage, with a comment saying what to fix."""
     case = _locked(case)
@@ -96,13 +103,15 @@ def return_case(
                 }
             ]
         )
-    left = _move(case, to_stage)
+    left = _move(case, to_stage, now)
     if to_stage != Stage.MONITORING:
         _clear_from(case, to_stage)
     case.save()
     if left == Stage.DECISION or left == Stage.APPRAISAL:
-        _registration_status(case, RegistrationStatusChoices.IN_PROGRESS, _today(), actor)
-    _event(case, EventAction.RETURN, actor, from_stage=left, to_stage=to_stage, comment=text)
+        _registration_status(case, RegistrationStatusChoices.IN_PROGRESS, _today(now), actor, now)
+    _event(
+        case, EventAction.RETURN, actor, from_stage=left, to_stage=to_stage, comment=text, now=now
+    )
     _audit(
         actor,
         case,
@@ -111,12 +120,15 @@ def return_case(
         old={"stage": left},
         new={"stage": to_stage},
         reason=text,
+        now=now,
     )
     return case
 
 
 @transaction.atomic
-def withdraw_case(*, case: RecognitionCase, actor: Actor, comment: str) -> RecognitionCase:
+def withdraw_case(
+    *, case: RecognitionCase, actor: Actor, comment: str, now: dt.datetime | None = None
+) -> RecognitionCase:
     """Withdraw a case (rút hồ sơ): the commune before sending its dossier, the province
     office before a decision. The registration is marked withdrawn."""
     case = _locked(case)
@@ -131,10 +143,13 @@ def withdraw_case(*, case: RecognitionCase, actor: Actor, comment: str) -> Recog
         doing=_("rút hồ sơ"),
     )
     text = _require_comment(comment, _("rút hồ sơ"))
-    left = _move(case, Stage.WITHDRAWN)
+    left = _move(case, Stage.WITHDRAWN, now)
     case.save()
-    _registration_status(case, RegistrationStatusChoices.WITHDRAWN, _today(), actor)
-    _event(case, EventAction.WITHDRAW, actor, from_stage=left, to_stage=case.stage, comment=text)
+    _registration_status(case, RegistrationStatusChoices.WITHDRAWN, _today(now), actor, now)
+    _event(
+        case, EventAction.WITHDRAW, actor, from_stage=left, to_stage=case.stage, comment=text,
+        now=now,
+    )  # fmt: skip
     _audit(
         actor,
         case,
@@ -143,5 +158,6 @@ def withdraw_case(*, case: RecognitionCase, actor: Actor, comment: str) -> Recog
         old={"stage": left},
         new={"stage": case.stage},
         reason=text,
+        now=now,
     )
     return case

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ntm.audit.services import Actor
@@ -75,7 +76,7 @@ def set_for(unit: AdminUnit, tier: str, year: int) -> CriteriaSet | None:
 
 
 def _registration_problems(
-    unit: AdminUnit, tier: str, year: int, registered_on: dt.date
+    unit: AdminUnit, tier: str, year: int, registered_on: dt.date, now: dt.datetime | None
 ) -> list[str]:
     """What keeps a unit from registering: not a commune, a tier outside the procedure, a
     year the unit did not exist, a registration date after today."""
@@ -104,7 +105,7 @@ def _registration_problems(
         problems.append(
             _("%(unit)s không tồn tại trong năm %(year)s.") % {"unit": unit.name, "year": year}
         )
-    if registered_on > _today():
+    if registered_on > _today(now):
         problems.append(_("Ngày đăng ký không thể sau hôm nay."))
     return problems
 
@@ -122,7 +123,7 @@ def _criteria_set_or_refuse(unit: AdminUnit, tier: str, year: int) -> CriteriaSe
     return criteria_set
 
 
-def _refuse_open_or_held(unit: AdminUnit, tier: str, year: int) -> None:
+def _refuse_open_or_held(unit: AdminUnit, tier: str, year: int, now: dt.datetime | None) -> None:
     """CaseRefused if the unit has a case of that tier and year not withdrawn, or holds the
     tier today."""
     existing = (
@@ -140,8 +141,8 @@ def _refuse_open_or_held(unit: AdminUnit, tier: str, year: int) -> None:
             ]
         )
     held = (
-        Recognition.objects.filter(unit=unit, tier=tier, decision_date__lte=_today())
-        .exclude(revocation__decision_date__lte=_today())
+        Recognition.objects.filter(unit=unit, tier=tier, decision_date__lte=_today(now))
+        .exclude(revocation__decision_date__lte=_today(now))
         .first()
     )
     if held is not None:
@@ -167,16 +168,18 @@ def register_case(
     registered_on: dt.date | None = None,
     comment: str = "",
     source: str = "",
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
-    """Open a case (đăng ký): the commune registers to reach a tier in a year."""
+    """Open a case (đăng ký): the commune registers to reach a tier in a year.
+    ``now``: when it is entered, if not the present (the demo's clock)."""
     require_actor(actor.user, unit, COMMUNE)
     unit = AdminUnit.objects.select_related("parent__parent__parent").get(pk=unit.pk)
-    registered_on = registered_on or _today()
-    problems = _registration_problems(unit, tier, year, registered_on)
+    registered_on = registered_on or _today(now)
+    problems = _registration_problems(unit, tier, year, registered_on, now)
     if problems:
         raise CaseRefused(problems)
     criteria_set = _criteria_set_or_refuse(unit, tier, year)
-    _refuse_open_or_held(unit, tier, year)
+    _refuse_open_or_held(unit, tier, year, now)
     registration = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
     case = RecognitionCase(
         unit=unit,
@@ -184,8 +187,10 @@ def register_case(
         year=year,
         set_id=criteria_set.set_id,
         stage=Stage.SELF_ASSESSMENT,
+        stage_since=now or timezone.now(),
         source=source,
         created_by=_user(actor),
+        created_at=now or timezone.now(),
     )
     if registration is None:
         registration = record_registration(
@@ -204,7 +209,7 @@ def register_case(
     else:
         case.registration = registration
         case.save()
-        _registration_status(case, RegistrationStatusChoices.IN_PROGRESS, registered_on, actor)
+        _registration_status(case, RegistrationStatusChoices.IN_PROGRESS, registered_on, actor, now)
     _event(
         case,
         EventAction.REGISTER,
@@ -212,6 +217,7 @@ def register_case(
         to_stage=Stage.SELF_ASSESSMENT,
         comment=_text(comment),
         details={"registered_on": registered_on.isoformat(), "set": criteria_set.set_id},
+        now=now,
     )
     _audit(
         actor,
@@ -220,6 +226,7 @@ def register_case(
         f"{unit.name}: {tier} {year} ({criteria_set.set_id})",
         new={"stage": case.stage, "tier": tier, "year": year, "set": criteria_set.set_id},
         reason=_text(comment),
+        now=now,
     )
     return case
 
@@ -229,14 +236,19 @@ def register_case(
 
 @transaction.atomic
 def complete_self_assessment(
-    *, case: RecognitionCase, assessed_on: dt.date, actor: Actor, comment: str = ""
+    *,
+    case: RecognitionCase,
+    assessed_on: dt.date,
+    actor: Actor,
+    comment: str = "",
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
     """The commune stands by its evaluation on a date: x/y criteria, under the set in force."""
     case = _locked(case)
     require_actor(actor.user, case.unit, COMMUNE)
     _require_stage(case, Stage.SELF_ASSESSMENT, doing=_("hoàn thành tự đánh giá"))
     problems: list[str] = []
-    _not_future(problems, assessed_on, _("ngày tự đánh giá"))
+    _not_future(problems, assessed_on, _("ngày tự đánh giá"), now)
     if assessed_on is not None and not _in_force(case.unit, assessed_on):
         problems.append(not_in_force(case.unit, assessed_on))
     if problems:
@@ -250,7 +262,7 @@ def complete_self_assessment(
     case.assessed_met = report["met"]
     case.assessed_total = report["total"]
     case.assessed_set = stored.label
-    left = _move(case, Stage.DOSSIER)
+    left = _move(case, Stage.DOSSIER, now)
     case.save()
     details = {
         "assessed_on": assessed_on.isoformat(),
@@ -266,6 +278,7 @@ def complete_self_assessment(
         f"{case.unit.name}: {report['met']}/{report['total']} ({stored.label})",
         details,
         comment,
+        now,
     )
     return case
 
@@ -325,7 +338,12 @@ def _percent(problems: list[str], raw: Decimal | float | str) -> Decimal | None:
 
 @transaction.atomic
 def declare_conditions(
-    *, case: RecognitionCase, declaration: Declaration, actor: Actor, comment: str = ""
+    *,
+    case: RecognitionCase,
+    declaration: Declaration,
+    actor: Actor,
+    comment: str = "",
+    now: dt.datetime | None = None,
 ) -> RecognitionCase:
     """Record the survey result (C2), the debt declaration (C3) or the police confirmation
     (C4), each only with its document already in the dossier."""
@@ -357,16 +375,16 @@ def declare_conditions(
     if declaration.satisfaction_percent is not None:
         codes.append("C2")
         percent = _percent(problems, declaration.satisfaction_percent)
-        _not_future(problems, declaration.satisfaction_on, _("ngày khảo sát"))
+        _not_future(problems, declaration.satisfaction_on, _("ngày khảo sát"), now)
         needs("satisfaction_survey", "C2")
     if declaration.has_construction_debt is not None:
         codes.append("C3")
-        _not_future(problems, declaration.debt_declared_on, _("ngày kê khai nợ đọng"))
+        _not_future(problems, declaration.debt_declared_on, _("ngày kê khai nợ đọng"), now)
         needs("debt_report", "C3")
     if declaration.is_security_complicated is not None:
         codes.append("C4")
         _required(problems, declaration.security_confirmed_by, _("cơ quan công an xác nhận"))
-        _not_future(problems, declaration.security_confirmed_on, _("ngày xác nhận an ninh"))
+        _not_future(problems, declaration.security_confirmed_on, _("ngày xác nhận an ninh"), now)
         needs("security_confirmation", "C4")
     if problems:
         raise CaseRefused(problems)
@@ -384,7 +402,7 @@ def declare_conditions(
     case.save()
     new = _declared(case, codes)
     details = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in new.items()}
-    _event(case, EventAction.DECLARE, actor, comment=_text(comment), details=details)
+    _event(case, EventAction.DECLARE, actor, comment=_text(comment), details=details, now=now)
     _audit(
         actor,
         case,
@@ -393,12 +411,15 @@ def declare_conditions(
         old=old,
         new=new,
         reason=_text(comment),
+        now=now,
     )
     return case
 
 
 @transaction.atomic
-def submit_dossier(*, case: RecognitionCase, actor: Actor, comment: str = "") -> RecognitionCase:
+def submit_dossier(
+    *, case: RecognitionCase, actor: Actor, comment: str = "", now: dt.datetime | None = None
+) -> RecognitionCase:
     """The commune sends its dossier up: to the district, or straight to the province where
     there is no district (the skip is recorded with its reason)."""
     case = _locked(case)
@@ -406,7 +427,7 @@ def submit_dossier(*, case: RecognitionCase, actor: Actor, comment: str = "") ->
     _require_stage(case, Stage.DOSSIER, doing=_("gửi hồ sơ"))
     left = case.stage
     if has_district(case.unit):
-        _move(case, Stage.VERIFICATION)
+        _move(case, Stage.VERIFICATION, now)
         case.is_verification_skipped = False
         case.save()
         _event(
@@ -416,9 +437,10 @@ def submit_dossier(*, case: RecognitionCase, actor: Actor, comment: str = "") ->
             from_stage=left,
             to_stage=case.stage,
             comment=_text(comment),
+            now=now,
         )
     else:
-        _move(case, Stage.APPRAISAL)
+        _move(case, Stage.APPRAISAL, now)
         case.is_verification_skipped = True
         case.save()
         _event(
@@ -428,6 +450,7 @@ def submit_dossier(*, case: RecognitionCase, actor: Actor, comment: str = "") ->
             from_stage=left,
             to_stage=Stage.VERIFICATION,
             comment=_text(comment),
+            now=now,
         )
         _event(
             case,
@@ -436,6 +459,7 @@ def submit_dossier(*, case: RecognitionCase, actor: Actor, comment: str = "") ->
             from_stage=Stage.VERIFICATION,
             to_stage=case.stage,
             comment=skip_note(case.unit),
+            now=now,
         )
     _audit(
         actor,
@@ -445,6 +469,7 @@ def submit_dossier(*, case: RecognitionCase, actor: Actor, comment: str = "") ->
         old={"stage": left},
         new={"stage": case.stage, "verification_skipped": case.is_verification_skipped},
         reason=_text(comment),
+        now=now,
     )
     return case
 

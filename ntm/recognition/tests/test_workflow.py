@@ -651,3 +651,31 @@ def test_a_setting_recorded_on_the_province_after_2025_applies_to_its_communes_b
     assert setting_value(world["province"], "satisfaction_min_percent", D(2022, 1, 1)).value is None
     other = setting_value(world["other_province"], "satisfaction_min_percent", D(2024, 12, 31))
     assert other.value is None
+
+
+def test_steps_entered_on_another_clock_carry_its_time_everywhere(world):
+    """``now`` (the demo's clock): the case, its events, its documents and its audit entries
+    take that time, and "not after today" means not after that day."""
+    kylac = actor(world, "kylac")
+    then = timezone.make_aware(dt.datetime.combine(D(2024, 1, 15), dt.time(9, 0)))
+    case = services.register_case(
+        unit=world["ky_lac"], tier="standard", year=2024, registered_on=D(2024, 1, 15),
+        actor=kylac, now=then,
+    )  # fmt: skip
+    assert case.created_at == case.stage_since == case.events.get().at == then
+    certify(world["ky_lac"], on=D(2024, 10, 1))
+    with pytest.raises(services.CaseRefused, match="không thể sau hôm nay"):
+        services.complete_self_assessment(
+            case=case, assessed_on=D(2024, 10, 1), actor=kylac, now=then
+        )
+    later = then + dt.timedelta(days=260)
+    case = services.complete_self_assessment(
+        case=case, assessed_on=D(2024, 10, 1), actor=kylac, now=later
+    )
+    document = services.add_document(
+        case=case, kind="request", upload=pdf(), actor=kylac, issued_on=D(2024, 10, 1), now=later
+    )
+    assert case.stage_since == case.events.get(action="self_assess").at == later
+    assert document.uploaded_at == later
+    entries = AuditEntry.objects.filter(action__startswith="recognition_case.")
+    assert sorted(entries.values_list("at", flat=True)) == [then, later, later]
