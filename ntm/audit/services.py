@@ -123,10 +123,12 @@ def audit_write(
     new: dict,
     old: dict | None = None,
     reason: str = "",
+    now: datetime | None = None,
 ) -> None:
     """The entry of one record a write service created (the values, recognition, programme
     and reports services): every write there leaves an entry; without an actor, the user
-    (or the system) acts."""
+    (or the system) acts. ``now``: the time of the write if not the present (the demo's
+    clock)."""
     if actor is None:
         actor = Actor(
             user=user if getattr(user, "is_authenticated", False) else None, channel="system"
@@ -136,6 +138,7 @@ def audit_write(
         Change(action=action, obj=obj, unit_id=unit.pk, unit_label=unit.name, summary=summary,
                old=old, new=new),
         reason=reason,
+        now=now,
     )  # fmt: skip
 
 

@@ -287,7 +287,7 @@ def _decide(
             unit=case.unit, tier=case.tier, criteria_set=get_set(case.set_id, on=day),
             decision_number=number, decision_date=day, issuer=ISSUER,
             signer=SIGNER, source=SOURCE, note=f"Hồ sơ xét công nhận năm {case.year} (demo)",
-            user=story.actors["hatinh"].user, actor=story.actors["hatinh"],
+            user=story.actors["hatinh"].user, actor=story.actors["hatinh"], now=story.at(day),
         )  # fmt: skip
     _decision_step(story, day, recognition)
     story.case = announce_case(

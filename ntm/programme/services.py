@@ -8,14 +8,18 @@ demo seeds and tests, and the recognition workflow, which registers a case throu
 (``ntm.recognition.services.access``). No page or API operation writes these records
 yet (the Django admin writes them around these services, with no audit entry); the one that
 does must check the role and scope first.
+
+Every write takes ``now``, the time of its audit entry when it is not the present (the
+demo's clock).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ntm.audit.services import Actor, audit_write
 from ntm.programme.models import Registration, RegistrationStatusChoices, Sponsorship, Target
@@ -37,6 +41,7 @@ def record_target(
     note: str = "",
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
+    now: datetime | None = None,
 ) -> Target:
     """A target: the unit reaches a tier in a year, or has N (to M) child units at a tier.
 
@@ -48,9 +53,13 @@ def record_target(
     """
     parse_tier(tier)
     if (child_count is None) != (not child_level):
-        raise AssessmentError("An aggregate target needs both the child level and the count.")
+        raise AssessmentError(
+            _("Mục tiêu theo số đơn vị con cần có cả cấp đơn vị con và số đơn vị.")
+        )
     if child_count_max is not None and (child_count is None or child_count_max < child_count):
-        raise AssessmentError("A target range needs a count and a maximum not below it.")
+        raise AssessmentError(
+            _("Mục tiêu dạng khoảng cần có số tối thiểu và số tối đa không nhỏ hơn nó.")
+        )
     target = Target.objects.create(
         unit=unit, tier=tier, year=year, child_level=child_level, child_count=child_count,
         child_count_max=child_count_max, fields_of_excellence=fields_of_excellence.strip(),
@@ -62,6 +71,7 @@ def record_target(
         + (f": {child_count} {child_level}" if child_count is not None else ""),
         new={"tier": tier, "year": year, "child_level": child_level or None,
              "child_count": child_count, "child_count_max": child_count_max},
+        now=now,
     )  # fmt: skip
     return target
 
@@ -79,6 +89,7 @@ def record_registration(
     note: str = "",
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
+    now: datetime | None = None,
 ) -> Registration:
     """Create or update the one registration of a unit for a tier and a year (đăng ký).
 
@@ -91,7 +102,10 @@ def record_registration(
     """
     parse_tier(tier)
     if status not in RegistrationStatusChoices.values:
-        raise AssessmentError(f"Unknown registration status {status!r}.")
+        raise AssessmentError(
+            _("“%(status)s” không phải là một trạng thái đăng ký; các trạng thái: %(known)s.")
+            % {"status": status, "known": ", ".join(RegistrationStatusChoices.values)}
+        )
     previous = Registration.objects.filter(unit=unit, tier=tier, year=year).first()
     registration, _created = Registration.objects.update_or_create(
         unit=unit, tier=tier, year=year,
@@ -106,6 +120,7 @@ def record_registration(
         old={"status": previous.status, "status_on": previous.status_on} if previous else None,
         new={"tier": tier, "year": year, "status": status, "status_on": status_on,
              "registered_on": registered_on},
+        now=now,
     )  # fmt: skip
     return registration
 
@@ -121,6 +136,7 @@ def record_sponsorship(
     note: str = "",
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
+    now: datetime | None = None,
 ) -> Sponsorship:
     """A department sponsors a unit (đơn vị đỡ đầu) from one date to another.
 
@@ -130,7 +146,10 @@ def record_sponsorship(
     dates.
     """
     if start_date and end_date and end_date < start_date:
-        raise AssessmentError("A sponsorship cannot end before it starts.")
+        raise AssessmentError(
+            _("Ngày kết thúc đỡ đầu %(end)s không thể trước ngày bắt đầu %(start)s.")
+            % {"end": end_date.strftime("%d/%m/%Y"), "start": start_date.strftime("%d/%m/%Y")}
+        )
     sponsorship = Sponsorship.objects.create(
         unit=unit, sponsor=sponsor, start_date=start_date, end_date=end_date,
         source=source, note=note, entered_by=user,
@@ -139,5 +158,6 @@ def record_sponsorship(
         actor, user, "sponsorship.record", sponsorship, unit=unit,
         summary=f"Đơn vị đỡ đầu: {sponsor.name}",
         new={"sponsor": sponsor.name, "start_date": start_date, "end_date": end_date},
+        now=now,
     )  # fmt: skip
     return sponsorship

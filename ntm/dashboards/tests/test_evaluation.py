@@ -279,7 +279,7 @@ def test_targets_registrations_and_sponsors_are_records(units):
     ]
     assert Registration.objects.get().note == "xác nhận lại"
     assert str(Sponsorship.objects.get()) == "Sở Khoa học và Công nghệ → Xã Kỳ Lạc"
-    with pytest.raises(AssessmentError, match="both the child level and the count"):
+    with pytest.raises(AssessmentError, match="cần có cả cấp đơn vị con và số đơn vị"):
         record_target(unit=district, tier="advanced", year=2023, child_count=8)
     with pytest.raises(AssessmentError, match="không phải là một mức đạt chuẩn"):
         record_registration(unit=ky_lac, tier="chuan", year=2021)

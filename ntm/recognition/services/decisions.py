@@ -221,6 +221,7 @@ def decide_case(
             note=_("Hồ sơ xét công nhận năm %(year)s") % {"year": case.year},
             user=_user(actor),
             actor=actor,
+            now=now,
         )
     except AssessmentError as error:
         raise CaseRefused([str(error)]) from None

@@ -75,6 +75,7 @@ def reacknowledge(
             note=_("Thừa nhận công nhận của đơn vị trước sắp xếp: %(list)s") % {"list": listing},
             user=_user(actor),
             actor=actor,
+            now=now,
         )
     except AssessmentError as error:
         raise CaseRefused([str(error)]) from None

@@ -4,10 +4,11 @@ entry of past decisions, and the last step of the recognition workflow (``decisi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ntm.audit.services import Actor, audit_write
 from ntm.criteria.models import CriteriaSet
@@ -31,11 +32,15 @@ def record_recognition(
     note: str = "",
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
+    now: datetime | None = None,
 ) -> Recognition:
-    """Record a recognition decision (the workflow checks come with the recognition issue)."""
+    """Record a recognition decision as its document states it. The conditions of Decision
+    18/2022 are checked by the workflow that calls it (``decisions.decide_case``); here the
+    tier, the number and the unit in force on the decision date. ``now``: the time of the
+    entry if not the present (the demo's clock)."""
     parse_tier(tier)
     if not decision_number.strip():
-        raise AssessmentError("A recognition needs its decision number.")
+        raise AssessmentError(_("Quyết định công nhận cần có số quyết định."))
     if not unit_active(unit, decision_date):
         raise AssessmentError(not_in_force(unit, decision_date))
     recognition = Recognition.objects.create(
@@ -56,6 +61,7 @@ def record_recognition(
         new={"tier": tier, "decision_number": recognition.decision_number,
              "decision_date": decision_date, "issuer": issuer, "signer": signer,
              "criteria_set": criteria_set.label if criteria_set else None},
+        now=now,
     )  # fmt: skip
     return recognition
 
@@ -70,11 +76,21 @@ def record_revocation(
     reason: str = "",
     user: AbstractBaseUser | None = None,
     actor: Actor | None = None,
+    now: datetime | None = None,
 ) -> Revocation:
+    """Record the revocation of a recognition as its decision states it (not before the
+    recognition, once only). ``now``: the time of the entry if not the present."""
     if decision_date < recognition.decision_date:
-        raise AssessmentError("A revocation cannot precede the recognition it revokes.")
+        raise AssessmentError(
+            _("Ngày thu hồi %(revoked)s không thể trước ngày công nhận %(recognized)s.")
+            % {"revoked": decision_date.strftime("%d/%m/%Y"),
+               "recognized": recognition.decision_date.strftime("%d/%m/%Y")}
+        )  # fmt: skip
     if Revocation.objects.filter(recognition=recognition).exists():
-        raise AssessmentError("This recognition has already been revoked.")
+        raise AssessmentError(
+            _("Quyết định công nhận %(number)s đã bị thu hồi.")
+            % {"number": recognition.decision_number}
+        )
     revocation = Revocation.objects.create(
         recognition=recognition,
         decision_number=decision_number,
@@ -91,5 +107,6 @@ def record_revocation(
         new={"recognition": recognition.pk, "revoked": True, "decision_number": decision_number,
              "decision_date": decision_date, "issuer": issuer},
         reason=reason,
+        now=now,
     )  # fmt: skip
     return revocation

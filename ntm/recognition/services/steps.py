@@ -203,6 +203,7 @@ def register_case(
             note=comment,
             user=_user(actor),
             actor=actor,
+            now=now,
         )
         case.registration = registration
         case.save()
