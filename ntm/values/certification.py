@@ -43,6 +43,7 @@ from ntm.audit.services import Actor
 from ntm.core.criteria.model import CriteriaSetDef, CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department, LevelChoices
+from ntm.units.selectors import is_in_force
 from ntm.values import services
 from ntm.values.models import CriterionCertification
 from ntm.values.validation import AssessmentError
@@ -289,7 +290,7 @@ def _check_input(
             % {"date": certified_on.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")},
             field="certified_on",
         )
-    if not services.unit_active(unit, certified_on):
+    if not is_in_force(unit, certified_on):
         raise CertificationInvalid(
             _(
                 "%(unit)s không tồn tại vào ngày %(date)s: chọn một ngày trong thời gian đơn vị "

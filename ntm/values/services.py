@@ -13,6 +13,7 @@ from ntm.audit.services import Actor, audit_write
 from ntm.core.criteria.model import CriterionDef
 from ntm.criteria.models import CriteriaSet
 from ntm.units.models import AdminUnit, Department
+from ntm.units.selectors import is_in_force
 from ntm.values.models import CriterionCertification, IndicatorValue
 from ntm.values.validation import AssessmentError, not_in_force
 
@@ -59,10 +60,6 @@ def record_value(
     )
 
 
-def unit_active(unit: AdminUnit, on: date) -> bool:
-    return unit.to_domain().is_active(on)
-
-
 @transaction.atomic
 def certify_criterion(
     *,
@@ -85,7 +82,7 @@ def certify_criterion(
 
     find_criterion(criterion_key)
     refuse_frozen([(unit.pk, criterion_key, certified_on)], lock=True)
-    if not unit_active(unit, certified_on):
+    if not is_in_force(unit, certified_on):
         raise AssessmentError(not_in_force(unit, certified_on))
     previous = (
         CriterionCertification.objects.select_for_update()

@@ -46,6 +46,7 @@ from ntm.core.spreadsheet import write_cell
 from ntm.criteria.models import CriteriaSet
 from ntm.dashboards.evaluation import evaluate_units
 from ntm.units.models import AdminUnit
+from ntm.units.selectors import is_in_force
 from ntm.values.models import IndicatorValue
 from ntm.workbooks.codes import (
     CODES_SHEET,
@@ -473,10 +474,7 @@ def make_template(
             require_write(user, unit)
         except WriteDenied as error:
             raise TemplateRefused(str(error)) from None
-    if not (
-        (unit.valid_from is None or unit.valid_from <= on)
-        and (unit.valid_to is None or on < unit.valid_to)
-    ):
+    if not is_in_force(unit, on):
         raise TemplateRefused(
             _("%(unit)s không tồn tại vào ngày %(date)s, ngày cuối của kỳ %(period)s.")
             % {"unit": unit.name, "date": on.strftime("%d/%m/%Y"), "period": period.label}

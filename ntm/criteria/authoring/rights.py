@@ -20,6 +20,7 @@ from ntm.core.criteria.model import (
 )
 from ntm.criteria.models import CriteriaSet, SetStatusChoices
 from ntm.units.models import AdminUnit
+from ntm.units.selectors import is_in_force
 
 #: Ids that name pages under /criteria/, never a set.
 RESERVED_IDS = frozenset({"drafts", "import", "compare", "new"})
@@ -81,7 +82,7 @@ def province_unit(code: str, year: int | None = None) -> AdminUnit | None:
     if year is not None:
         day = dt.date(year, 1, 1)
         for unit in provinces:
-            if _in_force(unit, day):
+            if is_in_force(unit, day):
                 return unit
     return max(provinces, key=lambda u: u.valid_from or dt.date.min)
 
@@ -102,18 +103,12 @@ def require_author(
     if not candidates:
         raise WriteDenied(_("Không có tỉnh mã %(code)s.") % {"code": province_code})
     chosen = province_unit(province_code, year) if year is not None else None
-    if chosen is not None and year is not None and _in_force(chosen, dt.date(year, 1, 1)):
+    if chosen is not None and year is not None and is_in_force(chosen, dt.date(year, 1, 1)):
         candidates = [chosen]
     scope = scope_of(user)
     province = next((u for u in candidates if scope.allows(u)), candidates[0])
     require_write(user, province, roles=OFFICE_ROLES)
     return province
-
-
-def _in_force(unit: AdminUnit, day: dt.date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= day) and (
-        unit.valid_to is None or day < unit.valid_to
-    )
 
 
 def _check_author(actor: Actor, *, province_code: str, year: int | None) -> AdminUnit | None:

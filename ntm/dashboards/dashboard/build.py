@@ -35,6 +35,7 @@ from ntm.dashboards.dashboard.tree import (
 )
 from ntm.dashboards.over_time import RecognitionRows, evaluate_on_dates, for_units
 from ntm.units.models import AdminUnit
+from ntm.units.selectors import is_in_force
 from ntm.values.models import CriterionCertification, IndicatorValue
 
 
@@ -102,12 +103,7 @@ def trend_days(first: date | None, as_of: date, unit: AdminUnit | None) -> list[
     days = [date(year, 12, 31) for year in range(first.year, as_of.year + 1)]
     days = [d for d in days if d < as_of] + [as_of]
     if unit is not None:
-        days = [
-            d
-            for d in days
-            if (unit.valid_from is None or unit.valid_from <= d)
-            and (unit.valid_to is None or d < unit.valid_to)
-        ]
+        days = [d for d in days if is_in_force(unit, d)]
     return days[-TREND_YEARS:]
 
 

@@ -276,12 +276,6 @@ def _not_future(
         )
 
 
-def _in_force(unit: AdminUnit, day: dt.date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= day) and (
-        unit.valid_to is None or day < unit.valid_to
-    )
-
-
 def _registration_status(
     case: RecognitionCase, status: str, on: dt.date, actor: Actor, now: dt.datetime | None = None
 ) -> None:

@@ -28,7 +28,6 @@ from ntm.recognition.services.access import (
     DecisionRefused,
     _audit,
     _event,
-    _in_force,
     _locked,
     _move,
     _not_future,
@@ -42,6 +41,7 @@ from ntm.recognition.services.access import (
     require_actor,
 )
 from ntm.recognition.services.records import record_recognition
+from ntm.units.selectors import is_in_force
 from ntm.values.validation import AssessmentError, not_in_force
 
 # --- The district's and the province's steps --------------------------------------------------
@@ -167,7 +167,7 @@ def _checked_decision(
     _not_future(problems, decision_date, _("ngày quyết định"), now)
     if decision_date and case.appraised_on and decision_date < case.appraised_on:
         problems.append(_("Ngày quyết định không thể trước ngày thẩm định."))
-    if decision_date and not _in_force(case.unit, decision_date):
+    if decision_date and not is_in_force(case.unit, decision_date):
         problems.append(not_in_force(case.unit, decision_date))
     if (
         number

@@ -14,7 +14,7 @@ from ntm.audit.services import Actor, audit_write
 from ntm.criteria.models import CriteriaSet
 from ntm.recognition.models import Recognition, Revocation
 from ntm.units.models import AdminUnit
-from ntm.values.services import unit_active
+from ntm.units.selectors import is_in_force
 from ntm.values.validation import AssessmentError, not_in_force, parse_tier
 
 
@@ -41,7 +41,7 @@ def record_recognition(
     parse_tier(tier)
     if not decision_number.strip():
         raise AssessmentError(_("Quyết định công nhận cần có số quyết định."))
-    if not unit_active(unit, decision_date):
+    if not is_in_force(unit, decision_date):
         raise AssessmentError(not_in_force(unit, decision_date))
     recognition = Recognition.objects.create(
         unit=unit,

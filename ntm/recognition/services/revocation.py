@@ -25,7 +25,6 @@ from ntm.recognition.services.access import (
     CaseRefused,
     _audit,
     _event,
-    _in_force,
     _locked,
     _move,
     _not_future,
@@ -41,6 +40,7 @@ from ntm.recognition.services.steps import (
     set_for,
 )
 from ntm.units.models import AdminUnit
+from ntm.units.selectors import is_in_force
 from ntm.values.validation import AssessmentError, not_in_force
 
 # --- Revocation ------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def revoke_case(
             _("Ngày thu hồi không thể trước ngày công nhận (%(date)s).")
             % {"date": recognition.decision_date.strftime("%d/%m/%Y")}
         )
-    if decision_date and not _in_force(case.unit, decision_date):
+    if decision_date and not is_in_force(case.unit, decision_date):
         problems.append(not_in_force(case.unit, decision_date))
     if problems:
         raise CaseRefused(problems)

@@ -39,7 +39,6 @@ from ntm.recognition.services.access import (
     CaseRefused,
     _audit,
     _event,
-    _in_force,
     _locked,
     _move,
     _not_future,
@@ -54,6 +53,7 @@ from ntm.recognition.services.access import (
     stage_actor,
 )
 from ntm.units.models import AdminUnit
+from ntm.units.selectors import is_in_force
 from ntm.values.validation import not_in_force
 
 # --- Registration --------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def complete_self_assessment(
     _require_stage(case, Stage.SELF_ASSESSMENT, doing=_("hoàn thành tự đánh giá"))
     problems: list[str] = []
     _not_future(problems, assessed_on, _("ngày tự đánh giá"), now)
-    if assessed_on is not None and not _in_force(case.unit, assessed_on):
+    if assessed_on is not None and not is_in_force(case.unit, assessed_on):
         problems.append(not_in_force(case.unit, assessed_on))
     if problems:
         raise CaseRefused(problems)
